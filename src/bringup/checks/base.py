@@ -1,0 +1,55 @@
+"""What every check kind shares: the probe it is given and the outcome it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import httpx
+
+    from bringup.recipe import Verify
+    from bringup.supervisor import Handle
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One check, once: expected failure is a value, never an exception."""
+
+    kind: str
+    target: str
+    ok: bool
+    ms: float
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "target": self.target, "ok": self.ok,
+                "ms": round(self.ms, 1), "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Everything a check may look at for one service."""
+
+    verify: Verify
+    cwd: Path
+    env: Mapping[str, str]
+    log_path: Path
+    log_offset: int = 0
+    handle: Handle | None = None
+    timeout: float = 1.0
+    http_client: Callable[[], httpx.Client] | None = None
+
+
+class CheckKind(Protocol):
+    """A check module: the [verify] keys it owns, whether a recipe asks for it, and the probe."""
+
+    KEYS: Mapping[str, tuple[type, ...]]
+
+    def wanted(self, probe: Probe) -> bool: ...
+
+    def target(self, probe: Probe) -> str: ...
+
+    def run(self, probe: Probe) -> Outcome: ...

@@ -1,0 +1,234 @@
+"""The command line: a skin over functions that return data. Imports are lazy so that
+`bringup --help` costs little more than click itself."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from bringup import __version__
+from bringup.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, BringupError
+
+if TYPE_CHECKING:
+    from bringup.context import Context
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def workspace_option(function: F) -> F:
+    return click.option(
+        "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="The workspace folder (default: $BRINGUP_WORKSPACE, else the nearest folder at or "
+             "above this one that holds recipes/).")(function)
+
+
+def yes_option(function: F) -> F:
+    return click.option("--yes", "-y", is_flag=True,
+                        help="Take the recommended answer to every question.")(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="bringup")
+def cli() -> None:
+    """Get a stuck multi-service stack running, one service at a time, and prove it.
+
+    Start with `bringup demo` to try it, or write recipes/NAME.toml for your services and run
+    `bringup next` until every service is proven.
+    """
+
+
+def open_context(workspace: Path | None, command: str, *, yes: bool = False,
+                 dry_run: bool = False) -> Context:
+    from bringup import prompts
+    from bringup.context import Context
+    from bringup.workspace import find
+
+    found = find(workspace)
+    found.recipes  # noqa: B018  (a bad recipe stops every command before it does anything)
+    prompter = prompts.for_command(command, yes=yes, interactive=sys.stdin.isatty())
+    return Context(found, prompter=prompter, dry_run=dry_run)
+
+
+@contextlib.contextmanager
+def session(ctx: Context, *, write: bool = True) -> Iterator[None]:
+    """Hold the workspace while working; whatever happens, what was done is saved."""
+    lock = ctx.store.locked() if write and not ctx.dry_run else contextlib.nullcontext()
+    with lock:
+        try:
+            yield
+        except KeyboardInterrupt:
+            ctx.journal("interrupted")
+            raise
+        finally:
+            if write:
+                ctx.save()
+            ctx.close()
+
+
+@cli.command("next")
+@click.argument("service", required=False)
+@yes_option
+@click.option("--dry-run", is_flag=True, help="Say what would be checked and done; change nothing.")
+@workspace_option
+def next_command(service: str | None, yes: bool, dry_run: bool, workspace: Path | None) -> int:
+    """Take the next service (or SERVICE) through needs, paths, permissions, start, verify and
+    stable, asking before every fix; proven services are re-checked first."""
+    from bringup.wizard import run_next
+
+    ctx = open_context(workspace, "next", yes=yes, dry_run=dry_run)
+    with session(ctx):
+        done = run_next(ctx, service)
+    if dry_run:
+        return 0
+    proven = ", ".join(done.proven) or "none yet"
+    upcoming = f"{done.upcoming} (run `bringup next`)" if done.upcoming else "nothing left"
+    ctx.out.line(f"proven: {proven}\nnext: {upcoming}")
+    return 0
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON (bringup.report/1).")
+@click.option("--markdown", is_flag=True, help="The report as a markdown table.")
+@click.option("--no-check", is_flag=True, help="Show the stored state only; run no live check.")
+@workspace_option
+def report(as_json: bool, markdown: bool, no_check: bool, workspace: Path | None) -> int:
+    """Show what is proven working, with the evidence of live checks run now for every service.
+    Exits 1 when a proven service has regressed."""
+    from bringup import render
+    from bringup.report import build, exit_code
+
+    if as_json and markdown:
+        raise click.UsageError("--json and --markdown do not go together")
+    ctx = open_context(workspace, "report")
+    with session(ctx, write=False):
+        data = build(ctx, check=not no_check)
+    if as_json:
+        click.echo(render.as_json(data))
+    elif markdown:
+        click.echo(render.markdown(data), nl=False)
+    else:
+        ctx.out.console.print(render.table(data))
+    return exit_code(data)
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@workspace_option
+def down(services: tuple[str, ...], workspace: Path | None) -> int:
+    """Stop services bringup started (all, or SERVICES), in reverse dependency order: SIGTERM to
+    the process group, SIGKILL after stop_grace. Never a process bringup did not start."""
+    from bringup import ops
+
+    ctx = open_context(workspace, "down")
+    with session(ctx):
+        ops.down(ctx, services)
+    return 0
+
+
+@cli.command()
+@click.argument("service")
+@click.option("--reason", required=True, help="Why it cannot run here (shown in the report).")
+@workspace_option
+def skip(service: str, reason: str, workspace: Path | None) -> int:
+    """Park SERVICE, which cannot run here, so the others can go on; `reset` un-parks it."""
+    from bringup import ops
+
+    ctx = open_context(workspace, "skip")
+    with session(ctx):
+        ops.skip(ctx, service, reason)
+    return 0
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Forget the progress of every service.")
+@workspace_option
+def reset(services: tuple[str, ...], everything: bool, workspace: Path | None) -> int:
+    """Forget the progress of SERVICES (fixes already applied stay applied)."""
+    from bringup import ops
+
+    if bool(services) == everything:
+        raise click.UsageError("name the services to reset, or pass --all")
+    ctx = open_context(workspace, "reset")
+    with session(ctx):
+        done = ops.reset(ctx, services)
+    ctx.out.line(f"forgot the progress of {', '.join(done)}")
+    return 0
+
+
+@cli.command()
+@click.argument("service")
+@click.option("-n", "lines", default=40, show_default=True, help="How many lines to show.")
+@click.option("-f", "follow", is_flag=True, help="Keep printing lines as they arrive.")
+@workspace_option
+def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:
+    """Show SERVICE's log from state/logs/ (its output and errors, a marker line at each start)."""
+    from bringup import ops
+
+    ctx = open_context(workspace, "logs")
+    ctx.workspace.recipe(service)
+    path = ctx.workspace.log_path(service)
+    for line in ops.tail(path, lines):
+        click.echo(line)
+    if follow:
+        for line in ops.follow(path):
+            click.echo(line)
+    return 0
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
+                default=Path("bringup-demo"))
+def demo(directory: Path) -> int:
+    """Write a small stuck stack into DIRECTORY (default ./bringup-demo) to try the wizard on."""
+    from bringup.demo import write_demo
+
+    names = write_demo(directory)
+    click.echo(f"wrote a stuck stack of {len(names)} services ({', '.join(names)}) to {directory}")
+    click.echo(f"now:  cd {directory} && bringup next")
+    return 0
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and map every outcome to its exit status, in this one place."""
+    try:
+        result = cli.main(args=argv, prog_name="bringup", standalone_mode=False)
+    except BringupError as error:
+        click.echo(f"bringup: {error}", err=True)
+        return error.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\nbringup: interrupted; progress so far is saved", err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001  (the one edge where the unexpected is caught)
+        where = _save_traceback()
+        click.echo(f"bringup: unexpected error: {error!r} (traceback in {where})", err=True)
+        return EXIT_FAILED
+    return result if isinstance(result, int) else 0
+
+
+def _save_traceback() -> Path:
+    import tempfile
+    import traceback
+
+    from bringup.workspace import find
+
+    try:
+        folder = find().state_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (BringupError, OSError):
+        folder = Path(tempfile.gettempdir())
+    target = folder / "bringup-error.log"
+    target.write_text(traceback.format_exc(), encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    sys.exit(run())

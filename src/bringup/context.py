@@ -1,0 +1,62 @@
+"""The world a command works in, passed in rather than reached for: tests hand in their own."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bringup.output import Output
+from bringup.prompts import Prompter, Recommended
+from bringup.state import State, Store
+from bringup.workspace import Workspace
+
+if TYPE_CHECKING:
+    import httpx
+
+
+@dataclass
+class Context:
+    workspace: Workspace
+    prompter: Prompter = field(default_factory=Recommended)
+    out: Output = field(default_factory=Output)
+    dry_run: bool = False
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    transport: httpx.BaseTransport | None = None
+    _state: State | None = None
+    _client: httpx.Client | None = None
+    _client_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def store(self) -> Store:
+        return Store(self.workspace.state_dir)
+
+    @property
+    def state(self) -> State:
+        if self._state is None:
+            self._state = self.store.load()
+        return self._state
+
+    def save(self) -> None:
+        if not self.dry_run:
+            self.store.save(self.state)
+
+    def journal(self, event: str, service: str | None = None, **details: Any) -> None:
+        if not self.dry_run:
+            self.store.journal(event, service, **details)
+
+    def http_client(self) -> httpx.Client:
+        """One client for every request of this run (connection setup is not free)."""
+        with self._client_lock:
+            if self._client is None:
+                import httpx
+
+                self._client = httpx.Client(transport=self.transport, trust_env=False)
+            return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Starts the API.
+exec python3 app.py

@@ -1,0 +1,44 @@
+"""One error tree: what the user must fix, each kind mapped to its exit status."""
+
+from __future__ import annotations
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class BringupError(Exception):
+    """Something the user must fix; the message is shown as it is, without a traceback."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(BringupError):
+    """A bad argument or a command that cannot run in this situation."""
+
+
+class RecipeError(BringupError):
+    """A recipe that does not follow the format: names the file, the key and the expectation."""
+
+    def __init__(self, file: str, key: str, expected: str) -> None:
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {expected}")
+        self.file, self.key, self.expected = file, key, expected
+
+
+class WorkspaceError(BringupError):
+    """No workspace, or a workspace whose state bringup must not touch."""
+
+
+class LockedError(BringupError):
+    """Another bringup is writing to this workspace."""
+
+
+class NeedsTerminal(BringupError):
+    """A question had to be asked but standard input is not a terminal."""
+
+
+class WorkFailed(BringupError):
+    """The work was done and failed: not proven, regressed, findings."""
+
+    exit_code = EXIT_FAILED

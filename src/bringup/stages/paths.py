@@ -1,0 +1,97 @@
+"""Stage paths: directories exist, files exist (copied from a template, never overwritten)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from collections.abc import Callable
+
+from bringup.recipe import PathSpec
+from bringup.service import Service
+from bringup.stages.base import Fix, Problem
+
+NAME = "paths"
+
+
+def check(service: Service) -> list[Problem]:
+    found = (_check(service, spec) for spec in service.recipe.paths)
+    return [problem for problem in found if problem is not None]
+
+
+def describe(service: Service) -> list[str]:
+    return [f"{spec.kind} {spec.path}" for spec in service.recipe.paths]
+
+
+def _check(service: Service, spec: PathSpec) -> Problem | None:
+    path = service.path(spec.path)
+    if spec.kind == "dir" and path.is_dir() or spec.kind == "file" and path.is_file():
+        return None
+    if path.exists() or path.is_symlink():
+        other = "a directory" if path.is_dir() else "not a directory"
+        return Problem(spec.path, f"{spec.path} exists but is {other}",
+                       hint=f"move {spec.path} away; bringup never overwrites it")
+    noun = "directory" if spec.kind == "dir" else "file"
+    message = f"{noun} {spec.path} does not exist"
+    if spec.run:
+        return Problem(spec.path, message, fixes=(Fix(f"run `{spec.run}`", _run(spec), spec.run),))
+    if spec.kind == "dir":
+        return Problem(spec.path, message, fixes=(Fix(f"create {spec.path}", _mkdir(spec)),))
+    if spec.template and service.path(spec.template).is_file():
+        return Problem(spec.path, message,
+                       fixes=(Fix(f"copy {spec.template} to {spec.path}", _copy(spec)),))
+    missing = f" and its template {spec.template} is missing too" if spec.template else ""
+    return Problem(spec.path, message + missing,
+                   hint=f"create {spec.path} (bringup has no template to copy it from)")
+
+
+def _mkdir(spec: PathSpec) -> Callable[[Service], str | None]:
+    def apply(service: Service) -> str | None:
+        path = service.path(spec.path)
+        top = _first_missing(service, spec.path)
+        path.mkdir(parents=True, exist_ok=True)
+        service.give_to_user(top)
+        service.ctx.journal("created", service.name, path=spec.path)
+        return None
+
+    return apply
+
+
+def _copy(spec: PathSpec) -> Callable[[Service], str | None]:
+    def apply(service: Service) -> str | None:
+        assert spec.template is not None
+        target = service.path(spec.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with service.path(spec.template).open("rb") as source, target.open("xb") as copy:
+                shutil.copyfileobj(source, copy)
+        except FileExistsError:
+            return f"{spec.path} appeared meanwhile; left as it is"
+        shutil.copymode(service.path(spec.template), target)
+        service.give_to_user(target)
+        service.ctx.journal("copied", service.name, path=spec.path, template=spec.template)
+        return None
+
+    return apply
+
+
+def _run(spec: PathSpec) -> Callable[[Service], str | None]:
+    def apply(service: Service) -> str | None:
+        assert spec.run is not None
+        parent = service.path(spec.path).parent
+        if not parent.exists():
+            top = _first_missing(service, str(parent.relative_to(service.cwd)))
+            parent.mkdir(parents=True)
+            service.give_to_user(top)
+        result = service.shell(spec.run, as_service=True)
+        return None if result.ok else f"`{spec.run}` exited with status {result.code}"
+
+    return apply
+
+
+def _first_missing(service: Service, relative: str) -> Path:
+    path = service.path(relative)
+    while not path.parent.exists():
+        path = path.parent
+    return path
+
+

@@ -1,0 +1,105 @@
+"""Stage verify: every check passes once within `startup_timeout`, the process still alive.
+
+Polled fast, so a service that becomes ready is noticed within milliseconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bringup import supervisor
+from bringup.checks import CHECKS, Outcome, Probe
+from bringup.checks.log import error_line
+from bringup.service import Service
+
+NAME = "verify"
+POLL = 0.01
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    reason: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    exit_status: int | None = None
+    daemonized: bool = False
+
+
+def describe(service: Service) -> list[str]:
+    if service.recipe.oneshot:
+        return [f"exits 0 within {service.recipe.verify.startup_timeout:g} s"]
+    probe = service.probe()
+    wanted = [f"{name} {kind.target(probe)}" for name, kind in _kinds(probe)]
+    return wanted or ["the process stays alive"]
+
+
+def _kinds(probe: Probe) -> list[tuple[str, object]]:
+    return [(name, kind) for name, kind in CHECKS.items()
+            if name != "process" and kind.wanted(probe)]
+
+
+def exit_status(service: Service) -> int | None:
+    """The exit status when this bringup started the process and it ended; else None."""
+    return service.running.exit_status() if service.running else None
+
+
+def has_ended(service: Service) -> bool:
+    if service.running is not None:
+        return service.running.exit_status() is not None
+    handle = service.entry.handle
+    return handle is None or not supervisor.alive(handle)
+
+
+def run(service: Service) -> Verdict:
+    ctx, verify = service.ctx, service.recipe.verify
+    probe = service.probe(timeout=0.5)
+    waiting = {name: kind for name, kind in CHECKS.items()
+               if name != "process" and kind.wanted(probe)}
+    passed: dict[str, Outcome] = {}
+    last: dict[str, Outcome] = {}
+    started = ctx.clock()
+    deadline = started + verify.startup_timeout
+    while True:
+        if service.recipe.oneshot:
+            if has_ended(service):
+                status = exit_status(service)
+                return Verdict(status == 0, "" if status == 0 else f"exited with status {status}",
+                               exit_status=status)
+        elif has_ended(service):
+            return _ended(service, probe, last)
+        bad = error_line(probe)
+        if bad:
+            return Verdict(False, f"log line matches log_error: {bad}", list(last.values()))
+        for name in [name for name in waiting if name not in passed]:
+            outcome = waiting[name].run(probe)
+            last[name] = outcome
+            if outcome.ok:
+                passed[name] = outcome
+        if not service.recipe.oneshot and len(passed) == len(waiting):
+            return Verdict(True, outcomes=[*_process(probe), *passed.values()])
+        if ctx.clock() >= deadline:
+            return Verdict(False, _timeout_reason(service, last, ctx.clock() - started),
+                           list(last.values()))
+        ctx.sleep(POLL)
+
+
+def _process(probe: Probe) -> list[Outcome]:
+    return [CHECKS["process"].run(probe)] if probe.handle else []
+
+
+def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
+    status = exit_status(service)
+    shown = "an unknown status" if status is None else f"status {status}"
+    if status == 0:
+        answering = [kind.run(probe) for name, kind in CHECKS.items()
+                     if name in ("tcp", "http") and kind.wanted(probe)]
+        if answering and all(outcome.ok for outcome in answering):
+            return Verdict(False, "the command exited 0 while its port answers: it went to "
+                                  "the background (daemonized), so bringup cannot supervise it",
+                           answering, status, daemonized=True)
+    return Verdict(False, f"exited with {shown} before it was ready", list(last.values()), status)
+
+
+def _timeout_reason(service: Service, last: dict[str, Outcome], waited: float) -> str:
+    failing = [o for o in last.values() if not o.ok]
+    what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing) or "checks failing"
+    return f"{what} for {waited:.0f} s (startup_timeout {service.recipe.verify.startup_timeout:g} s)"

@@ -1,0 +1,159 @@
+"""`bringup next`: take one service through the stages, from where it last stopped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bringup import live, supervisor
+from bringup.context import Context
+from bringup.errors import WorkFailed
+from bringup.failure import record_failure
+from bringup.service import Service
+from bringup.settle import settle
+from bringup.stages import CHECK_STAGES, DESCRIBE, STAGES, stable, start, verify
+from bringup.state import now_iso
+from bringup.status import Standing, judge, next_name
+
+
+@dataclass(frozen=True)
+class Done:
+    """What `next` achieved: the service it worked on (None: nothing was left to do)."""
+
+    service: str | None
+    proven: list[str]
+    upcoming: str | None
+
+
+def run_next(ctx: Context, name: str | None) -> Done:
+    standings = _recheck_proven(ctx)
+    target = name or next_name(standings)
+    if target is None:
+        return _nothing_left(ctx, standings)
+    ctx.workspace.recipe(target)
+    standing = standings[target]
+    if standing.status == "proven":
+        ctx.out.verdict(f"{target} is already proven", True)
+        return Done(None, _proven(standings), next_name(standings))
+    if standing.status in ("blocked", "skipped"):
+        raise WorkFailed(f"{target} cannot be worked on now: {standing.reason}")
+    service = Service(ctx, ctx.workspace.recipe(target))
+    if standing.status == "regressed":
+        service.entry.status, service.entry.stage = "regressed", "needs"
+        ctx.out.line(f"{target} has regressed ({standing.reason}); fixing it first", "yellow")
+    if ctx.dry_run:
+        return _dry_run(service)
+    walk(service)
+    after = judge(ctx, None)
+    return Done(target, _proven(after), next_name(after))
+
+
+def walk(service: Service) -> None:
+    """Run the stages from the recorded one; record each only after its check passes."""
+    ctx, entry = service.ctx, service.entry
+    ctx.out.heading(f"{service.name}: {service.recipe.description or service.recipe.command_text()}")
+    if entry.stage in ("verify", "stable") and not _still_running(service):
+        entry.stage = "start"
+    entry.status, entry.updated_at = "in-progress", now_iso()
+    ctx.save()
+    for stage in STAGES[STAGES.index(entry.stage):]:
+        if stage == "stable" and service.recipe.oneshot:
+            break
+        entry.stage = stage
+        failure = _run_stage(service, stage)
+        if failure is not None:
+            raise WorkFailed(f"{service.name} is not proven: {failure}")
+        if stage != STAGES[-1]:
+            entry.stage = STAGES[STAGES.index(stage) + 1]
+        entry.updated_at = now_iso()
+        ctx.save()
+    entry.stage, entry.status, entry.proven_at, entry.reason = "stable", "proven", now_iso(), None
+    entry.findings = []
+    ctx.save()
+    ctx.journal("verdict", service.name, status="proven", evidence=entry.evidence)
+
+
+def _run_stage(service: Service, stage: str) -> str | None:
+    if stage in CHECK_STAGES:
+        failure = settle(service, stage, CHECK_STAGES[stage].check)
+        if failure is not None:
+            _stop_here(service, stage, failure)
+        return failure
+    if stage == "start":
+        port = service.recipe.port
+        failure = settle(service, stage, start.check,
+                         ok_text=f"port {port} is free" if port else "nothing in the way")
+        if failure is not None:
+            _stop_here(service, stage, failure)
+            return failure
+        if not service.adopted:
+            start.launch(service)
+        verb = "adopted" if service.adopted else "started"
+        service.ctx.out.step(stage, f"{verb}: pid {service.entry.pid}", True)
+        return None
+    verdict = (verify if stage == "verify" else stable).run(service)
+    service.ctx.journal("check", service.name, stage=stage, ok=verdict.ok,
+                        checks=[o.to_json() for o in verdict.outcomes])
+    if not verdict.ok:
+        record_failure(service, stage, verdict)
+        return verdict.reason
+    service.entry.evidence = [o.to_json() for o in verdict.outcomes]
+    detail = ", ".join(f"{o.kind} {o.detail}" for o in verdict.outcomes) or "exited 0"
+    service.ctx.out.step(stage, detail, True)
+    return None
+
+
+def _stop_here(service: Service, stage: str, failure: str) -> None:
+    entry = service.entry
+    entry.status, entry.reason, entry.updated_at = "in-progress", failure, now_iso()
+    service.ctx.save()
+    service.ctx.journal("verdict", service.name, status="in-progress", stage=stage,
+                        reason=failure)
+
+
+def _still_running(service: Service) -> bool:
+    handle = service.entry.handle
+    if handle is not None and supervisor.alive(handle):
+        service.adopted = True
+        return True
+    return False
+
+
+def _recheck_proven(ctx: Context) -> dict[str, Standing]:
+    stored = judge(ctx, None)
+    proven = [name for name, standing in stored.items() if standing.status in ("proven",
+                                                                             "regressed")]
+    standings = judge(ctx, live.check_all(ctx, proven))
+    for name in proven:
+        if standings[name].status == "regressed" and ctx.state.of(name).status == "proven":
+            entry = ctx.state.of(name)
+            entry.status, entry.reason = "regressed", standings[name].reason
+            ctx.journal("verdict", name, status="regressed", reason=entry.reason)
+    if proven:
+        ctx.save()
+    return standings
+
+
+def _proven(standings: dict[str, Standing]) -> list[str]:
+    return [name for name, standing in standings.items() if standing.status == "proven"]
+
+
+def _nothing_left(ctx: Context, standings: dict[str, Standing]) -> Done:
+    stuck = [s for s in standings.values() if s.status in ("blocked", "skipped")]
+    if stuck:
+        raise WorkFailed("nothing can be worked on now: " + "; ".join(
+            f"{s.name} {s.reason}" for s in stuck))
+    ctx.out.verdict("every service is proven", True)
+    return Done(None, _proven(standings), None)
+
+
+def _dry_run(service: Service) -> Done:
+    ctx, entry = service.ctx, service.entry
+    ctx.out.heading(f"dry run: {service.name} from stage {entry.stage} (nothing is changed)")
+    for stage in STAGES[STAGES.index(entry.stage):]:
+        for item in DESCRIBE[stage](service) or ["nothing to check"]:
+            ctx.out.step(stage, f"would check: {item}")
+        if stage in CHECK_STAGES:
+            settle(service, stage, CHECK_STAGES[stage].check)
+        elif stage == "start":
+            settle(service, stage, start.check)
+    return Done(None, [], service.name)
