@@ -53,7 +53,7 @@ class Table:
 
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self.get(name, (str,), default)
-        if value is not None and not value.strip():
+        if name in self.data and not value.strip():
             raise self.fail(name, "expected a non-empty string")
         return value  # type: ignore[no-any-return]
 
