@@ -54,7 +54,9 @@ def reset(ctx: Context, names: tuple[str, ...]) -> list[str]:
     done = []
     for name in selected(ctx, names):
         old = ctx.state.of(name)
-        fresh = ServiceState(pid=old.pid, create_time=old.create_time, log_offset=old.log_offset)
+        # What was installed stays installed, and a running process stays known to `down`.
+        fresh = ServiceState(pid=old.pid, create_time=old.create_time, log_offset=old.log_offset,
+                             fingerprints=old.fingerprints)
         ctx.state.services[name] = fresh
         ctx.journal("reset", name)
         done.append(name)

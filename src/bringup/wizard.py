@@ -10,7 +10,7 @@ from bringup.errors import WorkFailed
 from bringup.failure import record_failure
 from bringup.service import Service
 from bringup.settle import settle
-from bringup.stages import CHECK_STAGES, DESCRIBE, STAGES, stable, start, verify
+from bringup.stages import CHECK_STAGES, DESCRIBE, STAGES, needs, stable, start, verify
 from bringup.state import now_iso
 from bringup.status import Standing, judge, next_name
 
@@ -124,10 +124,15 @@ def _recheck_proven(ctx: Context) -> dict[str, Standing]:
                                                                              "regressed")]
     standings = judge(ctx, live.check_all(ctx, proven))
     for name in proven:
-        if standings[name].status == "regressed" and ctx.state.of(name).status == "proven":
-            entry = ctx.state.of(name)
-            entry.status, entry.reason = "regressed", standings[name].reason
-            ctx.journal("verdict", name, status="regressed", reason=entry.reason)
+        reason = standings[name].reason if standings[name].status == "regressed" else None
+        stale = needs.check(Service(ctx, ctx.workspace.recipes[name]))
+        if stale:
+            reason = "; ".join(problem.message for problem in stale)
+            standings[name] = Standing(name, "regressed", reason)
+        entry = ctx.state.of(name)
+        if reason and entry.status == "proven":
+            entry.status, entry.reason = "regressed", reason
+            ctx.journal("verdict", name, status="regressed", reason=reason)
     if proven:
         ctx.save()
     return standings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bringup.checks import run_all
+from bringup.checks import Outcome, run_all
 from bringup.checks.log import error_line
 from bringup.service import Service
 from bringup.stages.verify import Verdict
@@ -26,11 +26,20 @@ def run(service: Service) -> Verdict:
         bad = error_line(probe)
         elapsed = ctx.clock() - started
         if failing or bad:
-            what = bad and f"log line matches log_error: {bad}" or "; ".join(
-                f"{o.kind} {o.target} {o.detail}" for o in failing)
             status = service.running.exit_status() if service.running else None
-            return Verdict(False, f"flapped after {elapsed:.1f} s of {verify.stable_for:g}: {what}",
+            return Verdict(False, _flap(elapsed, verify.stable_for, bad, failing, status),
                            outcomes, status)
         if elapsed >= verify.stable_for:
             return Verdict(True, outcomes=outcomes)
         ctx.sleep(min(verify.interval, max(end - ctx.clock(), 0.0)))
+
+
+def _flap(elapsed: float, window: float, bad: str | None, failing: list[Outcome],
+          status: int | None) -> str:
+    if bad:
+        what = f"log line matches log_error: {bad}"
+    elif status is not None:
+        what = f"exited with status {status}"
+    else:
+        what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing)
+    return f"flapped after {elapsed:.1f} s of the {window:g} s stability window: {what}"

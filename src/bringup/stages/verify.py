@@ -90,13 +90,26 @@ def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
     status = exit_status(service)
     shown = "an unknown status" if status is None else f"status {status}"
     if status == 0:
-        answering = [kind.run(probe) for name, kind in CHECKS.items()
-                     if name in ("tcp", "http") and kind.wanted(probe)]
-        if answering and all(outcome.ok for outcome in answering):
+        answering = _port_comes_up(service, probe)
+        if answering:
             return Verdict(False, "the command exited 0 while its port answers: it went to "
                                   "the background (daemonized), so bringup cannot supervise it",
                            answering, status, daemonized=True)
     return Verdict(False, f"exited with {shown} before it was ready", list(last.values()), status)
+
+
+def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
+    """After an exit 0: the port checks passing within a moment means a daemon was left behind."""
+    kinds = [kind for name, kind in CHECKS.items() if name in ("tcp", "http") and kind.wanted(probe)]
+    deadline = service.ctx.clock() + min(service.recipe.verify.startup_timeout, 3.0)
+    while kinds:
+        outcomes = [kind.run(probe) for kind in kinds]
+        if all(outcome.ok for outcome in outcomes):
+            return outcomes
+        if service.ctx.clock() >= deadline:
+            break
+        service.ctx.sleep(POLL * 5)
+    return []
 
 
 def _timeout_reason(service: Service, last: dict[str, Outcome], waited: float) -> str:
