@@ -12,7 +12,8 @@ KEYS: Mapping[str, tuple[type, ...]] = {}
 
 
 def wanted(probe: Probe) -> bool:
-    return probe.handle is not None
+    """Always: a service is only up while the process bringup started for it is."""
+    return True
 
 
 def target(probe: Probe) -> str:
@@ -22,5 +23,5 @@ def target(probe: Probe) -> str:
 def run(probe: Probe) -> Outcome:
     started = time.perf_counter()
     alive = probe.handle is not None and supervisor.alive(probe.handle)
-    detail = "running" if alive else "not running"
+    detail = "running" if alive else "not running" if probe.handle else "not started by bringup"
     return Outcome("process", target(probe), alive, (time.perf_counter() - started) * 1000, detail)

@@ -1,0 +1,75 @@
+"""The wizard at a real terminal (a pseudo-terminal driven by pexpect): each fix is asked for,
+a declined fix stops at its stage, Ctrl-C at a prompt saves progress and exits 130."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from bringup.demo import write_demo
+from tests.conftest import stop_everything
+
+DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    root = tmp_path / "demo"
+    write_demo(root)
+    yield root
+    stop_everything(root)
+
+
+def wizard(root: Path) -> pexpect.spawn:
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
+    return pexpect.spawn(sys.executable, ["-m", "bringup", "next", "--workspace", str(root)],
+                         env=env, dimensions=(40, 120), encoding="utf-8", timeout=30)
+
+
+def answer(child: pexpect.spawn, question: str, keys: str) -> None:
+    child.expect(question)
+    child.expect("What now|value for")
+    child.send(keys)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus if child.exitstatus is not None else -1)
+
+
+def api_state(root: Path) -> dict[str, object]:
+    data = json.loads((root / "state/state.json").read_text())
+    return data["services"]["api"]  # type: ignore[no-any-return]
+
+
+def test_each_fix_is_asked_a_declined_one_stops_and_ctrl_c_saves(demo: Path) -> None:
+    api = demo / "services/api"
+    child = wizard(demo)
+    answer(child, "API_TOKEN is not set", ENTER)
+    child.expect("value for API_TOKEN")
+    child.sendline("typed-at-the-terminal")
+    answer(child, "var/data does not exist", DOWN + ENTER)
+    answer(child, "config/settings.json does not exist", ENTER)
+    assert finish(child) == 1
+    assert not (api / "var/data").exists() and (api / "config/settings.json").is_file()
+    assert "typed-at-the-terminal" in (api / ".env").read_text()
+    assert api_state(demo)["stage"] == "paths"
+
+    child = wizard(demo)
+    answer(child, "var/data does not exist", CTRL_C)
+    assert finish(child) == 130
+    assert api_state(demo)["stage"] == "paths"
+    assert '"event": "interrupted"' in (demo / "state/journal.jsonl").read_text()
+
+    child = wizard(demo)
+    answer(child, "var/data does not exist", ENTER)
+    answer(child, "start.sh is not executable", ENTER)
+    child.expect("proven: api")
+    assert finish(child) == 0
+    assert api_state(demo)["status"] == "proven"
