@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from bringup.checks.base import Outcome, Probe
 from bringup.run import run as run_command
 
-KEYS = {"exec": (str, list), "exec_expect": (str,)}
+KEYS: Mapping[str, tuple[type, ...]] = {"exec": (str, list), "exec_expect": (str,)}
 
 
 def wanted(probe: Probe) -> bool:

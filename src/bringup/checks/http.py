@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bringup.checks.base import Outcome, Probe
@@ -10,8 +11,9 @@ from bringup.checks.base import Outcome, Probe
 if TYPE_CHECKING:
     import httpx
 
-KEYS = {"http": (str,), "http_expect": (str,), "http_status": (int,),
-        "http_method": (str,), "http_data": (str,)}
+KEYS: Mapping[str, tuple[type, ...]] = {
+    "http": (str,), "http_expect": (str,), "http_status": (int,), "http_method": (str,),
+    "http_data": (str,)}
 
 
 def wanted(probe: Probe) -> bool:
@@ -26,7 +28,10 @@ def run(probe: Probe) -> Outcome:
     client = _client(probe)  # made before the clock starts: importing httpx is not the service's
     started = time.perf_counter()
     ok, detail = _request(probe, client)
-    return Outcome("http", target(probe), ok, (time.perf_counter() - started) * 1000, detail)
+    elapsed = (time.perf_counter() - started) * 1000
+    if probe.http_client is None:
+        client.close()  # made for this one request; a shared one belongs to the context
+    return Outcome("http", target(probe), ok, elapsed, detail)
 
 
 def _client(probe: Probe) -> httpx.Client:

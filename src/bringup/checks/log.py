@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 
 from bringup.checks.base import Outcome, Probe
 
-KEYS = {"log": (str,), "log_error": (str,)}
+KEYS: Mapping[str, tuple[type, ...]] = {"log": (str,), "log_error": (str,)}
 
 
 def wanted(probe: Probe) -> bool:
@@ -46,7 +47,7 @@ def error_line(probe: Probe) -> str | None:
 def _scan(probe: Probe, text: str) -> tuple[bool, str]:
     verify = probe.verify
     if verify.log_error is not None:
-        bad = re.search(verify.log_error, text)
+        bad = re.search(verify.log_error, text, re.MULTILINE)  # as error_line reads it
         if bad:
             return False, f"error line: {_line_at(text, bad.start())}"
     if verify.log is None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Mapping
 
 from bringup.checks.base import Outcome, Probe
 
-KEYS = {"tcp": (int, str), "tcp_send": (str,), "tcp_expect": (str,)}
+KEYS: Mapping[str, tuple[type, ...]] = {"tcp": (int, str), "tcp_send": (str,), "tcp_expect": (str,)}
 
 
 def wanted(probe: Probe) -> bool:
@@ -39,18 +40,22 @@ def _exchange(probe: Probe) -> tuple[bool, str]:
             if verify.tcp_send:
                 sock.sendall(verify.tcp_send.encode())
             reply = _read_until(sock, verify.tcp_expect)
-    except ConnectionRefusedError:
-        return False, "refused"
-    except socket.gaierror:
-        return False, f"cannot resolve {host}"
-    except TimeoutError:
-        return False, "timed out"
     except OSError as error:
-        return False, error.strerror or str(error)
+        return False, _why(error, host)
     first_line = reply.strip().splitlines()[0] if reply.strip() else "(no reply)"
     if verify.tcp_expect is not None and verify.tcp_expect not in reply:
         return False, f"replied {first_line!r}, expected {verify.tcp_expect!r}"
     return True, first_line
+
+
+def _why(error: OSError, host: str) -> str:
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    if isinstance(error, socket.gaierror):
+        return f"cannot resolve {host}"
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    return error.strerror or str(error)
 
 
 def _read_until(sock: socket.socket, expect: str | None) -> str:

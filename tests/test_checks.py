@@ -1,0 +1,234 @@
+"""Every check kind in CHECKS, passing and failing, against real sockets, servers and processes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bringup import supervisor
+from bringup.checks import CHECKS, Outcome, Probe
+from bringup.recipe import Verify
+from conftest import free_port
+
+LOG_BEFORE = "old: Ready to accept connections\nold: Traceback (most recent call last)\n"
+LOG_AFTER = "=== bringup start ===\nnew: listening on 8000\nnew: Error: disk full\n"
+
+# kind, [verify] keys ({placeholders}: the things the `world` fixture started), probe extras,
+# whether it passes, and a text its detail holds.
+CASES = [
+    pytest.param("tcp", {"tcp": "127.0.0.1:{acceptor}"}, {}, True, "connected", id="tcp-listening"),
+    pytest.param("tcp", {"tcp": "127.0.0.1:{closed}"}, {}, False, "refused", id="tcp-closed"),
+    pytest.param("tcp", {"tcp": "127.0.0.1:{redis}", "tcp_send": "PING\r\n",
+                         "tcp_expect": "+PONG"}, {}, True, "+PONG", id="tcp-redis-pong"),
+    pytest.param("tcp", {"tcp": "127.0.0.1:{redis}", "tcp_send": "PING\r\n",
+                         "tcp_expect": "+HELLO"}, {}, False, "replied '+PONG'",
+                 id="tcp-redis-wrong-reply"),
+    pytest.param("http", {"http": "{web}/health"}, {}, True, "status 200", id="http-ok"),
+    pytest.param("http", {"http": "{web}/health", "http_expect": "ok"}, {}, True, "status 200",
+                 id="http-body-has"),
+    pytest.param("http", {"http": "{web}/health", "http_expect": "nope"}, {}, False,
+                 "body lacks 'nope'", id="http-body-lacks"),
+    pytest.param("http", {"http": "{web}/missing"}, {}, False, "status 404", id="http-404"),
+    pytest.param("http", {"http": "{web}/missing", "http_status": 404}, {}, True, "status 404",
+                 id="http-404-wanted"),
+    pytest.param("http", {"http": "{web}/echo", "http_method": "POST", "http_data": "ping-body",
+                          "http_expect": "echo: ping-body"}, {}, True, "status 200",
+                 id="http-post-echoed"),
+    pytest.param("http", {"http": "http://127.0.0.1:{closed}/health"}, {}, False, "refused",
+                 id="http-refused"),
+    pytest.param("exec", {"exec": "echo accepting connections", "exec_expect": "accepting"}, {},
+                 True, "accepting connections", id="exec-ok-expected"),
+    pytest.param("exec", {"exec": "echo broken; exit 3"}, {}, False, "broken",
+                 id="exec-nonzero"),
+    pytest.param("exec", {"exec": ("no-such-command-bringup",)}, {}, False, "command not found",
+                 id="exec-not-found"),
+    pytest.param("exec", {"exec": "echo hello", "exec_expect": "accepting"}, {}, False,
+                 "lacks 'accepting'", id="exec-expect-missing"),
+    pytest.param("log", {"log": "listening"}, {"log": True}, True, "new: listening on 8000",
+                 id="log-ready-after-offset"),
+    pytest.param("log", {"log": "Ready to accept"}, {"log": True}, False, "no line with",
+                 id="log-ready-only-before-offset"),
+    pytest.param("log", {"log": "listening", "log_error": "Traceback"}, {"log": True}, True,
+                 "listening", id="log-error-only-before-offset"),
+    pytest.param("log", {"log": "listening", "log_error": "Error: .*"}, {"log": True}, False,
+                 "error line: new: Error: disk full", id="log-error-after-offset"),
+    pytest.param("log", {"log_error": "^new: Error"}, {"log": True}, False, "disk full",
+                 id="log-error-anchored"),
+    pytest.param("log", {"log_error": "^old: Traceback"}, {"log": True}, True, "no error line",
+                 id="log-error-anchored-before-offset"),
+    pytest.param("process", {}, {"handle": "alive"}, True, "running", id="process-alive"),
+    pytest.param("process", {}, {"handle": "stopped"}, False, "not running",
+                 id="process-stopped"),
+]
+
+
+def run_check(kind: str, verify_kwargs: dict[str, Any], **probe_kwargs: Any) -> Outcome:
+    """One check of `kind`, run once against a probe made from the keys given."""
+    probe_kwargs.setdefault("cwd", Path.cwd())
+    probe_kwargs.setdefault("env", dict(os.environ))
+    probe_kwargs.setdefault("log_path", Path(os.devnull))
+    probe_kwargs.setdefault("timeout", 0.5)
+    return CHECKS[kind].run(Probe(verify=Verify(**verify_kwargs), **probe_kwargs))
+
+
+@pytest.mark.parametrize(("kind", "spec", "extras", "expected"),
+                         [pytest.param(*case.values[:3], case.values[3:], id=case.id)
+                          for case in CASES])
+def test_check(kind: str, spec: dict[str, Any], extras: dict[str, Any],
+               expected: tuple[bool, str], world: dict[str, Any]) -> None:
+    if "{redis}" in str(spec) and world["at"]["redis"] is None:
+        pytest.skip("redis-server is not installed")
+    verify = {key: value.format(**world["at"]) if isinstance(value, str) else value
+              for key, value in spec.items()}
+    outcome = run_check(kind, verify, **_probe_extras(extras, world))
+    assert (outcome.kind, outcome.ok) == (kind, expected[0]), outcome
+    assert expected[1] in outcome.detail
+    assert outcome.ms >= 0
+
+
+@pytest.mark.parametrize("kind", sorted(CHECKS))
+def test_every_kind_has_a_passing_and_a_failing_case_and_a_docstring(kind: str) -> None:
+    covered = {(case.values[0], case.values[3]) for case in CASES}
+    assert {(kind, True), (kind, False)} <= covered
+    assert (CHECKS[kind].__doc__ or "").strip()
+
+
+def test_exec_runs_in_the_probe_folder_with_its_env(tmp_path: Path) -> None:
+    outcome = run_check("exec", {"exec": "pwd; echo $GREETING", "exec_expect": "hi there"},
+                        cwd=tmp_path, env={**os.environ, "GREETING": "hi there"})
+    assert outcome.ok, outcome
+    assert str(tmp_path.resolve()) in run_check("exec", {"exec": "pwd"}, cwd=tmp_path).detail
+
+
+def test_log_of_a_service_that_never_started_is_not_ready(tmp_path: Path) -> None:
+    outcome = run_check("log", {"log": "ready"}, log_path=tmp_path / "none.log")
+    assert not outcome.ok
+
+
+def _probe_extras(extras: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if extras.get("log"):
+        found.update(log_path=world["log"], log_offset=len(LOG_BEFORE.encode()))
+    if "handle" in extras:
+        found["handle"] = world["handles"][extras["handle"]]
+    return found
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The real things the cases run against, started once for the module."""
+    folder = tmp_path_factory.mktemp("checks")
+    log = folder / "service.log"
+    log.write_text(LOG_BEFORE + LOG_AFTER, encoding="utf-8")
+    with _acceptor() as acceptor, _web() as web, _redis(folder) as redis, \
+            _processes(folder) as handles:
+        ports = {"acceptor": acceptor, "closed": free_port(), "web": web, "redis": redis}
+        yield {"at": ports, "log": log, "handles": handles}
+
+
+@contextlib.contextmanager
+def _acceptor() -> Iterator[int]:
+    """A real listening socket whose thread accepts and closes every connection."""
+    server = socket.create_server(("127.0.0.1", 0))
+    thread = threading.Thread(target=_accept_all, args=(server,), daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def _accept_all(server: socket.socket) -> None:
+    while True:
+        try:
+            connection, _ = server.accept()
+        except OSError:
+            return
+        connection.close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self._answer(200 if self.path == "/health" else 404,
+                     b"ok" if self.path == "/health" else b"missing")
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(200, b"echo: " + body)
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _web() -> Iterator[str]:
+    """A real http.server in a thread: /health says ok, POST echoes its body, the rest is 404."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def _redis(folder: Path) -> Iterator[int | None]:
+    """A real redis-server on a free port, without persistence; None when it is not installed."""
+    if shutil.which("redis-server") is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    try:
+        _wait_for(port)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for(port: int, limit: float = 10.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"nothing listens on port {port} after {limit:g} s")
+
+
+@contextlib.contextmanager
+def _processes(folder: Path) -> Iterator[dict[str, supervisor.Handle]]:
+    """One process spawned by the supervisor and alive, one spawned and then stopped."""
+    command = [sys.executable, "-c", "import time; time.sleep(60)"]
+    spawned = {name: supervisor.spawn(command, cwd=folder, env=dict(os.environ),
+                                      log_path=folder / f"{name}.log")
+               for name in ("alive", "stopped")}
+    supervisor.stop(spawned["stopped"].handle, grace=5)
+    supervisor.reap(spawned["stopped"])
+    try:
+        yield {name: running.handle for name, running in spawned.items()}
+    finally:
+        supervisor.stop(spawned["alive"].handle, grace=5)
+        supervisor.reap(spawned["alive"])
