@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import stop_everything
+from conftest import stop_everything
 
 
 def bringup(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

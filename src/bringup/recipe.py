@@ -13,11 +13,14 @@ from bringup.errors import RecipeError
 from bringup.schema import Table
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NEED_KINDS = ("binary", "python", "npm", "env")
 PATH_KINDS = ("dir", "file")
 PERMISSION_KINDS = ("executable", "writable")
 RESTARTS = ("on-failure", "always", "no")
 TIMING_KEYS = {"startup_timeout": 30.0, "stable_for": 10.0, "interval": 1.0}
+_COMPANIONS = (("tcp_send", "tcp"), ("tcp_expect", "tcp"), ("http_expect", "http"),
+               ("http_status", "http"), ("http_data", "http"), ("exec_expect", "exec"))
 TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restart",
             "max_restarts", "stop_grace", "user", "env", "env_file", "needs", "paths",
             "permissions", "verify")
@@ -135,7 +138,7 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
         restart=table.choice("restart", RESTARTS, "on-failure"),
         max_restarts=table.whole("max_restarts", 5, low=0, high=1000) or 0,
         stop_grace=table.number("stop_grace", 10.0), user=table.text("user"),
-        env=table.mapping("env"), env_file=_path(table, "env_file", root, base),
+        env=_env(table), env_file=_path(table, "env_file", root, base),
         needs=tuple(_need(item, root, base) for item in table.tables("needs")),
         paths=tuple(_path_spec(item, root, base) for item in table.tables("paths")),
         permissions=tuple(_permission(item, root, base) for item in table.tables("permissions")),
@@ -147,9 +150,19 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
 
 
 def inside(table: Table, key: str, root: Path, path: Path) -> None:
+    if "\0" in str(path):
+        raise table.fail(key, "expected a path, got one with a NUL character")
     resolved = path.resolve()
     if resolved != root.resolve() and root.resolve() not in resolved.parents:
         raise table.fail(key, f"expected a path inside the workspace, got one leading to {resolved}")
+
+
+def _env(table: Table) -> dict[str, str]:
+    env = table.mapping("env")
+    for key in env:
+        if not ENV_NAME.fullmatch(key):
+            raise table.fail("env", f"expected environment variable names as keys, got {key!r}")
+    return env
 
 
 def _path(table: Table, key: str, root: Path, base: Path) -> str | None:
@@ -176,7 +189,7 @@ def _need(table: Table, root: Path, base: Path) -> Need:
     value = table.text(kind) or ""
     if kind in ("python", "npm"):
         inside(table, kind, root, base / value)
-    if kind == "env" and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+    if kind == "env" and not ENV_NAME.fullmatch(value):
         raise table.fail(kind, f"expected an environment variable name, got {value!r}")
     venv = _path(table, "venv", root, base) or ".venv"
     install = table.mapping("install")
@@ -250,9 +263,9 @@ def _check_verify_values(table: Table, values: dict[str, object]) -> None:
             re.compile(log_error)
         except re.error as error:
             raise table.fail("log_error", f"expected a regular expression ({error})") from None
-    for key in ("tcp_send", "tcp_expect"):
-        if values[key] is not None and values["tcp"] is None:
-            raise table.fail(key, "goes with tcp, which is not set")
+    for key, owner in _COMPANIONS:
+        if values[key] is not None and values[owner] is None:
+            raise table.fail(key, f"goes with {owner}, which is not set")
 
 
 def _shown(file: Path, root: Path) -> str:

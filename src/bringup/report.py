@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bringup import live, supervisor
+from bringup import supervisor
 from bringup.checks import Outcome
 from bringup.context import Context
 from bringup.state import now_iso
@@ -17,7 +17,11 @@ SCHEMA = "bringup.report/1"
 def build(ctx: Context, *, check: bool) -> dict[str, Any]:
     """The report as data, exactly the JSON shape of PRODUCT.md."""
     names = list(ctx.workspace.recipes)
-    outcomes = live.check_all(ctx, names) if check else None
+    outcomes = None
+    if check:
+        from bringup.live import check_all  # only a checking report pays for threads and probes
+
+        outcomes = check_all(ctx, names)
     standings = judge(ctx, outcomes)
     services = [_service(ctx, name, standings[name].status, standings[name].reason,
                          outcomes.get(name) if outcomes is not None else None, live=check)

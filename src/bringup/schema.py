@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -59,6 +60,8 @@ class Table:
 
     def number(self, name: str, default: float, *, minimum: float = 0) -> float:
         value: float = self.get(name, (float,), default)
+        if not math.isfinite(value):
+            raise self.fail(name, f"expected a finite number, got {value}")
         if value < minimum:
             raise self.fail(name, f"expected a number of at least {minimum:g}, got {value:g}")
         return value

@@ -7,6 +7,8 @@ import contextlib
 import json
 import os
 import tempfile
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -60,15 +62,26 @@ class ServiceState:
         state = cls()
         if not isinstance(data, dict):
             return state
+        hints = typing.get_type_hints(cls)
         for spec in fields(cls):
             value = data.get(spec.name)
-            default = getattr(state, spec.name)
-            if value is not None and (default is None or isinstance(value, type(default))
-                                      or (isinstance(default, float) and isinstance(value, int))):
-                setattr(state, spec.name, value)
+            if value is not None and _accepts(hints[spec.name], value):
+                setattr(state, spec.name, float(value) if hints[spec.name] in (
+                    float, float | None) else value)
         if state.stage not in STAGES:
             state.stage = "needs"
         return state
+
+
+def _accepts(hint: object, value: object) -> bool:
+    """Does `value` (read from JSON) fit the declared type? bool is never taken for a number."""
+    union = isinstance(hint, types.UnionType)
+    kinds = {typing.get_origin(arg) or arg for arg in (typing.get_args(hint) if union else [hint])}
+    if isinstance(value, bool):
+        return bool in kinds
+    if float in kinds and isinstance(value, int):
+        return True
+    return isinstance(value, tuple(kind for kind in kinds if isinstance(kind, type)))
 
 
 @dataclass

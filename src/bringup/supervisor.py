@@ -99,11 +99,28 @@ def stop(handle: Handle, *, grace: float) -> bool:
     if not members:
         return False
     _signal_group(handle, members, signal.SIGTERM)
-    _, left = psutil.wait_procs(members, timeout=grace)
+    left = _wait_gone(members, grace)
     if left:
         _signal_group(handle, left, signal.SIGKILL)
-        psutil.wait_procs(left, timeout=5)
+        _wait_gone(left, 5.0)
     return True
+
+
+def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait for the processes to end; a zombie has ended, whoever is left to reap it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        _, alive_now = psutil.wait_procs(members, timeout=0.05)
+        members = [p for p in alive_now if _running(p)]
+        if not members or time.monotonic() >= deadline:
+            return members
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _signal_group(handle: Handle, members: list[psutil.Process], signum: int) -> None:

@@ -1,0 +1,165 @@
+"""State on disk: atomic, lenient on read, never overwritten when unreadable; the journal is
+append-only; one writing bringup per workspace; no environment value ever lands on disk."""
+
+from __future__ import annotations
+
+import json
+import select
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bringup.state import ServiceState, State, Store
+from conftest import SERVER, free_port, http_server_recipe, invoke, write_file, write_recipe
+
+SECRET = "s3cr3t-value-123"
+HOLDER = """
+import sys
+from pathlib import Path
+from bringup.state import Store
+with Store(Path(sys.argv[1])).locked():
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+def store(root: Path) -> Store:
+    return Store(root / "state")
+
+
+def write_state(root: Path, data: object) -> Path:
+    return write_file(root, "state/state.json", json.dumps(data))
+
+
+def read_back(root: Path, entry: dict[str, object]) -> ServiceState:
+    write_state(root, {"schema": "bringup.state/1", "services": {"api": entry}})
+    return store(root).load().of("api")
+
+
+def journal_lines(root: Path) -> list[dict[str, object]]:
+    text = store(root).journal_file.read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.fixture
+def holder(ws: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the workspace lock, until its standard input is closed."""
+    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(ws / "state")], text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], 10)
+    assert ready and process.stdout.readline().strip() == "held"
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_save_then_load_round_trips(ws: Path) -> None:
+    state = State({"api": ServiceState(stage="verify", status="failed", attempts=2, pid=42,
+                                       create_time=1.5, port=5050, log_tail=["boom"],
+                                       findings=[{"kind": "crashed"}], fingerprints={"k": "v"}),
+                   "cache": ServiceState()})
+    store(ws).save(state)
+    assert store(ws).load() == state
+
+
+def test_missing_state_is_empty(ws: Path) -> None:
+    assert store(ws).load() == State()
+
+
+def test_save_replaces_the_file_and_leaves_no_temporary(ws: Path) -> None:
+    store(ws).save(State({"api": ServiceState(stage="paths")}))
+    with store(ws).file.open(encoding="utf-8") as old:
+        store(ws).save(State({"api": ServiceState(stage="stable")}))
+        assert json.load(old)["services"]["api"]["stage"] == "paths"
+    assert store(ws).load().of("api").stage == "stable"
+    assert sorted(path.name for path in (ws / "state").iterdir()) == ["state.json"]
+
+
+@pytest.mark.parametrize(("entry", "name", "expected"), [
+    ({"stage": "verify", "colour": "blue"}, "stage", "verify"),
+    ({"attempts": "three"}, "attempts", 0),
+    ({"port": "5050"}, "port", None),
+    ({"pid": "x"}, "pid", None),
+    ({"create_time": 12}, "create_time", 12),
+    ({"log_tail": "not a list"}, "log_tail", []),
+    ({"findings": {"kind": "x"}}, "findings", []),
+    ({"stage": "launch"}, "stage", "needs"),
+    ({"stage": 3}, "stage", "needs"),
+])
+def test_lenient_read(ws: Path, entry: dict[str, object], name: str, expected: object) -> None:
+    assert getattr(read_back(ws, entry), name) == expected
+
+
+def test_entry_that_is_not_a_table_reads_as_fresh(ws: Path) -> None:
+    assert read_back(ws, ["nonsense"]) == ServiceState()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("{not json", "is not valid JSON"),
+    (json.dumps({"schema": "bringup.state/2", "services": {}}), "'bringup.state/2'"),
+    (json.dumps({"services": {}}), "schema None"),
+], ids=["corrupt", "newer-schema", "no-schema"])
+def test_unreadable_state_is_left_alone(ws: Path, content: str, fragment: str) -> None:
+    write_recipe(ws, "api", 'command = "true"')
+    file = write_file(ws, "state/state.json", content)
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 2, result.output
+    assert str(file) in result.stderr and fragment in result.stderr
+    assert "Traceback" not in result.output
+    assert file.read_text(encoding="utf-8") == content
+
+
+def test_journal_lines_are_json_with_utc_time(ws: Path) -> None:
+    store(ws).journal("start", "api", pid=1, command="x")
+    store(ws).journal("interrupted")
+    lines = journal_lines(ws)
+    assert [line["event"] for line in lines] == ["start", "interrupted"]
+    assert all(str(line["ts"]).endswith("Z") for line in lines)
+    assert lines[0]["service"] == "api" and "service" not in lines[1]
+
+
+def test_journal_is_only_appended(ws: Path) -> None:
+    store(ws).journal("check", "api", ok=False)
+    before = store(ws).journal_file.read_bytes()
+    store(ws).journal("check", "api", ok=True)
+    after = store(ws).journal_file.read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == 2
+
+
+def test_second_bringup_is_refused(ws: Path, holder: subprocess.Popen[str]) -> None:
+    write_recipe(ws, "api", 'command = "true"')
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 2, result.output
+    assert f"pid {holder.pid}" in result.stderr
+    assert not (ws / "state" / "state.json").exists()
+
+
+@pytest.mark.parametrize("ending", ["exits", "killed"])
+def test_lock_is_free_once_the_holder_is_gone(ws: Path, holder: subprocess.Popen[str],
+                                              ending: str) -> None:
+    write_recipe(ws, "api", 'command = "true"')
+    if ending == "exits":
+        assert holder.stdin is not None
+        holder.stdin.close()
+    else:
+        holder.kill()
+    holder.wait(timeout=10)
+    result = invoke("reset", "--all", "--workspace", str(ws))
+    assert result.code == 0, result.output
+
+
+def test_environment_values_never_reach_disk(ws: Path) -> None:
+    port = free_port()
+    write_file(ws, "server.py", SERVER)
+    extra = f'env = {{ SECRET_TOKEN = "{SECRET}" }}\n[[needs]]\nenv = "SECRET_TOKEN"'
+    write_recipe(ws, "api", http_server_recipe(port, extra=extra))
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 0, result.output
+    report = invoke("report", "--json", "--workspace", str(ws))
+    for text in (result.output, report.output, (ws / "state" / "state.json").read_text(),
+                 (ws / "state" / "journal.jsonl").read_text()):
+        assert SECRET not in text
+    assert all(str(line["ts"]).endswith("Z") for line in journal_lines(ws))
