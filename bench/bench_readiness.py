@@ -4,7 +4,6 @@ that down). Budget: median under 50 ms."""
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -47,7 +46,7 @@ def once(root: Path, delay_ms: int) -> float:
     (root / "opened").unlink(missing_ok=True)
     from rich.console import Console
 
-    ctx = Context(Workspace(root), out=Output(Console(file=open(os.devnull, "w"))))  # noqa: SIM115
+    ctx = Context(Workspace(root), out=Output(Console(quiet=True)))
     service = Service(ctx, ctx.workspace.recipes["svc"])
     start.launch(service)
     verdict = verify.run(service)

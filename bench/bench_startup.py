@@ -32,7 +32,8 @@ def main() -> None:
                                     "--workspace", str(root)]), RUNS)
     print(f"machine: {machine()}; median of {RUNS} runs")
     print(f"python -c pass:                      {bare:7.1f} ms")
-    print(f"bringup --help:                      {helped:7.1f} ms  {helped / bare:4.1f}x (budget 4x)")
+    print(f"bringup --help:                      {helped:7.1f} ms  {helped / bare:4.1f}x "
+          "(budget 4x)")
     print(f"bringup report --no-check (50 svcs): {report:7.1f} ms  {report / bare:4.1f}x "
           "(budget 10x)")
 

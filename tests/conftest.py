@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 import textwrap
@@ -85,7 +84,7 @@ class Scripted:
 def context(root: Path, prompter: Scripted | None = None) -> Context:
     from rich.console import Console
 
-    console = Console(file=open(os.devnull, "w"), width=120)  # noqa: SIM115
+    console = Console(quiet=True, width=120)
     return Context(Workspace(root), prompter=prompter or Scripted(), out=Output(console))
 
 

@@ -26,10 +26,11 @@ def write_demo(directory: Path) -> list[str]:
         raise UsageError(f"{directory} already exists and is not empty; name a new folder")
     values = {key: str(_free(preferred)) for key, preferred in PORTS.items()}
     source = resources.files("bringup") / "demo_files"
-    for relative, text in _walk(source, ""):
+    for relative, template in _walk(source, ""):
         # Python sources are shipped as .py.txt so that no tool mistakes them for bringup's own.
         target = directory / (relative[:-4] if relative.endswith(".py.txt") else relative)
         target.parent.mkdir(parents=True, exist_ok=True)
+        text = template
         for key, value in values.items():
             text = text.replace("{" + key + "}", value)
         target.write_text(text, encoding="utf-8")

@@ -23,7 +23,8 @@ def read_env_file(path: Path) -> dict[str, str]:
     return {key: value for key, value in dotenv_values(path).items() if value is not None}
 
 
-def service_env(cwd: Path, recipe: Recipe, outer: Mapping[str, str] | None = None) -> dict[str, str]:
+def service_env(cwd: Path, recipe: Recipe,
+                outer: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ if outer is None else outer)
     if recipe.env_file:
         env.update(read_env_file(cwd / recipe.env_file))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bringup import supervisor
 from bringup.checks.log import read_since
 from bringup.service import Service
 from bringup.stages.verify import Verdict
 from bringup.state import now_iso
+
+if TYPE_CHECKING:
+    from bringup.diagnosis import Finding
 
 TAIL = 30
 
@@ -36,7 +41,7 @@ def record_failure(service: Service, stage: str, verdict: Verdict) -> None:
 
 
 def _diagnose(service: Service, text: str, status: int | None,
-              verdict: Verdict) -> list[object]:
+              verdict: Verdict) -> list[Finding]:
     from bringup.diagnosis import daemonized, diagnose
 
     if verdict.daemonized:

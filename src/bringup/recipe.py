@@ -7,6 +7,7 @@ import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bringup.checks import CHECKS
 from bringup.errors import RecipeError
@@ -96,7 +97,7 @@ class Recipe:
         return self.command if isinstance(self.command, str) else shlex.join(self.command)
 
     def command_path(self) -> str | None:
-        """The command's program when it is a relative path (`./start.sh`): it must exist and run."""
+        """The command's program when it is a relative path (./start.sh): it must exist and run."""
         if isinstance(self.command, str):
             try:
                 words = shlex.split(self.command)
@@ -154,7 +155,8 @@ def inside(table: Table, key: str, root: Path, path: Path) -> None:
         raise table.fail(key, "expected a path, got one with a NUL character")
     resolved = path.resolve()
     if resolved != root.resolve() and root.resolve() not in resolved.parents:
-        raise table.fail(key, f"expected a path inside the workspace, got one leading to {resolved}")
+        raise table.fail(key, "expected a path inside the workspace, "
+                              f"got one leading to {resolved}")
 
 
 def _env(table: Table) -> dict[str, str]:
@@ -230,10 +232,12 @@ def _verify(parent: Table, port: int | None) -> Verify:
     if timing["interval"] <= 0 or timing["startup_timeout"] <= 0:
         raise table.fail("interval" if timing["interval"] <= 0 else "startup_timeout",
                           "expected a number above 0")
-    return Verify(**{key: value for key, value in values.items() if value is not None}, **timing)
+    given: dict[str, Any] = {key: value for key, value in values.items() if value is not None}
+    return Verify(**given | timing)
 
 
-def _tcp_target(table: Table, value: int | str | None, port: int | None, *, given: bool) -> str | None:
+def _tcp_target(table: Table, value: int | str | None, port: int | None, *,
+                given: bool) -> str | None:
     if value is None:
         return f"127.0.0.1:{port}" if port is not None and not given else None
     if isinstance(value, int):

@@ -36,7 +36,7 @@ def run(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str] | Non
         done = subprocess.run(argv, cwd=cwd, env=None if env is None else dict(env),
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=timeout, check=False,
-                              start_new_session=True, **as_user(user))
+                              start_new_session=True, **as_user(user))  # type: ignore[call-overload]
     except FileNotFoundError:
         return Result(NOT_FOUND, f"{argv[0]}: command not found")
     except PermissionError:

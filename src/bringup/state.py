@@ -129,7 +129,7 @@ class Store:
                 out.write(text)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(temporary, self.file)
+            Path(temporary).replace(self.file)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -50,7 +50,8 @@ def run_next(ctx: Context, name: str | None) -> Done:
 def walk(service: Service) -> None:
     """Run the stages from the recorded one; record each only after its check passes."""
     ctx, entry = service.ctx, service.entry
-    ctx.out.heading(f"{service.name}: {service.recipe.description or service.recipe.command_text()}")
+    recipe = service.recipe
+    ctx.out.heading(f"{service.name}: {recipe.description or recipe.command_text()}")
     if entry.stage in ("verify", "stable") and not _still_running(service):
         entry.stage = "start"
     entry.status, entry.updated_at = "in-progress", now_iso()
@@ -90,7 +91,7 @@ def _run_stage(service: Service, stage: str) -> str | None:
         verb = "adopted" if service.adopted else "started"
         service.ctx.out.step(stage, f"{verb}: pid {service.entry.pid}", True)
         return None
-    verdict = (verify if stage == "verify" else stable).run(service)
+    verdict = verify.run(service) if stage == "verify" else stable.run(service)
     service.ctx.journal("check", service.name, stage=stage, ok=verdict.ok,
                         checks=[o.to_json() for o in verdict.outcomes])
     if not verdict.ok:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from bringup.recipe import PathSpec
 from bringup.service import Service
@@ -24,7 +24,7 @@ def describe(service: Service) -> list[str]:
 
 def _check(service: Service, spec: PathSpec) -> Problem | None:
     path = service.path(spec.path)
-    if spec.kind == "dir" and path.is_dir() or spec.kind == "file" and path.is_file():
+    if (spec.kind == "dir" and path.is_dir()) or (spec.kind == "file" and path.is_file()):
         return None
     if path.exists() or path.is_symlink():
         other = "a directory" if path.is_dir() else "not a directory"

@@ -59,7 +59,7 @@ def _writable(service: Service, path: Path) -> bool:
         import pwd
 
         uid = pwd.getpwnam(service.user).pw_uid
-        return bool(info.st_uid == uid and info.st_mode & stat.S_IWUSR
+        return bool((info.st_uid == uid and info.st_mode & stat.S_IWUSR)
                     or info.st_mode & stat.S_IWOTH)
     if os.geteuid() == 0:
         return bool(info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bringup import supervisor
-from bringup.checks import CHECKS, Outcome, Probe
+from bringup.checks import CHECKS, CheckKind, Outcome, Probe
 from bringup.checks.log import error_line
 from bringup.service import Service
 
@@ -32,7 +32,7 @@ def describe(service: Service) -> list[str]:
     return wanted or ["the process stays alive"]
 
 
-def _kinds(probe: Probe) -> list[tuple[str, object]]:
+def _kinds(probe: Probe) -> list[tuple[str, CheckKind]]:
     return [(name, kind) for name, kind in CHECKS.items()
             if name != "process" and kind.wanted(probe)]
 
@@ -100,7 +100,8 @@ def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
 
 def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
     """After an exit 0: the port checks passing within a moment means a daemon was left behind."""
-    kinds = [kind for name, kind in CHECKS.items() if name in ("tcp", "http") and kind.wanted(probe)]
+    kinds = [kind for name, kind in CHECKS.items()
+             if name in ("tcp", "http") and kind.wanted(probe)]
     deadline = service.ctx.clock() + min(service.recipe.verify.startup_timeout, 3.0)
     while kinds:
         outcomes = [kind.run(probe) for kind in kinds]
@@ -115,4 +116,5 @@ def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
 def _timeout_reason(service: Service, last: dict[str, Outcome], waited: float) -> str:
     failing = [o for o in last.values() if not o.ok]
     what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing) or "checks failing"
-    return f"{what} for {waited:.0f} s (startup_timeout {service.recipe.verify.startup_timeout:g} s)"
+    limit = service.recipe.verify.startup_timeout
+    return f"{what} for {waited:.0f} s (startup_timeout {limit:g} s)"
