@@ -123,6 +123,14 @@ def http_server_recipe(port: int, *, extra: str = "") -> str:
     """
 
 
+def web_service(root: Path, name: str = "web", *, extra: str = "") -> int:
+    """A real Python web service in the workspace, on a free port; returns the port."""
+    port = free_port()
+    write_recipe(root, name, http_server_recipe(port, extra=extra))
+    write_file(root, "server.py", SERVER)
+    return port
+
+
 SERVER = """
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer

@@ -22,6 +22,7 @@ from conftest import (
     free_port,
     http_server_recipe,
     invoke,
+    web_service,
     write_file,
     write_recipe,
 )
@@ -44,10 +45,7 @@ def journal(ws: Path) -> list[dict[str, object]]:
 
 
 def web(ws: Path, name: str = "web", *, extra: str = "") -> int:
-    port = free_port()
-    write_recipe(ws, name, http_server_recipe(port, extra=extra))
-    write_file(ws, "server.py", SERVER)
-    return port
+    return web_service(ws, name, extra=extra)
 
 
 def test_a_ready_service_is_proven_with_evidence(ws: Path) -> None:
@@ -244,7 +242,7 @@ def test_a_flap_in_the_stability_window_fails_the_stage(ws: Path) -> None:
         interval = 0.1
         """)
     result = invoke("next", "--yes", "--workspace", str(ws))
-    assert result.code == 1 and "flapped after" in result.output
+    assert result.code == 1 and "into the 3 s stability window" in result.output
 
 
 def test_a_log_error_line_fails_verify(ws: Path) -> None:

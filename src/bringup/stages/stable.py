@@ -36,10 +36,10 @@ def run(service: Service) -> Verdict:
 
 def _flap(elapsed: float, window: float, bad: str | None, failing: list[Outcome],
           status: int | None) -> str:
+    if status is not None:
+        return f"exited with status {status} {elapsed:.1f} s into the {window:g} s stability window"
     if bad:
         what = f"log line matches log_error: {bad}"
-    elif status is not None:
-        what = f"exited with status {status}"
     else:
         what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing)
     return f"flapped after {elapsed:.1f} s of the {window:g} s stability window: {what}"

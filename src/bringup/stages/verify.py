@@ -13,6 +13,8 @@ from bringup.service import Service
 
 NAME = "verify"
 POLL = 0.01
+# With nothing to check, a process is ready once it has survived its first moments.
+SETTLE = 0.3
 
 
 @dataclass
@@ -74,7 +76,8 @@ def run(service: Service) -> Verdict:
             last[name] = outcome
             if outcome.ok:
                 passed[name] = outcome
-        if not service.recipe.oneshot and len(passed) == len(waiting):
+        settled = waiting or ctx.clock() - started >= min(SETTLE, verify.startup_timeout)
+        if not service.recipe.oneshot and len(passed) == len(waiting) and settled:
             return Verdict(True, outcomes=[*_process(probe), *passed.values()])
         if ctx.clock() >= deadline:
             return Verdict(False, _timeout_reason(service, last, ctx.clock() - started),

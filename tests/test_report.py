@@ -1,0 +1,130 @@
+"""`bringup report`: the JSON shape is pinned; every status has its reason; live checks run
+for every service whatever its status."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bringup.errors import WorkFailed
+from bringup.wizard import run_next
+from conftest import PYTHON, Scripted, context, free_port, invoke, web_service, write_recipe
+
+SERVICE_KEYS = {"name", "status", "stage", "port", "pid", "after", "started_at", "proven_at",
+                "checks", "findings"}
+
+
+def report(ws: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = invoke("report", "--json", "--workspace", str(ws), *args)
+    return result.code, json.loads(result.stdout)
+
+
+def by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {service["name"]: service for service in data["services"]}
+
+
+def test_the_json_shape_is_pinned(ws: Path) -> None:
+    web_service(ws, "api")
+    assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    code, data = report(ws)
+    assert code == 0
+    assert set(data) == {"schema", "workspace", "generated_at", "summary", "services"}
+    assert data["schema"] == "bringup.report/1" and data["workspace"] == str(ws.resolve())
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["generated_at"])
+    assert data["summary"] == {"total": 1, "proven": 1, "regressed": 0, "next": None}
+    api = data["services"][0]
+    assert set(api) == SERVICE_KEYS
+    assert api["status"] == "proven" and api["stage"] == "stable" and isinstance(api["pid"], int)
+    for check in api["checks"]:
+        assert set(check) == {"kind", "target", "ok", "ms", "detail"} and check["ok"]
+
+
+def test_every_status_with_its_reason(ws: Path) -> None:
+    web_service(ws, "api")
+    write_recipe(ws, "dash", 'command = "sleep 30"\nafter = ["api"]\n')
+    write_recipe(ws, "crash", f'command = ["{PYTHON}", "-c", "raise SystemExit(3)"]\n')
+    write_recipe(ws, "half", 'command = "sleep 30"\n[[paths]]\ndir = "missing"\n')
+    write_recipe(ws, "parked", 'command = "sleep 30"\n')
+    write_recipe(ws, "waiting", 'command = "sleep 30"\n')
+    assert invoke("next", "api", "--yes", "--workspace", str(ws)).code == 0
+    assert invoke("next", "crash", "--yes", "--workspace", str(ws)).code == 1
+    with pytest.raises(WorkFailed):
+        run_next(context(ws, Scripted([1])), "half")
+    invoke("skip", "parked", "--reason", "no runtime here", "--workspace", str(ws))
+    _, data = report(ws)
+    services = by_name(data)
+    expected = {"api": "proven", "dash": "pending", "crash": "failed", "half": "in-progress",
+                "parked": "skipped", "waiting": "pending"}
+    assert {name: s["status"] for name, s in services.items()} == expected
+    assert "reason" not in services["api"]
+    assert services["crash"]["reason"].startswith("exited with status 3")
+    assert services["half"]["reason"].startswith("stopped at paths: directory missing")
+    assert services["parked"]["reason"] == "skipped: no runtime here"
+    assert services["waiting"]["reason"] == "not started yet"
+    assert data["summary"]["next"] == "crash"
+
+
+def test_a_service_after_one_not_proven_is_blocked(ws: Path) -> None:
+    write_recipe(ws, "db", 'command = "sleep 30"\n')
+    write_recipe(ws, "api", 'command = "sleep 30"\nafter = ["db"]\n')
+    _, data = report(ws)
+    api = by_name(data)["api"]
+    assert api["status"] == "blocked" and api["reason"] == "waits for db: not proven yet"
+    assert data["summary"]["next"] == "db"
+
+
+def test_a_regressed_service_fails_the_report(ws: Path) -> None:
+    web_service(ws, "api")
+    invoke("next", "--yes", "--workspace", str(ws))
+    _, before = report(ws)
+    os.killpg(before["services"][0]["pid"], signal.SIGKILL)
+    code, data = report(ws)
+    api = data["services"][0]
+    assert code == 1 and api["status"] == "regressed" and api["pid"] is None
+    assert api["reason"].startswith("was proven; now process")
+    assert data["summary"]["regressed"] == 1 and data["summary"]["next"] == "api"
+
+
+def test_a_pending_service_whose_port_already_answers_is_worth_knowing(ws: Path) -> None:
+    port = free_port()
+    write_recipe(ws, "cache", f'command = "sleep 30"\nport = {port}\n')
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        _, data = report(ws)
+    checks = {check["kind"]: check for check in data["services"][0]["checks"]}
+    assert data["services"][0]["status"] == "pending"
+    assert checks["tcp"]["ok"] and not checks["process"]["ok"]
+
+
+def test_no_check_shows_the_stored_state_only(ws: Path) -> None:
+    web_service(ws, "api")
+    invoke("next", "--yes", "--workspace", str(ws))
+    stored = json.loads((ws / "state/state.json").read_text())["services"]["api"]
+    os.killpg(stored["pid"], signal.SIGKILL)
+    code, data = report(ws, "--no-check")
+    assert code == 0 and data["services"][0]["status"] == "proven"
+    assert data["services"][0]["checks"] == stored["evidence"]
+
+
+def test_markdown_and_table(ws: Path) -> None:
+    web_service(ws, "api")
+    write_recipe(ws, "dash", 'command = "sleep 30"\nafter = ["api"]\n')
+    invoke("next", "--yes", "--workspace", str(ws))
+    markdown = invoke("report", "--markdown", "--workspace", str(ws))
+    assert "| service | status | stage |" in markdown.stdout
+    assert "1 of 2 proven · 0 regressed · next: dash" in markdown.stdout
+    table = invoke("report", "--workspace", str(ws))
+    assert table.code == 0 and "1 of 2 proven" in table.stdout and "api" in table.stdout
+
+
+def test_json_and_markdown_do_not_go_together(ws: Path) -> None:
+    result = invoke("report", "--json", "--markdown", "--workspace", str(ws))
+    assert result.code == 2 and "do not go together" in result.stderr
