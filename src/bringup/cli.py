@@ -182,12 +182,14 @@ def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
-                default=Path("bringup-demo"))
-def demo(directory: Path) -> int:
-    """Write a small stuck stack into DIRECTORY (default ./bringup-demo) to try the wizard on."""
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@workspace_option
+def demo(directory: Path | None, workspace: Path | None) -> int:
+    """Write a small stuck stack into DIRECTORY (default ./bringup-demo; --workspace names it
+    too) to try the wizard on."""
     from bringup.demo import write_demo
 
+    directory = directory or workspace or Path("bringup-demo")
     names = write_demo(directory)
     click.echo(f"wrote a stuck stack of {len(names)} services ({', '.join(names)}) to {directory}")
     click.echo(f"now:  cd {directory} && bringup next")

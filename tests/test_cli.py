@@ -1,0 +1,83 @@
+"""The command line as a whole: every command documented and tested, version, logs, reset, and
+the README's two set-up commands kept true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from conftest import ROOT, invoke, web_service, write_recipe
+
+from bringup import __version__
+from bringup.checks import CHECKS
+from bringup.cli import cli
+from bringup.stages import DESCRIBE, STAGES
+
+COMMANDS = sorted(cli.commands)
+TESTS = "\n".join(path.read_text() for path in (ROOT / "tests").rglob("test_*.py"))
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_a_workspace_option_and_a_test(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and len(command.help) > 40
+    assert any(isinstance(p, click.Option) and "--workspace" in p.opts for p in command.params)
+    result = invoke(name, "--help")
+    assert result.code == 0 and "--workspace" in result.stdout
+    assert re.search(rf'invoke\("{name}"|bringup\("{name}"|"-m", "bringup", "{name}"', TESTS)
+
+
+@pytest.mark.parametrize("kind", sorted(CHECKS))
+def test_every_check_kind_is_documented_and_tested(kind: str) -> None:
+    module = CHECKS[kind]
+    assert (module.__doc__ or "").strip()
+    assert f'"{kind}"' in (ROOT / "tests/test_checks.py").read_text()
+    assert f"`{kind}`" in (ROOT / "docs/recipes.md").read_text() or kind == "process"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_is_described_and_tested(stage: str) -> None:
+    assert stage in DESCRIBE
+    assert f'"{stage}"' in TESTS
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.code == 0 and __version__ in result.stdout
+
+
+def test_an_unknown_command_is_a_usage_error() -> None:
+    result = invoke("launch")
+    assert result.code == 2 and "No such command" in result.output
+
+
+def test_logs_shows_the_service_output(ws: Path) -> None:
+    web_service(ws)
+    invoke("next", "--yes", "--workspace", str(ws))
+    result = invoke("logs", "web", "-n", "5", "--workspace", str(ws))
+    assert result.code == 0 and "=== bringup start" in result.stdout and "listening" in result.stdout
+    assert invoke("logs", "web", "-n", "1", "--workspace", str(ws)).stdout.count("\n") == 1
+
+
+def test_logs_before_any_start(ws: Path) -> None:
+    write_recipe(ws, "web", 'command = "true"\n')
+    result = invoke("logs", "web", "--workspace", str(ws))
+    assert result.code == 2 and "has not been started" in result.stderr
+
+
+def test_reset_forgets_progress(ws: Path) -> None:
+    write_recipe(ws, "job", 'command = "true"\noneshot = true\n')
+    invoke("next", "--yes", "--workspace", str(ws))
+    assert invoke("reset", "--workspace", str(ws)).code == 2
+    assert invoke("reset", "--all", "--workspace", str(ws)).code == 0
+    assert '"stage": "needs"' in (ws / "state/state.json").read_text()
+
+
+def test_the_readme_has_the_two_setup_commands_and_ci_runs_the_second() -> None:
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"```sh\n(.+?)\n```", readme)
+    assert len(commands) == 2
+    assert "bringup demo" in commands[0] and "bringup next" in commands[0]
+    assert commands[1] in (ROOT / ".ci/run").read_text()
