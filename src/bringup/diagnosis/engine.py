@@ -1,0 +1,148 @@
+"""diagnose(): run the rule table over a log and rank what it finds."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from .context import Context
+from .fallback import crashed
+from .finding import UNKNOWN, Finding
+from .prefilter import needle_pattern
+from .rules import RULES, Rule
+from .tracebacks import HEADER, MARKERS, Tracebacks
+
+
+def _rules_by_needle(rules: Iterable[Rule]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for number, rule in enumerate(rules):
+        for needle in rule.needles:
+            found[needle].append(number)
+    return dict(found)
+
+
+_NEEDLE_RULES = _rules_by_needle(RULES)
+# Searching lower-cased lines case-sensitively is ~10x faster than re.IGNORECASE, and it
+# leaves the per-rule regexes only the few lines that can match.
+_PREFILTER = needle_pattern({*_NEEDLE_RULES, HEADER, *MARKERS})
+# The cause of a failure sits near the end of its log; reading only the latest lines that can
+# match keeps a log that is one long retry loop as fast as any other.
+_LATEST = 1000
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_TARGET_PARTS = re.compile(r"[\[\]]|:(?=\d+$)")
+# A matching warning is still worth reporting, but after any error.
+_WARNING = re.compile(r"\bWARN(?:ING)?\b|Warning:|\bwarning:|\[warn\]")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    finding: Finding
+    index: int
+    warning: bool
+    rule: Rule
+
+
+@dataclass
+class _Log:
+    lines: list[str]
+    lowered: list[str]
+    exit_status: int | None
+    searched: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
+
+    def context(self, index: int) -> Context:
+        return Context(self.lines, index, self.exit_status, self.searched)
+
+
+def diagnose(text: str, *, exit_status: int | None = None) -> list[Finding]:
+    """The findings for a failed run's log, most likely cause first, one per kind and subject.
+    With nothing recognised, a non-empty log or a non-zero status gives one `crashed`."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    text = text.replace("\r\n", "\n")
+    log = _Log(text.split("\n"), text.lower().split("\n"), exit_status)
+    candidates = [index for index, line in enumerate(log.lowered) if _PREFILTER.search(line)]
+    tracebacks = _tracebacks(log, candidates)
+    findings = _rank(log, _hits(log, reversed(candidates), tracebacks), tracebacks)
+    if findings or not (text.strip() or exit_status):
+        return findings
+    return [crashed(log.lines, exit_status)]
+
+
+def _tracebacks(log: _Log, candidates: list[int]) -> Tracebacks:
+    headers = [index for index in candidates if HEADER in log.lowered[index]]
+    markers = {i for i in candidates if any(marker in log.lowered[i] for marker in MARKERS)}
+    return Tracebacks.scan(log.lines, headers, markers)
+
+
+def _hits(log: _Log, candidates: Iterable[int], tracebacks: Tracebacks) -> list[_Hit]:
+    """Rule matches, latest first. A line repeated verbatim (a retry loop) is read once, at
+    its latest place: that is where ranking would put it anyway."""
+    seen: set[str] = set()
+    hits = []
+    for index in candidates:
+        line = log.lines[index]
+        if line in seen or tracebacks.in_frames(index):
+            continue
+        seen.add(line)
+        hit = _match(log.context(index), log.lowered[index])
+        if hit:
+            hits.append(hit)
+        if len(seen) >= _LATEST:
+            break
+    return hits
+
+
+def _match(ctx: Context, lowered: str) -> _Hit | None:
+    """The first rule in table order that matches the line and names a subject."""
+    numbers = {n for needle, rules in _NEEDLE_RULES.items() if needle in lowered for n in rules}
+    for number in sorted(numbers):
+        rule = RULES[number]
+        found = rule.pattern.search(ctx.line)
+        subject = found and rule.subject(found, ctx)
+        if subject:
+            finding = Finding.build(rule.kind, subject, fix=rule.fix(subject), evidence=ctx.line)
+            return _Hit(finding, ctx.index, bool(_WARNING.search(ctx.line)), rule)
+    return None
+
+
+def _rank(log: _Log, hits: list[_Hit], tracebacks: Tracebacks) -> list[Finding]:
+    """Errors before warnings, the latest failure first; inside a chain of Python tracebacks,
+    the root cause first. A finding whose subject its line left unknown gives way to one of
+    the same kind that names it, else reads the subject from the lines around it."""
+    ordered = sorted(hits, key=lambda hit: _order(hit, tracebacks))
+    named: dict[str, Finding] = {}
+    for hit in ordered:
+        if hit.finding.subject != UNKNOWN:
+            named.setdefault(hit.finding.kind, hit.finding)
+    ranked: dict[tuple[str, str], Finding] = {}
+    for hit in ordered:
+        chosen = hit.finding
+        if chosen.subject == UNKNOWN:
+            chosen = named.get(chosen.kind) or _look_around(log, hit)
+            named.setdefault(chosen.kind, chosen)  # one look-around per kind is enough
+        kept = ranked.setdefault((chosen.kind, chosen.subject), chosen)
+        if not _names(kept.evidence, kept.subject) and _names(chosen.evidence, chosen.subject):
+            # Same cause, but this line spells the subject out: the better evidence.
+            ranked[(kept.kind, kept.subject)] = replace(kept, evidence=chosen.evidence)
+    return list(ranked.values())
+
+
+def _look_around(log: _Log, hit: _Hit) -> Finding:
+    subject = hit.rule.nearby(log.context(hit.index)) if hit.rule.nearby else None
+    if not subject:
+        return hit.finding
+    return replace(hit.finding, subject=subject, fix=hit.rule.fix(subject))
+
+
+def _names(evidence: str, subject: str) -> bool:
+    """Whether the line states the subject (a target's host and port may be apart)."""
+    return all(part in evidence for part in _TARGET_PARTS.split(subject) if part)
+
+
+def _order(hit: _Hit, tracebacks: Tracebacks) -> tuple[bool, int, int, int]:
+    unit = tracebacks.unit_at(hit.index)
+    if unit is None:
+        return (hit.warning, -hit.index, 0, 0)
+    return (hit.warning, -unit.chain_end, unit.depth, hit.index)

@@ -1,0 +1,53 @@
+"""The finding value: a diagnosed cause of a failure and the fix that addresses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Each kind sends the service back to the stage whose fix addresses it (PRODUCT.md, Findings).
+KIND_STAGE: dict[str, str] = {
+    "missing-python-module": "needs",
+    "missing-node-module": "needs",
+    "missing-binary": "needs",
+    "missing-env": "needs",
+    "missing-npm-script": "needs",
+    "runtime-version": "needs",
+    "missing-path": "paths",
+    "permission-denied": "permissions",
+    "port-in-use": "start",
+    "privileged-port": "start",
+    "unresolvable-host": "start",
+    "connection-refused": "start",
+    "auth-failed": "start",
+    "database-missing": "start",
+    "syntax-error": "start",
+    "daemonized": "start",
+    "loopback-mismatch": "verify",
+    "crashed": "start",
+}
+
+# A subject the log did not name; such a finding gives way to a precise one of the same kind.
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    subject: str
+    stage: str
+    fix: str
+    evidence: str
+
+    @classmethod
+    def build(cls, kind: str, subject: str, *, fix: str, evidence: str) -> Finding:
+        """A finding whose stage is the one its kind sends the service back to."""
+        return cls(kind, subject, KIND_STAGE[kind], fix, evidence.strip())
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "stage": self.stage,
+            "fix": self.fix,
+            "evidence": self.evidence,
+        }
