@@ -16,6 +16,7 @@ import pytest
 from bringup import ports
 from bringup.demo import greeting_wheel
 from bringup.recipe import load
+
 from conftest import ROOT, free_port, invoke, stop_everything, write_file
 
 CATALOG = ROOT / "recipes"

@@ -20,6 +20,7 @@ import pytest
 from bringup import supervisor
 from bringup.checks import CHECKS, Outcome, Probe
 from bringup.recipe import Verify
+
 from conftest import free_port
 
 LOG_BEFORE = "old: Ready to accept connections\nold: Traceback (most recent call last)\n"

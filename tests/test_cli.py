@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import ROOT, invoke, web_service, write_recipe
 
 from bringup import __version__
 from bringup.checks import CHECKS
 from bringup.cli import cli
 from bringup.stages import DESCRIBE, STAGES
+
+from conftest import ROOT, invoke, web_service, write_recipe
 
 COMMANDS = sorted(cli.commands)
 TESTS = "\n".join(path.read_text() for path in (ROOT / "tests").rglob("test_*.py"))
@@ -57,7 +58,8 @@ def test_logs_shows_the_service_output(ws: Path) -> None:
     web_service(ws)
     invoke("next", "--yes", "--workspace", str(ws))
     result = invoke("logs", "web", "-n", "5", "--workspace", str(ws))
-    assert result.code == 0 and "=== bringup start" in result.stdout and "listening" in result.stdout
+    assert result.code == 0 and "=== bringup start" in result.stdout
+    assert "listening" in result.stdout
     assert invoke("logs", "web", "-n", "1", "--workspace", str(ws)).stdout.count("\n") == 1
 
 

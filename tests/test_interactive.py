@@ -12,6 +12,7 @@ import pexpect
 import pytest
 
 from bringup.demo import write_demo
+
 from conftest import stop_everything
 
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"

@@ -14,6 +14,7 @@ import pytest
 from bringup.errors import WorkFailed
 from bringup.state import Store
 from bringup.wizard import run_next
+
 from conftest import (
     PYTHON,
     SERVER,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bringup.recipe import Need, PathSpec, Permission, Recipe, load
+
 from conftest import invoke, write_file, write_recipe
 
 

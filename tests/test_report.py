@@ -15,6 +15,7 @@ import pytest
 
 from bringup.errors import WorkFailed
 from bringup.wizard import run_next
+
 from conftest import PYTHON, Scripted, context, free_port, invoke, web_service, write_recipe
 
 SERVICE_KEYS = {"name", "status", "stage", "port", "pid", "after", "started_at", "proven_at",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bringup.state import ServiceState, State, Store
+
 from conftest import SERVER, free_port, http_server_recipe, invoke, write_file, write_recipe
 
 SECRET = "s3cr3t-value-123"

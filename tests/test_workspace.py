@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bringup.workspace import Workspace
+
 from conftest import invoke, write_recipe
 
 
