@@ -248,7 +248,7 @@ def test_a_flap_in_the_stability_window_fails_the_stage(ws: Path) -> None:
 
 def test_a_log_error_line_fails_verify(ws: Path) -> None:
     write_recipe(ws, "worker", f"""
-        command = ["{PYTHON}", "-u", "-c", "print('Traceback: db down'); import os; os.pause()"]
+        command = ["{PYTHON}", "-u", "-c", "print('Traceback: db down'); import signal; signal.pause()"]
         [verify]
         log = "ready"
         log_error = "Traceback"

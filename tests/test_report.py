@@ -31,6 +31,14 @@ def by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {service["name"]: service for service in data["services"]}
 
 
+def kill_and_wait(pid: int) -> None:
+    import psutil
+
+    process = psutil.Process(pid)
+    os.killpg(pid, signal.SIGKILL)
+    process.wait(timeout=5)
+
+
 def test_the_json_shape_is_pinned(ws: Path) -> None:
     web_service(ws, "api")
     assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
@@ -85,7 +93,7 @@ def test_a_regressed_service_fails_the_report(ws: Path) -> None:
     web_service(ws, "api")
     invoke("next", "--yes", "--workspace", str(ws))
     _, before = report(ws)
-    os.killpg(before["services"][0]["pid"], signal.SIGKILL)
+    kill_and_wait(before["services"][0]["pid"])
     code, data = report(ws)
     api = data["services"][0]
     assert code == 1 and api["status"] == "regressed" and api["pid"] is None

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 TAIL = 30
 
 
-def record_failure(service: Service, stage: str, verdict: Verdict) -> None:
+def record_failure(service: Service, stage: str, verdict: Verdict) -> list[Finding]:
     ctx, entry = service.ctx, service.entry
     text = read_since(service.probe())
     lines = [line for line in text.splitlines() if line.strip()]
@@ -24,7 +24,8 @@ def record_failure(service: Service, stage: str, verdict: Verdict) -> None:
     if status is None and service.running is not None:
         status = service.running.exit_status()
     entry.exit_status, entry.log_tail = status, lines[-TAIL:]
-    entry.findings = [finding.to_json() for finding in _diagnose(service, text, status, verdict)]
+    findings = _diagnose(service, text, status, verdict)
+    entry.findings = [finding.to_json() for finding in findings]
     entry.status, entry.reason, entry.updated_at = "failed", verdict.reason, now_iso()
     entry.evidence = [o.to_json() for o in verdict.outcomes]
     entry.stage = "start"
@@ -32,21 +33,26 @@ def record_failure(service: Service, stage: str, verdict: Verdict) -> None:
     if lines:
         ctx.out.detail(f"last lines of state/logs/{service.name}.log:")
         ctx.out.block("\n".join(lines[-12:]))
-    for finding in entry.findings[:3]:
-        ctx.out.detail(f"cause: {finding['kind']} {finding['subject']}: {finding['fix']}")
+    for finding in findings[:3]:
+        ctx.out.detail(f"cause: {finding.kind} {finding.subject}: {finding.fix}")
+        ctx.out.detail(f"  evidence: {finding.evidence}")
     _stop_leftover(service)
     ctx.save()
     ctx.journal("verdict", service.name, status="failed", stage=stage, reason=verdict.reason,
                 exit_status=status, findings=entry.findings)
+    return findings
 
 
 def _diagnose(service: Service, text: str, status: int | None,
               verdict: Verdict) -> list[Finding]:
     from bringup.diagnosis import daemonized, diagnose
+    from bringup.enrich import enrich, loopback
 
     if verdict.daemonized:
         return [daemonized(service.recipe.command_text())]
-    return list(diagnose(text, exit_status=status))
+    astray = loopback(verdict.outcomes)
+    found = enrich(service, diagnose(text, exit_status=status))
+    return [astray, *found] if astray else found
 
 
 def _stop_leftover(service: Service) -> None:

@@ -6,13 +6,18 @@ from dataclasses import dataclass
 
 from bringup import live, supervisor
 from bringup.context import Context
+from bringup.diagnosis import Finding
 from bringup.errors import WorkFailed
 from bringup.failure import record_failure
+from bringup.treat import treat
 from bringup.service import Service
 from bringup.settle import settle
 from bringup.stages import CHECK_STAGES, DESCRIBE, STAGES, needs, stable, start, verify
 from bringup.state import now_iso
 from bringup.status import Standing, judge, next_name
+
+
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,32 @@ def run_next(ctx: Context, name: str | None) -> Done:
 
 
 def walk(service: Service) -> None:
-    """Run the stages from the recorded one; record each only after its check passes."""
+    """Run the stages from the recorded one; after a failed start, offer the fix for its cause
+    and go back to the stage that fix belongs to, at most MAX_ATTEMPTS times."""
     ctx, entry = service.ctx, service.entry
     recipe = service.recipe
     ctx.out.heading(f"{service.name}: {recipe.description or recipe.command_text()}")
+    for _ in range(MAX_ATTEMPTS):
+        findings = _walk_once(service)
+        if findings is None:
+            entry.stage, entry.status, entry.proven_at = "stable", "proven", now_iso()
+            entry.reason, entry.findings = None, []
+            ctx.save()
+            ctx.journal("verdict", service.name, status="proven", evidence=entry.evidence)
+            return
+        back = treat(service, findings)
+        if back is None:
+            raise WorkFailed(_not_proven(service, findings))
+        _stop_if_blocked(service)
+        entry.stage = back
+        ctx.save()
+        ctx.out.line(f"\n{service.name}: back to stage {back}", "cyan")
+    raise WorkFailed(_not_proven(service, findings or [], attempts=MAX_ATTEMPTS))
+
+
+def _walk_once(service: Service) -> list[Finding] | None:
+    """None when every stage passed; else the findings of a failed start, verify or stable."""
+    ctx, entry = service.ctx, service.entry
     if entry.stage in ("verify", "stable") and not _still_running(service):
         entry.stage = "start"
     entry.status, entry.updated_at = "in-progress", now_iso()
@@ -60,20 +87,20 @@ def walk(service: Service) -> None:
         if stage == "stable" and service.recipe.oneshot:
             break
         entry.stage = stage
-        failure = _run_stage(service, stage)
-        if failure is not None:
-            raise WorkFailed(f"{service.name} is not proven: {failure}")
+        outcome = _run_stage(service, stage)
+        if isinstance(outcome, str):
+            raise WorkFailed(f"{service.name} is not proven: {outcome}")
+        if outcome is not None:
+            return outcome
         if stage != STAGES[-1]:
             entry.stage = STAGES[STAGES.index(stage) + 1]
         entry.updated_at = now_iso()
         ctx.save()
-    entry.stage, entry.status, entry.proven_at, entry.reason = "stable", "proven", now_iso(), None
-    entry.findings = []
-    ctx.save()
-    ctx.journal("verdict", service.name, status="proven", evidence=entry.evidence)
+    return None
 
 
-def _run_stage(service: Service, stage: str) -> str | None:
+def _run_stage(service: Service, stage: str) -> str | list[Finding] | None:
+    """None: passed. A sentence: stop here (a check not fixed). Findings: the start failed."""
     if stage in CHECK_STAGES:
         failure = settle(service, stage, CHECK_STAGES[stage].check)
         if failure is not None:
@@ -95,12 +122,29 @@ def _run_stage(service: Service, stage: str) -> str | None:
     service.ctx.journal("check", service.name, stage=stage, ok=verdict.ok,
                         checks=[o.to_json() for o in verdict.outcomes])
     if not verdict.ok:
-        record_failure(service, stage, verdict)
-        return verdict.reason
+        service.adopted = False
+        return record_failure(service, stage, verdict)
     service.entry.evidence = [o.to_json() for o in verdict.outcomes]
     detail = ", ".join(f"{o.kind} {o.detail}" for o in verdict.outcomes) or "exited 0"
     service.ctx.out.step(stage, detail, True)
     return None
+
+
+def _not_proven(service: Service, findings: list[Finding], attempts: int = 0) -> str:
+    tries = f" after {attempts} attempts" if attempts else ""
+    cause = f"; cause: {findings[0].kind} {findings[0].subject}: {findings[0].fix}" if findings \
+        else ""
+    return f"{service.name} is not proven{tries}: {service.entry.reason}{cause}"
+
+
+def _stop_if_blocked(service: Service) -> None:
+    waiting = [name for name in service.recipe.after
+               if service.ctx.state.of(name).status != "proven"]
+    if waiting:
+        service.entry.stage = "start"
+        service.ctx.save()
+        raise WorkFailed(f"{service.name} now waits for {', '.join(waiting)}: run `bringup next` "
+                         f"to bring {waiting[0]} up first")
 
 
 def _stop_here(service: Service, stage: str, failure: str) -> None:

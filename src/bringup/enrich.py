@@ -1,0 +1,157 @@
+"""Facts, not guesses: what the machine and the workspace can tell about a finding read from a
+log (who holds a port, which recipe owns an address, which variable holds a host name)."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Callable
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from bringup import ports, supervisor
+from bringup.checks import Outcome
+from bringup.checks.tcp import split_target
+from bringup.context import Context
+from bringup.diagnosis import Finding, loopback_mismatch
+from bringup.recipe import Recipe
+from bringup.service import Service
+
+LOOPBACKS = {"localhost": ("127.0.0.1", "::1"), "127.0.0.1": ("::1",), "::1": ("127.0.0.1",)}
+
+
+def enrich(service: Service, findings: list[Finding]) -> list[Finding]:
+    found = [FACTS.get(finding.kind, _as_is)(service, finding) for finding in findings]
+    return [replace(finding, fix=finding.fix.replace("SERVICE", service.name)) for finding in found]
+
+
+def _as_is(service: Service, finding: Finding) -> Finding:
+    return finding
+
+
+def port_owner(ctx: Context, port: int, *, besides: str | None = None) -> str | None:
+    """The recipe that declares `port` (its `port`, or the port of its tcp check)."""
+    for name, recipe in ctx.workspace.recipes.items():
+        declared = {recipe.port, _tcp_port(recipe)}
+        if name != besides and port in declared:
+            return name
+    return None
+
+
+def _tcp_port(recipe: Recipe) -> int | None:
+    return split_target(recipe.verify.tcp)[1] if recipe.verify.tcp else None
+
+
+def bringup_service_holding(ctx: Context, pid: int) -> str | None:
+    """The service whose process group (started by bringup) holds `pid`, if any."""
+    for name, entry in ctx.state.services.items():
+        handle = entry.handle
+        if handle and any(p.pid == pid for p in supervisor.group_members(handle)):
+            return name
+    return None
+
+
+def _port_in_use(service: Service, finding: Finding) -> Finding:
+    port = int(finding.subject) if finding.subject.isdigit() else service.recipe.port
+    holder = ports.holder(port) if port else None
+    if holder is None:
+        return finding
+    owner = bringup_service_holding(service.ctx, holder.pid)
+    whose = f"bringup's own {owner}" if owner else "not started by bringup"
+    return replace(finding, subject=str(port),
+                   evidence=f"{finding.evidence} [port {port}: {holder.describe()}, {whose}]")
+
+
+def _refused(service: Service, finding: Finding) -> Finding:
+    try:
+        _, port = split_target(finding.subject)
+    except ValueError:
+        return finding
+    owner = port_owner(service.ctx, port, besides=service.name)
+    if owner is None:
+        return finding
+    state = _standing(service.ctx, owner)
+    fix = (f"start {owner} first: it owns {finding.subject} and is {state}; "
+           f"add {owner} to `after` so it is proven before {service.name}")
+    return replace(finding, fix=fix)
+
+
+def _standing(ctx: Context, name: str) -> str:
+    entry = ctx.state.of(name)
+    if entry.status == "proven":
+        alive = entry.handle is not None and supervisor.alive(entry.handle)
+        return "proven and running" if alive else "proven but down"
+    return "not started yet" if entry.attempts == 0 else f"{entry.status}, not running"
+
+
+def host_variable(service: Service, host: str) -> str | None:
+    """The variable of the service's own environment whose value names `host`."""
+    env = service.env()
+    own = [*service.recipe.env, *_env_file_keys(service)]
+    pattern = re.compile(rf"(^|[/@:=,\s]){re.escape(host)}($|[:/,\s])")
+    for key in own:
+        if pattern.search(env.get(key, "")):
+            return key
+    return None
+
+
+def _env_file_keys(service: Service) -> list[str]:
+    from bringup.env import read_env_file
+
+    if not service.recipe.env_file:
+        return []
+    return list(read_env_file(service.path(service.recipe.env_file)))
+
+
+def looks_like_compose(service: Service, host: str) -> bool:
+    """A single-label name (redis, db) or the name of a recipe: a compose service name."""
+    return host != "unknown" and ("." not in host or host in service.ctx.workspace.recipes)
+
+
+def _unresolvable(service: Service, finding: Finding) -> Finding:
+    host = finding.subject
+    if not looks_like_compose(service, host):
+        return finding
+    variable = host_variable(service, host)
+    if variable:
+        fix = f"use 127.0.0.1 in env {variable} instead of {host} (a compose service name)"
+    else:
+        fix = (f"no variable holds {host}: it is written into the code; add the alias "
+               f"`127.0.0.1 {host}` to /etc/hosts (bringup adds it when it runs as root)")
+    return replace(finding, fix=fix)
+
+
+def loopback(outcomes: list[Outcome]) -> Finding | None:
+    """A refused check on one loopback while the other one answers: `localhost` went astray."""
+    for outcome in outcomes:
+        if outcome.ok or outcome.kind not in ("tcp", "http"):
+            continue
+        host, port = _host_port(outcome)
+        for other in LOOPBACKS.get(host, ()):
+            if port and _answers(other, port):
+                return loopback_mismatch(f"{host}:{port}", listens_on=other,
+                                         evidence=f"{outcome.kind} {outcome.target}: "
+                                                  f"{outcome.detail}; {other}:{port} answers")
+    return None
+
+
+def _host_port(outcome: Outcome) -> tuple[str, int | None]:
+    if outcome.kind == "tcp":
+        host, port = split_target(outcome.target)
+        return host, port
+    parts = urlsplit(outcome.target)
+    return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _answers(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) == 0
+
+
+FACTS: dict[str, Callable[[Service, Finding], Finding]] = {
+    "port-in-use": _port_in_use,
+    "connection-refused": _refused,
+    "unresolvable-host": _unresolvable,
+}
