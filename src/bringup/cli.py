@@ -7,7 +7,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -114,6 +114,38 @@ def report(as_json: bool, markdown: bool, no_check: bool, workspace: Path | None
     else:
         ctx.out.console.print(render.table(data))
     return exit_code(data)
+
+
+@cli.command()
+@click.argument("service", required=False)
+@click.option("--log", "log_file", type=click.File("r", encoding="utf-8", errors="replace"),
+              help="Diagnose this log file instead (- reads standard input).")
+@click.option("--json", "as_json", is_flag=True, help="The findings as a JSON list.")
+@workspace_option
+def diagnose(service: str | None, log_file: IO[str] | None, as_json: bool,
+             workspace: Path | None) -> int:
+    """Name the causes of SERVICE's last failure (from its log and exit status), or of any log
+    with --log FILE, most likely first, each with its fix and the line it was read from. Exits 1
+    when there are findings."""
+    import json
+
+    from bringup import explain
+
+    if bool(service) == bool(log_file):
+        raise click.UsageError("name a SERVICE or pass --log FILE (not both)")
+    if log_file is not None:
+        from bringup.diagnosis import diagnose as read_log
+
+        findings = read_log(log_file.read())
+    else:
+        ctx = open_context(workspace, "diagnose")
+        assert service is not None
+        findings = explain.for_service(ctx, service)
+    if as_json:
+        click.echo(json.dumps([finding.to_json() for finding in findings], indent=2))
+    else:
+        click.echo(explain.render(findings))
+    return 1 if findings else 0
 
 
 @cli.command()

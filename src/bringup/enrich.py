@@ -104,8 +104,16 @@ def _env_file_keys(service: Service) -> list[str]:
 
 
 def looks_like_compose(service: Service, host: str) -> bool:
-    """A single-label name (redis, db) or the name of a recipe: a compose service name."""
-    return host != "unknown" and ("." not in host or host in service.ctx.workspace.recipes)
+    """A name that stands for a service of this stack: a single label (redis, db), the name of
+    a recipe, or a name that a variable pairs with a port one of the recipes declares."""
+    if host == "unknown":
+        return False
+    if "." not in host or host in service.ctx.workspace.recipes:
+        return True
+    variable = host_variable(service, host)
+    value = service.env().get(variable or "", "")
+    paired = re.search(rf"{re.escape(host)}:(\d+)", value)
+    return bool(paired and port_owner(service.ctx, int(paired.group(1)), besides=service.name))
 
 
 def _unresolvable(service: Service, finding: Finding) -> Finding:

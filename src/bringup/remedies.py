@@ -105,7 +105,7 @@ def _env(service: Service, finding: Finding) -> Fix | None:
 
 def _inside(service: Service, subject: str) -> str | None:
     """The subject as a path relative to the service's folder, when it is inside the workspace."""
-    path = Path(subject) if os.path.isabs(subject) else service.cwd / subject
+    path = Path(subject) if Path(subject).is_absolute() else service.cwd / subject
     root = service.ctx.workspace.root.resolve()
     resolved = path.resolve()
     if root != resolved and root not in resolved.parents:
@@ -115,7 +115,7 @@ def _inside(service: Service, subject: str) -> str | None:
 
 def _missing_path(service: Service, finding: Finding) -> Fix | None:
     relative = _inside(service, finding.subject)
-    if relative is None or relative.startswith(".."):
+    if relative is None or relative.startswith("..") or service.path(relative).exists():
         return None
     if not Path(relative).suffix:
         entry: dict[str, str] = {"dir": relative}
@@ -146,6 +146,9 @@ def _permission(service: Service, finding: Finding) -> Fix | None:
     if kind == "writable" and path.is_file():
         relative = os.path.relpath(path.parent, service.cwd) if path.parent != service.cwd else "."
     entry = {kind: relative}
+    if any(p.kind == kind and service.path(p.path) == service.path(relative)
+           for p in service.recipe.permissions):
+        return None
     return Fix(f"add {kind} {relative} to the recipe's permissions (then fix it)", lambda s: _learn(
         s, f"permissions {kind} {relative}", lambda: recipe_edit.append_entry(
             s.recipe.file, "permissions", entry)))

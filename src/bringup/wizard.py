@@ -9,13 +9,12 @@ from bringup.context import Context
 from bringup.diagnosis import Finding
 from bringup.errors import WorkFailed
 from bringup.failure import record_failure
-from bringup.treat import treat
 from bringup.service import Service
 from bringup.settle import settle
 from bringup.stages import CHECK_STAGES, DESCRIBE, STAGES, needs, stable, start, verify
 from bringup.state import now_iso
 from bringup.status import Standing, judge, next_name
-
+from bringup.treat import treat
 
 MAX_ATTEMPTS = 3
 
