@@ -57,7 +57,7 @@ def walk(service: Service) -> None:
     ctx, entry = service.ctx, service.entry
     recipe = service.recipe
     ctx.out.heading(f"{service.name}: {recipe.description or recipe.command_text()}")
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(1, MAX_ATTEMPTS + 1):
         findings = _walk_once(service)
         if findings is None:
             entry.stage, entry.status, entry.proven_at = "stable", "proven", now_iso()
@@ -65,6 +65,8 @@ def walk(service: Service) -> None:
             ctx.save()
             ctx.journal("verdict", service.name, status="proven", evidence=entry.evidence)
             return
+        if attempt == MAX_ATTEMPTS:
+            break
         back = treat(service, findings)
         if back is None:
             raise WorkFailed(_not_proven(service, findings))

@@ -1,0 +1,200 @@
+"""Real failures, each read from a real log, fixed inside `bringup next --yes` and walked to
+proven: a missing module, a refused connection, an unresolvable .invalid host name, a missing
+exec bit; a port held by a real process is named with its holder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bringup.demo import greeting_wheel
+from bringup.errors import WorkFailed
+from bringup.wizard import run_next
+
+from conftest import PYTHON, Scripted, context, free_port, invoke, write_file, write_recipe
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+
+
+def next_yes(ws: Path) -> tuple[int, str]:
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    return result.code, result.output
+
+
+def state(ws: Path, name: str) -> dict[str, object]:
+    return json.loads((ws / "state/state.json").read_text())["services"][name]  # type: ignore[no-any-return]
+
+
+def fixes(ws: Path) -> list[str]:
+    lines = (ws / "state/journal.jsonl").read_text().splitlines()
+    return [entry["finding"] for entry in map(json.loads, lines) if entry.get("finding")]
+
+
+def cache(ws: Path) -> int:
+    """A real TCP service the others connect to."""
+    port = free_port()
+    write_recipe(ws, "cache", f"""
+        command = ["{PYTHON}", "-c", "import socket, time; s = socket.create_server(('127.0.0.1', {port})); time.sleep(120)"]
+        port = {port}
+        [verify]
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    return port
+
+
+@pytest.fixture
+def holder() -> Iterator[int]:
+    """A real process, not started by bringup, holding a port."""
+    port = free_port()
+    code = f"import socket, time; s = socket.create_server(('127.0.0.1', {port})); " \
+           "print('held', flush=True); time.sleep(120)"
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    yield port
+    process.kill()
+    process.wait()
+
+
+def test_a_missing_python_module_is_added_installed_and_proven(ws: Path) -> None:
+    write_file(ws, "wheels/.keep", "")
+    (ws / "wheels/demo_greeting-1.0-py3-none-any.whl").write_bytes(greeting_wheel())
+    write_file(ws, "requirements.txt", "--no-index\n--find-links wheels\n")
+    write_file(ws, "app.py", "import time\nimport demo_greeting\nprint('ready', flush=True)\n"
+                             "time.sleep(120)\n")
+    write_recipe(ws, "app", """
+        command = "python app.py"
+        [[needs]]
+        python = "requirements.txt"
+        [verify]
+        log = "ready"
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    code, output = next_yes(ws)
+    assert code == 0, output
+    assert "missing-python-module demo_greeting" in output
+    assert "demo_greeting" in (ws / "requirements.txt").read_text()
+    assert fixes(ws) == ["missing-python-module"]
+    assert state(ws, "app")["status"] == "proven"
+
+
+@needs_node
+def test_a_refused_connection_adds_the_owner_to_after(ws: Path) -> None:
+    port = cache(ws)
+    write_recipe(ws, "api", f"""
+        command = ["node", "-e", "require('net').connect({port}, '127.0.0.1').on('connect', () => {{ console.log('ready'); setInterval(() => {{}}, 1000) }})"]
+        [verify]
+        log = "ready"
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    code, output = next_yes(ws)
+    assert code == 1 and f"connection-refused 127.0.0.1:{port}" in output
+    assert "api now waits for cache" in output
+    assert 'after = ["cache"]' in (ws / "recipes/api.toml").read_text()
+    assert next_yes(ws)[0] == 0
+    code, output = next_yes(ws)
+    assert code == 0 and "proven: cache, api" in output
+
+
+@needs_node
+def test_an_unresolvable_invalid_host_in_a_variable_becomes_loopback(ws: Path) -> None:
+    port = cache(ws)
+    write_recipe(ws, "api", f"""
+        command = ["node", "-e", "const [h, p] = process.env.CACHE_ADDR.split(':'); require('net').connect(+p, h).on('connect', () => {{ console.log('ready'); setInterval(() => {{}}, 1000) }})"]
+        after = ["cache"]
+        env = {{ CACHE_ADDR = "cache.invalid:{port}" }}
+        [verify]
+        log = "ready"
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    assert next_yes(ws)[0] == 0
+    code, output = next_yes(ws)
+    assert code == 0, output
+    assert "unresolvable-host cache.invalid" in output
+    assert f'CACHE_ADDR = "127.0.0.1:{port}"' in (ws / "recipes/api.toml").read_text()
+
+
+def test_a_missing_exec_bit_read_from_the_log_is_fixed(ws: Path) -> None:
+    write_file(ws, "start.sh", "#!/bin/sh\n./helper.sh\n", mode=0o755)
+    write_file(ws, "helper.sh", f"#!/bin/sh\nexec {PYTHON} -c \"print('ready', flush=True); "
+                                "import time; time.sleep(120)\"\n", mode=0o644)
+    write_recipe(ws, "app", """
+        command = "./start.sh"
+        [verify]
+        log = "ready"
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    code, output = next_yes(ws)
+    assert code == 0, output
+    assert "permission-denied" in output
+    assert (ws / "helper.sh").stat().st_mode & 0o100
+    assert 'executable = "helper.sh"' in (ws / "recipes/app.toml").read_text()
+
+
+def test_a_port_held_by_a_real_process_is_named_by_diagnose(ws: Path, holder: int) -> None:
+    write_recipe(ws, "api", f"""
+        command = ["{PYTHON}", "-c", "import socket; socket.create_server(('127.0.0.1', {holder}))"]
+        """)
+    assert next_yes(ws)[0] == 1
+    result = invoke("diagnose", "api", "--json", "--workspace", str(ws))
+    top = json.loads(result.stdout)[0]
+    assert result.code == 1 and top["kind"] == "port-in-use" and top["subject"] == str(holder)
+    assert "not started by bringup" in top["evidence"] and "python" in top["evidence"]
+
+
+def test_a_port_held_by_a_real_process_moves_the_service(ws: Path, holder: int) -> None:
+    write_recipe(ws, "api", f"""
+        command = "{PYTHON} -m http.server --bind 127.0.0.1 {holder}"
+        port = {holder}
+        [verify]
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    code, output = next_yes(ws)
+    assert code == 0 and f"port {holder} is held by pid" in output
+    assert f"port = {holder}\n" not in (ws / "recipes/api.toml").read_text()
+
+
+def test_three_failed_attempts_stop_with_the_findings(ws: Path) -> None:
+    script = "import os\nfor key in 'ONE', 'TWO', 'THREE', 'FOUR':\n    os.environ[key]\n"
+    write_file(ws, "app.py", script)
+    write_recipe(ws, "app", 'command = "python3 app.py"\n')
+    code, output = next_yes(ws)
+    assert code == 1 and "not proven after 3 attempts" in output
+    assert fixes(ws) == ["missing-env"] * 2
+    assert "cause: missing-env THREE" in output
+
+
+def test_a_declined_finding_fix_changes_nothing(ws: Path) -> None:
+    write_file(ws, "app.py", "import os\nos.environ['TOKEN']\n")
+    write_recipe(ws, "app", 'command = "python3 app.py"\n')
+    before = (ws / "recipes/app.toml").read_text()
+    with pytest.raises(WorkFailed, match="missing-env TOKEN"):
+        run_next(context(ws, Scripted([1])), None)
+    assert (ws / "recipes/app.toml").read_text() == before
+
+
+def test_diagnose_reads_any_log_and_standard_input(tmp_path: Path) -> None:
+    log = write_file(tmp_path, "x.log", "Traceback (most recent call last):\n"
+                                        "ModuleNotFoundError: No module named 'yaml'\n")
+    result = invoke("diagnose", "--log", str(log), "--json")
+    assert result.code == 1
+    assert json.loads(result.stdout)[0] == {
+        "kind": "missing-python-module", "subject": "yaml", "stage": "needs",
+        "fix": json.loads(result.stdout)[0]["fix"],
+        "evidence": "ModuleNotFoundError: No module named 'yaml'"}
+    assert "PyYAML" in json.loads(result.stdout)[0]["fix"]
+    piped = invoke("diagnose", "--log", "-", input="sh: 1: redis-cli: not found\n")
+    assert piped.code == 1 and "missing-binary redis-cli" in piped.stdout
+    assert invoke("diagnose", "--log", "-", input="").code == 0
+    assert invoke("diagnose", "--json").code == 2
