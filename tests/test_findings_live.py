@@ -39,14 +39,28 @@ def fixes(ws: Path) -> list[str]:
 def cache(ws: Path) -> int:
     """A real TCP service the others connect to."""
     port = free_port()
+    write_file(ws, "cache.py", "import socket, sys, time\n"
+                               "server = socket.create_server(('127.0.0.1', int(sys.argv[1])))\n"
+                               "time.sleep(120)\n")
     write_recipe(ws, "cache", f"""
-        command = ["{PYTHON}", "-c", "import socket, time; s = socket.create_server(('127.0.0.1', {port})); time.sleep(120)"]
+        command = ["{PYTHON}", "cache.py", "{port}"]
         port = {port}
         [verify]
         stable_for = 0.2
         interval = 0.1
         """)
     return port
+
+
+def client(ws: Path, address: str) -> None:
+    """A real Node client that is ready once it has connected to `address` (host:port)."""
+    write_file(ws, "client.js", f"""
+        const [host, port] = ({address}).split(':');
+        require('net').connect(+port, host).on('connect', () => {{
+          console.log('ready');
+          setInterval(() => {{}}, 1000);
+        }});
+        """)
 
 
 @pytest.fixture
@@ -88,8 +102,9 @@ def test_a_missing_python_module_is_added_installed_and_proven(ws: Path) -> None
 @needs_node
 def test_a_refused_connection_adds_the_owner_to_after(ws: Path) -> None:
     port = cache(ws)
-    write_recipe(ws, "api", f"""
-        command = ["node", "-e", "require('net').connect({port}, '127.0.0.1').on('connect', () => {{ console.log('ready'); setInterval(() => {{}}, 1000) }})"]
+    client(ws, f"'127.0.0.1:{port}'")
+    write_recipe(ws, "api", """
+        command = ["node", "client.js"]
         [verify]
         log = "ready"
         stable_for = 0.2
@@ -107,8 +122,9 @@ def test_a_refused_connection_adds_the_owner_to_after(ws: Path) -> None:
 @needs_node
 def test_an_unresolvable_invalid_host_in_a_variable_becomes_loopback(ws: Path) -> None:
     port = cache(ws)
+    client(ws, "process.env.CACHE_ADDR")
     write_recipe(ws, "api", f"""
-        command = ["node", "-e", "const [h, p] = process.env.CACHE_ADDR.split(':'); require('net').connect(+p, h).on('connect', () => {{ console.log('ready'); setInterval(() => {{}}, 1000) }})"]
+        command = ["node", "client.js"]
         after = ["cache"]
         env = {{ CACHE_ADDR = "cache.invalid:{port}" }}
         [verify]
