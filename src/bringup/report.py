@@ -46,11 +46,16 @@ def _service(ctx: Context, name: str, status: str, reason: str | None,
     handle = entry.handle
     running = handle is not None and (not live or supervisor.alive(handle))
     checks = [o.to_json() for o in outcomes] if outcomes is not None else entry.evidence
+    findings = entry.findings
+    if status == "regressed" and not findings and live:
+        from bringup.explain import for_service  # what its log says since it last started
+
+        findings = [finding.to_json() for finding in for_service(ctx, name)]
     data: dict[str, Any] = {
         "name": name, "status": status, "stage": entry.stage,
         "port": recipe.port, "pid": handle.pid if handle and running else None,
         "after": list(recipe.after), "started_at": entry.started_at if running else None,
-        "proven_at": entry.proven_at, "checks": checks, "findings": entry.findings,
+        "proven_at": entry.proven_at, "checks": checks, "findings": findings,
     }
     if status != "proven":
         data["reason"] = reason or status

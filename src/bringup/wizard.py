@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup import live, supervisor
+from bringup import explain, live, supervisor
 from bringup.context import Context
 from bringup.diagnosis import Finding
 from bringup.errors import WorkFailed
@@ -178,6 +178,7 @@ def _recheck_proven(ctx: Context) -> dict[str, Standing]:
         entry = ctx.state.of(name)
         if reason and entry.status == "proven":
             entry.status, entry.reason = "regressed", reason
+            entry.findings = [f.to_json() for f in explain.for_service(ctx, name)]
             ctx.journal("verdict", name, status="regressed", reason=reason)
     if proven:
         ctx.save()
