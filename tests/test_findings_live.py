@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -214,3 +215,31 @@ def test_diagnose_reads_any_log_and_standard_input(tmp_path: Path) -> None:
     assert piped.code == 1 and "missing-binary redis-cli" in piped.stdout
     assert invoke("diagnose", "--log", "-", input="").code == 0
     assert invoke("diagnose", "--json").code == 2
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.create_server(("::1", 0), family=socket.AF_INET6):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="needs an IPv6 loopback")
+def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
+    port = free_port()
+    write_file(ws, "six.py", "import socket, sys, time\n"
+                             "s = socket.create_server(('::1', int(sys.argv[1])), "
+                             "family=socket.AF_INET6)\ntime.sleep(120)\n")
+    write_recipe(ws, "six", f"""
+        command = ["{PYTHON}", "six.py", "{port}"]
+        [verify]
+        tcp = "127.0.0.1:{port}"
+        startup_timeout = 1
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    code, output = next_yes(ws)
+    assert code == 0, output
+    assert f"loopback-mismatch 127.0.0.1:{port}" in output
+    assert f'tcp = "[::1]:{port}"' in (ws / "recipes/six.toml").read_text()
