@@ -3,21 +3,18 @@ them. Run from the repository root: python docs/screenshot.py"""
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 from rich.console import Console
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from bringup import ops, render  # noqa: E402
-from bringup.context import Context  # noqa: E402
-from bringup.demo import write_demo  # noqa: E402
-from bringup.output import Output  # noqa: E402
-from bringup.report import build  # noqa: E402
-from bringup.wizard import run_next  # noqa: E402
-from bringup.workspace import Workspace  # noqa: E402
+from bringup import ops, render
+from bringup.context import Context
+from bringup.demo import write_demo
+from bringup.output import Output
+from bringup.report import build
+from bringup.wizard import run_next
+from bringup.workspace import Workspace
 
 
 def main() -> None:
