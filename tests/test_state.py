@@ -57,10 +57,13 @@ def holder(ws: Path) -> Iterator[subprocess.Popen[str]]:
     process.wait()
 
 
+CRASHED = {"kind": "crashed", "subject": "1", "stage": "start", "fix": "read", "evidence": "x"}
+
+
 def test_save_then_load_round_trips(ws: Path) -> None:
     state = State({"api": ServiceState(stage="verify", status="failed", attempts=2, pid=42,
                                        create_time=1.5, port=5050, log_tail=["boom"],
-                                       findings=[{"kind": "crashed"}], fingerprints={"k": "v"}),
+                                       findings=[CRASHED], fingerprints={"k": "v"}),
                    "cache": ServiceState()})
     store(ws).save(state)
     assert store(ws).load() == state

@@ -43,13 +43,14 @@ def cli() -> None:
 
 
 def open_context(workspace: Path | None, command: str, *, yes: bool = False,
-                 dry_run: bool = False) -> Context:
+                 dry_run: bool = False, strict: bool = True) -> Context:
     from bringup import prompts
     from bringup.context import Context
     from bringup.workspace import find
 
     found = find(workspace)
-    found.recipes  # noqa: B018  (a bad recipe stops every command before it does anything)
+    if strict:
+        found.recipes  # noqa: B018  (a bad recipe stops a command before it does anything)
     prompter = prompts.for_command(command, yes=yes, interactive=sys.stdin.isatty())
     return Context(found, prompter=prompter, dry_run=dry_run)
 
@@ -156,7 +157,7 @@ def down(services: tuple[str, ...], workspace: Path | None) -> int:
     the process group, SIGKILL after stop_grace. Never a process bringup did not start."""
     from bringup import ops
 
-    ctx = open_context(workspace, "down")
+    ctx = open_context(workspace, "down", strict=False)
     with session(ctx):
         ops.down(ctx, services)
     return 0
@@ -195,7 +196,8 @@ def reset(services: tuple[str, ...], everything: bool, workspace: Path | None) -
 
 @cli.command()
 @click.argument("service")
-@click.option("-n", "lines", default=40, show_default=True, help="How many lines to show.")
+@click.option("-n", "lines", default=40, show_default=True, type=click.IntRange(min=1),
+              help="How many lines to show.")
 @click.option("-f", "follow", is_flag=True, help="Keep printing lines as they arrive.")
 @workspace_option
 def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from bringup import supervisor
 from bringup.context import Context
-from bringup.errors import UsageError
+from bringup.errors import BringupError, UsageError
 from bringup.state import ServiceState, now_iso
+
+DEFAULT_GRACE = 10.0
 
 
 def selected(ctx: Context, names: tuple[str, ...]) -> list[str]:
@@ -18,15 +20,24 @@ def selected(ctx: Context, names: tuple[str, ...]) -> list[str]:
 
 
 def down(ctx: Context, names: tuple[str, ...]) -> list[str]:
-    """Stop services in reverse dependency order; only processes bringup started."""
+    """Stop services in reverse dependency order; only processes bringup started. A service
+    whose recipe was removed or broken since it started is stopped all the same."""
+    try:
+        recipes = ctx.workspace.recipes
+    except BringupError:
+        recipes = {}
+    order = [*reversed(recipes), *(name for name in ctx.state.services if name not in recipes)]
+    unknown = [name for name in names if name not in order]
+    if unknown:
+        raise UsageError(f"no service named {unknown[0]!r} (known: {', '.join(order)})")
     stopped = []
-    for name in reversed(selected(ctx, names)):
+    for name in (name for name in order if not names or name in names):
         entry = ctx.state.of(name)
         handle = entry.handle
         if handle is None:
             continue
-        recipe = ctx.workspace.recipes[name]
-        if supervisor.stop(handle, grace=recipe.stop_grace):
+        grace = recipes[name].stop_grace if name in recipes else DEFAULT_GRACE
+        if supervisor.stop(handle, grace=grace):
             stopped.append(name)
             ctx.out.step("stop", f"{name} (pid {handle.pid})", True)
             ctx.journal("stop", name, pid=handle.pid, why="down")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import tomllib
@@ -145,6 +146,11 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
         permissions=tuple(_permission(item, root, base) for item in table.tables("permissions")),
         verify=_verify(table, port),
     )
+    if recipe.user is not None and os.geteuid() == 0 and not _user_exists(recipe.user):
+        raise table.fail("user", f"no user named {recipe.user!r} on this machine")
+    program = recipe.command_path()
+    if program is not None:
+        inside(table, "command", root, base / program)
     if recipe.name in recipe.after:
         raise table.fail("after", f"a service cannot come after itself ({recipe.name})")
     return recipe
@@ -252,8 +258,9 @@ def _tcp_target(table: Table, value: int | str | None, port: int | None, *,
 
 def _check_verify_values(table: Table, values: dict[str, object]) -> None:
     http = values["http"]
-    if isinstance(http, str) and not http.startswith(("http://", "https://")):
-        raise table.fail("http", f"expected a URL starting with http:// or https://, got {http!r}")
+    if isinstance(http, str) and not _url_ok(http):
+        raise table.fail("http", "expected an http:// or https:// URL with a host (and a port "
+                                 f"up to 65535), got {http!r}")
     status = values["http_status"]
     if isinstance(status, int) and not 100 <= status <= 599:
         raise table.fail("http_status", f"expected an HTTP status from 100 to 599, got {status}")
@@ -270,6 +277,27 @@ def _check_verify_values(table: Table, values: dict[str, object]) -> None:
     for key, owner in _COMPANIONS:
         if values[key] is not None and values[owner] is None:
             raise table.fail(key, f"goes with {owner}, which is not set")
+
+
+def _user_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _url_ok(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises for a port out of range)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _shown(file: Path, root: Path) -> str:

@@ -1,37 +1,51 @@
-"""Edits bringup makes to a recipe, keeping its comments and layout (tomlkit)."""
+"""Edits bringup makes to a recipe, keeping its comments and layout (tomlkit). Each edit is
+read back before it replaces the file, so a recipe is never left unreadable."""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+Document = Any  # a tomlkit document; typed loosely, as tomlkit's containers are
 
-def set_value(file: Path, key: str, value: Any) -> None:
+
+def _edit(file: Path, change: Callable[[Document], None]) -> None:
     import tomlkit
 
     document = tomlkit.parse(file.read_text(encoding="utf-8"))
-    document[key] = value
-    file.write_text(tomlkit.dumps(document), encoding="utf-8")
+    change(document)
+    text = tomlkit.dumps(document)
+    tomllib.loads(text)  # raises rather than write a file TOML cannot read
+    temporary = file.with_name(f".{file.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(file)
+
+
+def set_value(file: Path, key: str, value: Any) -> None:
+    def change(document: Document) -> None:
+        document[key] = value
+
+    _edit(file, change)
 
 
 def change_port(file: Path, old: int, new: int) -> None:
     """Move a service to another port: `port`, and the same number in command, env and verify."""
-    import tomlkit
-
-    document = tomlkit.parse(file.read_text(encoding="utf-8"))
     number = re.compile(rf"(?<!\d){old}(?!\d)")
-    document["port"] = new
-    _replace_in(document, "command", number, str(new))
-    for table in ("env", "verify"):
-        section = document.get(table)
-        if section is not None:
-            for key in list(section):
-                if section[key] == old:
+
+    def change(document: Document) -> None:
+        document["port"] = new
+        _replace_in(document, "command", number, str(new))
+        for section in (document.get("env"), document.get("verify")):
+            for key in list(section or ()):
+                if key == "tcp" and section[key] == old:
                     section[key] = new
                 else:
                     _replace_in(section, key, number, str(new))
-    file.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+    _edit(file, change)
 
 
 def _replace_in(container: Any, key: str, number: re.Pattern[str], new: str) -> None:
@@ -44,55 +58,59 @@ def _replace_in(container: Any, key: str, number: re.Pattern[str], new: str) -> 
 
 
 def append_entry(file: Path, array: str, entry: dict[str, Any]) -> None:
-    """Add a [[needs]], [[paths]] or [[permissions]] entry at the end of that array."""
+    """Add a needs, paths or permissions entry, in the form the recipe already uses."""
     import tomlkit
 
-    document = tomlkit.parse(file.read_text(encoding="utf-8"))
-    tables = document.get(array)
-    if tables is None:
-        tables = tomlkit.aot()
-        document.add(tomlkit.nl())
-        document.append(array, tables)
-    table = tomlkit.table()
-    table.update(entry)
-    table.add(tomlkit.nl())
-    tables.append(table)
-    file.write_text(tomlkit.dumps(document), encoding="utf-8")
+    def change(document: Document) -> None:
+        existing = document.get(array)
+        if isinstance(existing, list) and not isinstance(existing, tomlkit.items.AoT):
+            inline = tomlkit.inline_table()
+            inline.update(entry)
+            existing.append(inline)
+            return
+        if existing is None:
+            existing = tomlkit.aot()
+            document.add(tomlkit.nl())
+            document.append(array, existing)
+        table = tomlkit.table()
+        table.update(entry)
+        table.add(tomlkit.nl())
+        existing.append(table)
+
+    _edit(file, change)
 
 
 def add_after(file: Path, name: str) -> None:
-    import tomlkit
+    def change(document: Document) -> None:
+        after = document.get("after")
+        if after is None:
+            document["after"] = [name]
+        elif name not in after:
+            after.append(name)
 
-    document = tomlkit.parse(file.read_text(encoding="utf-8"))
-    after = document.get("after")
-    if after is None:
-        document["after"] = [name]
-    elif name not in after:
-        after.append(name)
-    file.write_text(tomlkit.dumps(document), encoding="utf-8")
+    _edit(file, change)
 
 
 def set_env(file: Path, key: str, value: str) -> None:
     import tomlkit
 
-    document = tomlkit.parse(file.read_text(encoding="utf-8"))
-    env = document.get("env")
-    if env is None:
-        env = tomlkit.inline_table()
+    def change(document: Document) -> None:
+        env = document.get("env")
+        if env is None:
+            env = tomlkit.inline_table()
+            document["env"] = env
         env[key] = value
-        document["env"] = env
-    else:
-        env[key] = value
-    file.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+    _edit(file, change)
 
 
 def replace_in_verify(file: Path, old: str, new: str) -> None:
     """Replace text (a host, say) in the [verify] strings of a recipe."""
-    import tomlkit
-
-    document = tomlkit.parse(file.read_text(encoding="utf-8"))
-    verify = document.get("verify")
     pattern = re.compile(re.escape(old))
-    for key in list(verify or ()):
-        _replace_in(verify, key, pattern, new)
-    file.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+    def change(document: Document) -> None:
+        verify = document.get("verify")
+        for key in list(verify or ()):
+            _replace_in(verify, key, pattern, new)
+
+    _edit(file, change)

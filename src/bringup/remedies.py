@@ -12,6 +12,8 @@ from pathlib import Path
 from bringup import ports, recipe_edit
 from bringup.diagnosis import Finding, distribution_for
 from bringup.enrich import host_variable, looks_like_compose, port_owner
+from bringup.env import env_file_path, save_value
+from bringup.errors import BringupError
 from bringup.service import Service
 from bringup.stages.base import Fix
 
@@ -38,9 +40,14 @@ def remedy(service: Service, finding: Finding) -> Fix | None:
 
 
 def _learn(service: Service, what: str, edit: Callable[[], None]) -> str | None:
-    """Edit the recipe, read it back, and note the lesson in the journal."""
-    edit()
-    service.reload()
+    """Edit the recipe, read it back (restoring it if bringup cannot), note it in the journal."""
+    before = service.recipe.file.read_text(encoding="utf-8")
+    try:
+        edit()
+        service.reload()
+    except (BringupError, ValueError) as error:
+        service.recipe.file.write_text(before, encoding="utf-8")
+        return f"left {service.recipe.file.name} as it was: the edit did not read back ({error})"
     service.ctx.out.detail(f"{service.recipe.file.name}: {what}")
     service.ctx.journal("recipe-edited", service.name, change=what)
     return None
@@ -143,7 +150,7 @@ def _permission(service: Service, finding: Finding) -> Fix | None:
         return None
     path = service.path(relative)
     kind = "executable" if path.is_file() and _runnable(path, finding) else "writable"
-    if kind == "writable" and path.is_file():
+    if kind == "writable" and not path.is_dir():
         relative = os.path.relpath(path.parent, service.cwd) if path.parent != service.cwd else "."
     entry = {kind: relative}
     if any(p.kind == kind and service.path(p.path) == service.path(relative)
@@ -207,12 +214,21 @@ def _unresolvable(service: Service, finding: Finding) -> Fix | None:
     pattern = re.compile(rf"(?<=[/@:=,\s]){re.escape(host)}(?=$|[:/,\s])|^{re.escape(host)}"
                          rf"(?=$|[:/,\s])")
 
+    in_recipe = variable in service.recipe.env
+    where = "the recipe" if in_recipe else service.recipe.env_file or ".env"
+
     def apply(service: Service) -> str | None:
         changed = pattern.sub("127.0.0.1", value)
-        return _learn(service, f"env {variable}: {host} → 127.0.0.1", lambda: recipe_edit.set_env(
-            service.recipe.file, variable, changed))
+        if in_recipe:
+            return _learn(service, f"env {variable}: {host} → 127.0.0.1",
+                          lambda: recipe_edit.set_env(service.recipe.file, variable, changed))
+        # A value from the env file stays there: it may hold a password.
+        save_value(env_file_path(service.cwd, service.recipe), variable, changed)
+        service.ctx.out.detail(f"{where}: {variable}: {host} → 127.0.0.1")
+        service.ctx.journal("env-edited", service.name, variable=variable, host=host)
+        return None
 
-    return Fix(f"use 127.0.0.1 instead of {host} in env {variable} (in the recipe)", apply)
+    return Fix(f"use 127.0.0.1 instead of {host} in env {variable} (in {where})", apply)
 
 
 def _hosts_alias(host: str) -> Fix | None:

@@ -5,7 +5,9 @@ A command that is not found or runs too long is a result, not an exception.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,18 +35,32 @@ def run(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str] | Non
     """Run `command` (a string through /bin/sh -c, a list directly) and capture its output."""
     argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
     try:
-        done = subprocess.run(argv, cwd=cwd, env=None if env is None else dict(env),
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=timeout, check=False,
-                              start_new_session=True, **as_user(user))  # type: ignore[call-overload]
+        child = subprocess.Popen(argv, cwd=cwd, env=None if env is None else dict(env),
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, start_new_session=True,
+                                 **as_user(user))  # type: ignore[call-overload]
     except FileNotFoundError:
         return Result(NOT_FOUND, f"{argv[0]}: command not found")
     except PermissionError:
         return Result(126, f"{argv[0]}: permission denied")
-    except subprocess.TimeoutExpired as expired:
-        partial = expired.output.decode(errors="replace") if expired.output else ""
-        return Result(TIMED_OUT, partial + f"\n(timed out after {timeout:g} s)")
-    return Result(done.returncode, done.stdout.decode(errors="replace"))
+    try:
+        output, _ = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(child)
+        return Result(TIMED_OUT, f"(timed out after {timeout:g} s)")
+    except BaseException:
+        _kill_group(child)
+        raise
+    return Result(child.returncode, output.decode(errors="replace"))
+
+
+def _kill_group(child: subprocess.Popen[bytes]) -> None:
+    """The command runs in a session of its own: end all of it, not just its shell."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGKILL)
+    # A process that left the group may still hold the pipe: do not wait on it for long.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.communicate(timeout=1)
 
 
 def as_user(user: str | None) -> dict[str, object]:

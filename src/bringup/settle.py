@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bringup.service import Service
-from bringup.stages.base import Problem
+from bringup.stages.base import Fix, Problem
 
 Check = Callable[[Service], list[Problem]]
 
@@ -34,6 +34,14 @@ def settle(service: Service, stage: str, check: Check, *, ok_text: str = "ok") -
     return None
 
 
+def apply(fix: Fix, service: Service) -> str | None:
+    """Apply a fix; what the file system refuses is a reason, not a crash."""
+    try:
+        return fix.apply(service)
+    except OSError as error:
+        return f"{fix.label}: {error.strerror or error} ({error.filename or ''})".rstrip(" ()")
+
+
 def _offer(service: Service, stage: str, problem: Problem) -> None:
     ctx = service.ctx
     ctx.out.step(stage, problem.message, False)
@@ -57,7 +65,7 @@ def _offer(service: Service, stage: str, problem: Problem) -> None:
     fix = problem.fixes[pick]
     if not fix.command:
         ctx.out.detail(f"→ {fix.label}")
-    error = fix.apply(service)
+    error = apply(fix, service)
     ctx.journal("fix", service.name, stage=stage, problem=problem.message, fix=fix.label,
                 ok=error is None, **({"error": error} if error else {}))
     if error:

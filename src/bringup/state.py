@@ -20,6 +20,8 @@ from bringup.supervisor import Handle
 
 SCHEMA = "bringup.state/1"
 STAGES = ("needs", "paths", "permissions", "start", "verify", "stable")
+FINDING_KEYS = frozenset({"kind", "subject", "stage", "fix", "evidence"})
+EVIDENCE_KEYS = frozenset({"kind", "target", "ok", "ms", "detail"})
 
 
 def now_iso() -> str:
@@ -70,7 +72,17 @@ class ServiceState:
                     float, float | None) else value)
         if state.stage not in STAGES:
             state.stage = "needs"
+        if state.pid is not None and state.pid <= 1:
+            state.forget_process()  # never a pid that would signal init or a whole group
+        state.log_offset = max(state.log_offset, 0)
+        state.findings = [f for f in state.findings if _has(f, FINDING_KEYS)]
+        state.evidence = [e for e in state.evidence if _has(e, EVIDENCE_KEYS)]
+        state.log_tail = [line for line in state.log_tail if isinstance(line, str)]
         return state
+
+
+def _has(item: object, keys: frozenset[str]) -> bool:
+    return isinstance(item, dict) and keys <= item.keys()
 
 
 def _accepts(hint: object, value: object) -> bool:
@@ -105,6 +117,8 @@ class Store:
             raw = self.file.read_text(encoding="utf-8")
         except FileNotFoundError:
             return State()
+        except (OSError, UnicodeDecodeError) as error:
+            raise WorkspaceError(f"{self.file} cannot be read ({error})") from None
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:

@@ -71,7 +71,7 @@ def alive(handle: Handle) -> bool:
 
 def group_members(handle: Handle) -> list[psutil.Process]:
     """Processes still in the group bringup created: same group id, started no earlier."""
-    if _pid_reused(handle):
+    if handle.pid <= 1 or handle.pid == os.getpgrp() or _pid_reused(handle):
         return []
     members = []
     for process in psutil.process_iter(["pid", "create_time", "status"]):

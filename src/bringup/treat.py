@@ -6,6 +6,7 @@ from __future__ import annotations
 from bringup.diagnosis import Finding
 from bringup.remedies import remedy
 from bringup.service import Service
+from bringup.settle import apply
 from bringup.state import STAGES
 
 
@@ -24,7 +25,7 @@ def treat(service: Service, findings: list[Finding]) -> str | None:
         if pick != 0:
             ctx.journal("declined", service.name, finding=finding.kind, subject=finding.subject)
             return None
-        error = fix.apply(service)
+        error = apply(fix, service)
         ctx.journal("fix", service.name, stage=finding.stage, finding=finding.kind,
                     subject=finding.subject, fix=fix.label, ok=error is None)
         if error:

@@ -114,8 +114,10 @@ def _run_stage(service: Service, stage: str) -> str | list[Finding] | None:
         if failure is not None:
             _stop_here(service, stage, failure)
             return failure
-        if not service.adopted:
-            start.launch(service)
+        failure = None if service.adopted else start.launch(service)
+        if failure is not None:
+            _stop_here(service, stage, failure)
+            return failure
         verb = "adopted" if service.adopted else "started"
         service.ctx.out.step(stage, f"{verb}: pid {service.entry.pid}", True)
         return None
@@ -176,6 +178,9 @@ def _recheck_proven(ctx: Context) -> dict[str, Standing]:
             reason = "; ".join(problem.message for problem in stale)
             standings[name] = Standing(name, "regressed", reason)
         entry = ctx.state.of(name)
+        if reason is None and entry.status == "regressed":
+            entry.status, entry.reason, entry.findings = "proven", None, []
+            ctx.journal("verdict", name, status="proven", why="live checks pass again")
         if reason and entry.status == "proven":
             entry.status, entry.reason = "regressed", reason
             entry.findings = [f.to_json() for f in explain.for_service(ctx, name)]

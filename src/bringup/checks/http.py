@@ -51,7 +51,7 @@ def _request(probe: Probe, client: httpx.Client) -> tuple[bool, str]:
         return False, "refused" if "refused" in str(error).lower() else str(error)
     except httpx.TimeoutException:
         return False, "timed out"
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         return False, str(error) or type(error).__name__
     status = response.status_code
     if not _status_ok(status, verify.http_status):

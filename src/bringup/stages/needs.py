@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import shlex
 import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from bringup import installers
 from bringup.env import env_file_path, save_value
@@ -84,8 +86,8 @@ def _npm(service: Service, need: Need) -> Problem | None:
     folder = manifest.parent
     lock = folder / "package-lock.json"
     key = f"npm:{need.value}"
-    if ((folder / "node_modules").is_dir()
-            and service.entry.fingerprints.get(key) == fingerprint(manifest, lock)):
+    installed = (folder / "node_modules").is_dir() or not _has_dependencies(manifest)
+    if installed and service.entry.fingerprints.get(key) == fingerprint(manifest, lock):
         return None
     where = str(folder.relative_to(service.cwd))
     verb = "ci" if lock.is_file() else "install"
@@ -93,6 +95,16 @@ def _npm(service: Service, need: Need) -> Problem | None:
     return Problem(need.value, f"npm packages of {need.value} are not installed",
                    fixes=(_manifest_fix(f"npm {verb}", [command], key,
                                         lambda: fingerprint(manifest, lock)),))
+
+
+def _has_dependencies(manifest: Path) -> bool:
+    """npm makes no node_modules for a package.json without dependencies."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return True
+    return isinstance(data, dict) and any(data.get(key) for key in (
+        "dependencies", "devDependencies", "optionalDependencies"))
 
 
 def _manifest_fix(label: str, commands: list[str], key: str,

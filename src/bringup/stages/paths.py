@@ -14,6 +14,10 @@ NAME = "paths"
 
 
 def check(service: Service) -> list[Problem]:
+    if not service.cwd.is_dir():
+        cwd = service.recipe.cwd
+        return [Problem(cwd, f"the service's folder {cwd} does not exist",
+                        hint=f"check out the code into {cwd}, or fix `cwd` in the recipe")]
     found = (_check(service, spec) for spec in service.recipe.paths)
     return [problem for problem in found if problem is not None]
 

@@ -83,7 +83,7 @@ def _wait_free(service: Service) -> str | None:
     return f"port {port} is still held after {limit:g} s"
 
 
-def launch(service: Service) -> None:
+def launch(service: Service) -> str | None:
     """Start the service and record who it is before anything else can go wrong."""
     ctx, entry, recipe = service.ctx, service.entry, service.recipe
     log_path = ctx.workspace.log_path(service.name)
@@ -93,8 +93,12 @@ def launch(service: Service) -> None:
                   f"{recipe.command_text()} ===\n".encode())
     entry.log_offset = log_path.stat().st_size
     ctx.out.command(recipe.command_text(), where=recipe.cwd, user=service.user)
-    service.running = supervisor.spawn(recipe.command, cwd=service.cwd, env=service.env(),
-                                       log_path=log_path, user=service.user)
+    try:
+        service.running = supervisor.spawn(recipe.command, cwd=service.cwd, env=service.env(),
+                                           log_path=log_path, user=service.user)
+    except OSError as error:
+        ctx.journal("start-failed", service.name, error=str(error))
+        return f"cannot run {recipe.command_text()}: {error.strerror or error}"
     handle = service.running.handle
     entry.pid, entry.create_time = handle.pid, handle.create_time
     entry.attempts += 1
@@ -103,3 +107,4 @@ def launch(service: Service) -> None:
     ctx.save()
     ctx.journal("start", service.name, pid=handle.pid, attempt=entry.attempts,
                 command=recipe.command_text())
+    return None
