@@ -152,6 +152,24 @@ def diagnose(service: str | None, log_file: IO[str] | None, as_json: bool,
 @cli.command()
 @click.argument("services", nargs=-1)
 @workspace_option
+def up(services: tuple[str, ...], workspace: Path | None) -> int:
+    """Start proven services (all, or SERVICES and what they come after) in dependency order,
+    the independent ones at the same time, each verified; asks nothing. Exits 1 when one does
+    not come up."""
+    from bringup.up import up as bring_up
+
+    ctx = open_context(workspace, "up")
+    with session(ctx):
+        outcome = bring_up(ctx, services)
+    for name, reason in {**outcome.failed, **outcome.left}.items():
+        ctx.out.step("up", f"{name}: {reason}", False)
+    ctx.out.line(f"up: {', '.join(outcome.up) or 'nothing'}")
+    return 1 if outcome.failed or outcome.left else 0
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@workspace_option
 def down(services: tuple[str, ...], workspace: Path | None) -> int:
     """Stop services bringup started (all, or SERVICES), in reverse dependency order: SIGTERM to
     the process group, SIGKILL after stop_grace. Never a process bringup did not start."""

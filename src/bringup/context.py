@@ -29,6 +29,7 @@ class Context:
     _state: State | None = None
     _client: httpx.Client | None = None
     _client_lock: threading.Lock = field(default_factory=threading.Lock)
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def store(self) -> Store:
@@ -42,11 +43,13 @@ class Context:
 
     def save(self) -> None:
         if not self.dry_run:
-            self.store.save(self.state)
+            with self._write_lock:  # `up` starts services from several threads
+                self.store.save(self.state)
 
     def journal(self, event: str, service: str | None = None, **details: Any) -> None:
         if not self.dry_run:
-            self.store.journal(event, service, **details)
+            with self._write_lock:
+                self.store.journal(event, service, **details)
 
     def http_client(self) -> httpx.Client:
         """One client for every request of this run (connection setup is not free)."""
