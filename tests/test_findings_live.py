@@ -37,12 +37,18 @@ def fixes(ws: Path) -> list[str]:
     return [entry["finding"] for entry in map(json.loads, lines) if entry.get("finding")]
 
 
+def listener(ws: Path, name: str, host: str) -> int:
+    """A real process that listens on `host` and a free port; writes NAME.py, returns the port."""
+    family = "socket.AF_INET6" if ":" in host else "socket.AF_INET"
+    write_file(ws, f"{name}.py", "import socket, sys, time\n"
+                                 f"s = socket.create_server(('{host}', int(sys.argv[1])), "
+                                 f"family={family})\ntime.sleep(120)\n")
+    return free_port()
+
+
 def cache(ws: Path) -> int:
     """A real TCP service the others connect to."""
-    port = free_port()
-    write_file(ws, "cache.py", "import socket, sys, time\n"
-                               "server = socket.create_server(('127.0.0.1', int(sys.argv[1])))\n"
-                               "time.sleep(120)\n")
+    port = listener(ws, "cache", "127.0.0.1")
     write_recipe(ws, "cache", f"""
         command = ["{PYTHON}", "cache.py", "{port}"]
         port = {port}
@@ -227,10 +233,7 @@ def ipv6_loopback() -> bool:
 
 @pytest.mark.skipif(not ipv6_loopback(), reason="needs an IPv6 loopback")
 def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
-    port = free_port()
-    write_file(ws, "six.py", "import socket, sys, time\n"
-                             "s = socket.create_server(('::1', int(sys.argv[1])), "
-                             "family=socket.AF_INET6)\ntime.sleep(120)\n")
+    port = listener(ws, "six", "::1")
     write_recipe(ws, "six", f"""
         command = ["{PYTHON}", "six.py", "{port}"]
         [verify]
