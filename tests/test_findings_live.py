@@ -5,6 +5,7 @@ exec bit; a port held by a real process is named with its holder."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -246,3 +247,21 @@ def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
     assert code == 0, output
     assert f"loopback-mismatch 127.0.0.1:{port}" in output
     assert f'tcp = "[::1]:{port}"' in (ws / "recipes/six.toml").read_text()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the alias is only added as root")
+def test_a_name_written_into_the_code_gets_a_hosts_alias_recorded_for_undo(
+        ws: Path, tmp_path: Path) -> None:
+    write_file(ws, "app.py", "import socket, sys\ntry:\n    socket.getaddrinfo('cachebox', 1)\n"
+                             "except OSError:\n    sys.exit('Error -2 connecting to cachebox:6379. "
+                             "Name or service not known.')\n")
+    write_recipe(ws, "app", f'command = ["{PYTHON}", "app.py"]\n')
+    hosts = write_file(tmp_path, "hosts", "127.0.0.1 localhost\n")
+    ctx = context(ws)
+    ctx.hosts_file = hosts
+    with pytest.raises(WorkFailed, match="unresolvable-host cachebox"):
+        run_next(ctx, None)
+    assert hosts.read_text().count("127.0.0.1 cachebox  # added by bringup") == 1
+    undo = [json.loads(line) for line in (ws / "state/journal.jsonl").read_text().splitlines()
+            if '"hosts-alias"' in line]
+    assert len(undo) == 1 and undo[0]["undo"].startswith("remove `127.0.0.1 cachebox")

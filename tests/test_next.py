@@ -343,3 +343,12 @@ def test_state_is_saved_atomically_and_read_back(ws: Path) -> None:
     next_yes(ws)
     assert Store(ws / "state").load().of("web").status == "proven"
     assert not list((ws / "state").glob(".state-*"))
+
+
+def test_a_port_held_by_another_of_bringups_services_says_which(ws: Path) -> None:
+    port = web(ws, "first")
+    write_recipe(ws, "second", http_server_recipe(port))
+    assert "proven: first" in next_yes(ws)
+    output = next_yes(ws)
+    assert f"port {port} is held by pid" in output and "bringup's own first" in output
+    assert entry(ws, "second")["status"] == "proven"

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bringup.output import Output
@@ -26,6 +27,7 @@ class Context:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
+    hosts_file: Path = Path("/etc/hosts")
     _state: State | None = None
     _client: httpx.Client | None = None
     _client_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -18,7 +18,6 @@ from bringup.service import Service
 from bringup.stages.base import Fix
 
 Remedy = Callable[[Service, Finding], "Fix | None"]
-HOSTS = Path("/etc/hosts")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template", ".tmpl", ".default")
 # Packages that provide a command under another name, per package manager.
 BINARY_PACKAGES = {
@@ -209,7 +208,7 @@ def _unresolvable(service: Service, finding: Finding) -> Fix | None:
         return None
     variable = host_variable(service, host)
     if variable is None:
-        return _hosts_alias(host)
+        return _hosts_alias(service, host)
     value = service.env()[variable]
     pattern = re.compile(rf"(?<=[/@:=,\s]){re.escape(host)}(?=$|[:/,\s])|^{re.escape(host)}"
                          rf"(?=$|[:/,\s])")
@@ -231,20 +230,22 @@ def _unresolvable(service: Service, finding: Finding) -> Fix | None:
     return Fix(f"use 127.0.0.1 instead of {host} in env {variable} (in {where})", apply)
 
 
-def _hosts_alias(host: str) -> Fix | None:
-    if os.geteuid() != 0:
-        return None
+def _hosts_alias(service: Service, host: str) -> Fix | None:
+    """Only as root, and only once: the alias is the one edit outside the workspace."""
+    hosts_file = service.ctx.hosts_file
     line = f"127.0.0.1 {host}  # added by bringup"
+    if os.geteuid() != 0 or (hosts_file.is_file() and line in hosts_file.read_text()):
+        return None
 
     def apply(service: Service) -> str | None:
-        with HOSTS.open("a", encoding="utf-8") as hosts:
+        with hosts_file.open("a", encoding="utf-8") as hosts:
             hosts.write(f"\n{line}\n")
-        service.ctx.out.detail(f"{HOSTS}: added `{line}`")
-        service.ctx.journal("hosts-alias", service.name, host=host, line=line, file=str(HOSTS),
-                            undo=f"remove the line `{line}` from {HOSTS}")
+        service.ctx.out.detail(f"{hosts_file}: added `{line}`")
+        service.ctx.journal("hosts-alias", service.name, host=host, line=line,
+                            file=str(hosts_file), undo=f"remove `{line}` from {hosts_file}")
         return None
 
-    return Fix(f"add the alias `127.0.0.1 {host}` to {HOSTS}", apply)
+    return Fix(f"add the alias `127.0.0.1 {host}` to {hosts_file}", apply)
 
 
 def _loopback(service: Service, finding: Finding) -> Fix | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from bringup import ports, supervisor
+from bringup.enrich import bringup_service_holding
 from bringup.recipe_edit import change_port
 from bringup.service import Service
 from bringup.stages.base import Fix, Problem
@@ -25,7 +26,9 @@ def check(service: Service) -> list[Problem]:
     if holder and handle and any(p.pid == holder.pid for p in supervisor.group_members(handle)):
         return [] if service.adopted else [_own(service, holder.describe())]
     who = holder.describe() if holder else "a process bringup cannot see (another user's?)"
-    return [Problem(str(port), f"port {port} is held by {who}, which bringup did not start",
+    other = bringup_service_holding(service.ctx, holder.pid) if holder else None
+    whose = f"bringup's own {other}" if other else "which bringup did not start"
+    return [Problem(str(port), f"port {port} is held by {who}, {whose}",
                     fixes=(Fix(f"use another free port (updates {service.recipe.file.name})",
                                _move_port),
                            Fix(f"wait for port {port} to be free", _wait_free)),
