@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -74,3 +77,25 @@ def test_each_fix_is_asked_a_declined_one_stops_and_ctrl_c_saves(demo: Path) -> 
     child.expect("proven: api")
     assert finish(child) == 0
     assert api_state(demo)["status"] == "proven"
+
+
+def test_sigterm_saves_progress_like_ctrl_c(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "recipes").mkdir(parents=True)
+    (root / "recipes/slow.toml").write_text(
+        'command = "sleep 60"\n[verify]\nstable_for = 30\ninterval = 0.1\n')
+    journal = root / "state/journal.jsonl"
+    child = subprocess.Popen([sys.executable, "-m", "bringup", "next", "--yes", "--workspace",
+                              str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while '"stage": "verify"' not in (journal.read_text() if journal.exists() else ""):
+            assert time.monotonic() < deadline and child.poll() is None
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=10) == 130
+        data = json.loads((root / "state/state.json").read_text())["services"]["slow"]
+        assert data["stage"] == "stable" and data["pid"]
+        assert '"event": "interrupted"' in journal.read_text()
+    finally:
+        stop_everything(root)

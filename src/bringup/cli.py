@@ -285,4 +285,10 @@ def _save_traceback() -> Path:
 
 
 def main() -> None:
+    import signal
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a polite stop saves progress just as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, interrupted)
     sys.exit(run())
