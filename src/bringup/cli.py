@@ -182,6 +182,21 @@ def down(services: tuple[str, ...], workspace: Path | None) -> int:
 
 
 @cli.command()
+@workspace_option
+def watch(workspace: Path | None) -> int:
+    """Keep proven services healthy until stopped (Ctrl-C): check each every `interval`,
+    restart a failing one per its `restart` policy with a growing pause, and keep state/
+    current so `bringup report --json` is a live picture."""
+    from bringup.watch import watch as keep_watching
+
+    ctx = open_context(workspace, "watch")
+    ctx.out.line(f"watching {ctx.workspace.root} (Ctrl-C stops)")
+    with session(ctx):
+        keep_watching(ctx)
+    return 0
+
+
+@cli.command()
 @click.argument("service")
 @click.option("--reason", required=True, help="Why it cannot run here (shown in the report).")
 @workspace_option
