@@ -188,3 +188,12 @@ def test_full_recipe_in_the_workspace(ws: Path) -> None:
     services = json.loads(result.stdout)["services"]
     assert [(s["name"], s["port"], s["after"]) for s in services] == [
         ("cache", 6379, []), ("api", 5050, ["cache"])]
+
+
+def test_a_venv_python_linking_outside_the_workspace_is_fine(ws: Path) -> None:
+    import sys
+
+    (ws / ".venv/bin").mkdir(parents=True)
+    (ws / ".venv/bin/python").symlink_to(sys.executable)
+    write_recipe(ws, "app", 'command = ".venv/bin/python app.py"\n')
+    assert invoke("report", "--no-check", "--workspace", str(ws)).code == 0

@@ -98,8 +98,7 @@ def test_a_regressed_service_fails_the_report(ws: Path) -> None:
     api = data["services"][0]
     assert code == 1 and api["status"] == "regressed" and api["pid"] is None
     assert api["reason"].startswith("was proven; now process")
-    assert api["findings"][0]["kind"] == "crashed"
-    assert api["findings"][0]["subject"] == "unknown"
+    assert api["findings"] == []  # killed from outside: its log names no cause
     assert data["summary"]["regressed"] == 1 and data["summary"]["next"] == "api"
 
 

@@ -142,6 +142,9 @@ def diagnose(service: str | None, log_file: IO[str] | None, as_json: bool,
         ctx = open_context(workspace, "diagnose")
         assert service is not None
         findings = explain.for_service(ctx, service)
+        if not findings and ctx.state.of(service).status == "proven" and not as_json:
+            click.echo(f"{service} is proven: there is no failure to diagnose")
+            return 0
     if as_json:
         click.echo(json.dumps([finding.to_json() for finding in findings], indent=2))
     else:

@@ -10,9 +10,14 @@ from bringup.service import Service
 
 
 def for_service(ctx: Context, name: str) -> list[Finding]:
-    """Read this service's log since its last start, with its exit status, and add the facts."""
+    """The findings kept from its last failure (with the facts of that moment); else what its
+    log since its last start and its exit status say. A proven service has none."""
     service = Service(ctx, ctx.workspace.recipe(name))
     entry = service.entry
+    if entry.status == "proven":
+        return []
+    if entry.findings and entry.status in ("failed", "regressed"):
+        return [Finding(**finding) for finding in entry.findings]
     text = read_since(service.probe())
     return enrich(service, diagnose(text, exit_status=entry.exit_status))
 

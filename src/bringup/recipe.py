@@ -159,10 +159,11 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
 def inside(table: Table, key: str, root: Path, path: Path) -> None:
     if "\0" in str(path):
         raise table.fail(key, "expected a path, got one with a NUL character")
-    resolved = path.resolve()
-    if resolved != root.resolve() and root.resolve() not in resolved.parents:
-        raise table.fail(key, "expected a path inside the workspace, "
-                              f"got one leading to {resolved}")
+    # Judged as written: `..` cannot climb out, while a link the user made inside the workspace
+    # (a venv's python, a data folder on another disk) is the user's own layout.
+    written, top = Path(os.path.normpath(path.absolute())), Path(os.path.normpath(root.absolute()))
+    if written != top and top not in written.parents:
+        raise table.fail(key, f"expected a path inside the workspace, got one leading to {written}")
 
 
 def _env(table: Table) -> dict[str, str]:

@@ -111,12 +111,11 @@ def _env(service: Service, finding: Finding) -> Fix | None:
 
 def _inside(service: Service, subject: str) -> str | None:
     """The subject as a path relative to the service's folder, when it is inside the workspace."""
-    path = Path(subject) if Path(subject).is_absolute() else service.cwd / subject
-    root = service.ctx.workspace.root.resolve()
-    resolved = path.resolve()
-    if root != resolved and root not in resolved.parents:
+    path = Path(os.path.normpath(service.cwd / subject))
+    root = Path(os.path.normpath(service.ctx.workspace.root))
+    if root != path and root not in path.parents:
         return None
-    return os.path.relpath(resolved, service.cwd.resolve())
+    return os.path.relpath(path, os.path.normpath(service.cwd))
 
 
 def _missing_path(service: Service, finding: Finding) -> Fix | None:

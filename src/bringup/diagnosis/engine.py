@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .context import Context
-from .fallback import crashed
+from .fallback import crashed, names_an_error
 from .finding import UNKNOWN, Finding
 from .prefilter import needle_pattern
 from .rules import RULES, Rule
@@ -57,7 +57,7 @@ class _Log:
 
 def diagnose(text: str, *, exit_status: int | None = None) -> list[Finding]:
     """The findings for a failed run's log, most likely cause first, one per kind and subject.
-    With nothing recognised, a non-empty log or a non-zero status gives one `crashed`."""
+    With nothing recognised, a non-zero status or a line naming an error gives one `crashed`."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     text = text.replace("\r\n", "\n")
@@ -65,7 +65,7 @@ def diagnose(text: str, *, exit_status: int | None = None) -> list[Finding]:
     candidates = [index for index, line in enumerate(log.lowered) if _PREFILTER.search(line)]
     tracebacks = _tracebacks(log, candidates)
     findings = _rank(log, _hits(log, reversed(candidates), tracebacks), tracebacks)
-    if findings or not (text.strip() or exit_status):
+    if findings or not (exit_status or names_an_error(log.lines)):
         return findings
     return [crashed(log.lines, exit_status)]
 

@@ -25,6 +25,11 @@ def crashed(lines: list[str], exit_status: int | None) -> Finding:
     return Finding.build("crashed", status, fix=fixes.crashed(status), evidence=last_error(lines))
 
 
+def names_an_error(lines: list[str]) -> bool:
+    """Does any line name an error? A quiet log of a process that did not fail explains nothing."""
+    return any(_ERROR.search(line) and not _NOISE.search(line) for line in lines)
+
+
 def last_error(lines: list[str]) -> str:
     """The last line naming an error, else the last meaningful line, else nothing."""
     meaningful = ""
