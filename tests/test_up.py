@@ -26,6 +26,10 @@ def test_up_starts_what_down_stopped(ws: Path) -> None:
     stack(ws)
     assert invoke("down", "--workspace", str(ws)).code == 0
     assert set(statuses(ws).values()) == {"regressed"}
+    report = json.loads(invoke("report", "--json", "--workspace", str(ws)).stdout)
+    for service in report["services"]:
+        assert service["reason"].startswith("stopped by `bringup down`")
+        assert service["findings"] == []
     result = invoke("up", "--workspace", str(ws))
     assert result.code == 0, result.output
     assert "up: " in result.output and "?" not in result.output

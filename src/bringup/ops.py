@@ -9,6 +9,7 @@ from bringup import supervisor
 from bringup.context import Context
 from bringup.errors import BringupError, UsageError
 from bringup.state import ServiceState, now_iso
+from bringup.status import STOPPED
 
 DEFAULT_GRACE = 10.0
 
@@ -43,6 +44,8 @@ def down(ctx: Context, names: tuple[str, ...]) -> list[str]:
             ctx.journal("stop", name, pid=handle.pid, why="down")
         entry.forget_process()
         entry.stopped_at = now_iso()
+        if entry.status in ("proven", "regressed"):
+            entry.reason, entry.findings = STOPPED, []
         ctx.save()
     if not stopped:
         ctx.out.line("nothing of bringup's was running")

@@ -9,7 +9,7 @@ from bringup import supervisor
 from bringup.checks import Outcome
 from bringup.context import Context
 from bringup.state import now_iso
-from bringup.status import judge, next_name
+from bringup.status import STOPPED, judge, next_name
 
 SCHEMA = "bringup.report/1"
 
@@ -47,7 +47,7 @@ def _service(ctx: Context, name: str, status: str, reason: str | None,
     running = handle is not None and (not live or supervisor.alive(handle))
     checks = [o.to_json() for o in outcomes] if outcomes is not None else entry.evidence
     findings = entry.findings
-    if status == "regressed" and not findings and live:
+    if status == "regressed" and not findings and live and entry.reason != STOPPED:
         from bringup.explain import for_service  # what its log says since it last started
 
         findings = [finding.to_json() for finding in for_service(ctx, name)]

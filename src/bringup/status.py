@@ -8,6 +8,8 @@ from bringup.checks import Outcome
 from bringup.context import Context
 from bringup.live import healthy
 
+STOPPED = "stopped by `bringup down`; `bringup up` starts it again"
+
 
 @dataclass(frozen=True)
 class Standing:
@@ -27,6 +29,8 @@ def judge(ctx: Context, live: dict[str, list[Outcome]] | None) -> dict[str, Stan
         elif status in ("proven", "regressed"):
             status, reason = _proven_now(entry.status, live.get(name) if live else None,
                                          recipe.oneshot, entry.reason)
+            if status == "regressed" and entry.reason == STOPPED and entry.handle is None:
+                reason = STOPPED
         else:
             waiting = [dep for dep in recipe.after if found[dep].status != "proven"]
             if waiting:
@@ -47,7 +51,7 @@ def _proven_now(stored: str, outcomes: list[Outcome] | None, oneshot: bool,
     if healthy(outcomes):
         return "proven", None
     failing = [o for o in outcomes if not o.ok] or outcomes
-    what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing) or "no live check"
+    what = "; ".join(o.describe() for o in failing) or "no live check"
     return "regressed", f"was proven; now {what}"
 
 

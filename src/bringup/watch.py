@@ -59,7 +59,7 @@ def tend(service: Service, state: Watched) -> None:
         state.pause = FIRST_PAUSE
         ctx.save()
         return
-    failing = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in outcomes if not o.ok)
+    failing = "; ".join(o.describe() for o in outcomes if not o.ok)
     entry.status, entry.reason = "regressed", f"watch: {failing}"
     ctx.save()
     if recipe.restart == "no" or not _restart_allowed(service, state):

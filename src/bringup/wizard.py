@@ -13,7 +13,7 @@ from bringup.service import Service
 from bringup.settle import settle
 from bringup.stages import CHECK_STAGES, DESCRIBE, STAGES, needs, stable, start, verify
 from bringup.state import now_iso
-from bringup.status import Standing, judge, next_name
+from bringup.status import STOPPED, Standing, judge, next_name
 from bringup.treat import treat
 
 MAX_ATTEMPTS = 3
@@ -178,6 +178,8 @@ def _recheck_proven(ctx: Context) -> dict[str, Standing]:
             reason = "; ".join(problem.message for problem in stale)
             standings[name] = Standing(name, "regressed", reason)
         entry = ctx.state.of(name)
+        if entry.reason == STOPPED and entry.handle is None:
+            continue  # stopped on purpose: nothing to diagnose
         if reason is None and entry.status == "regressed":
             entry.status, entry.reason, entry.findings = "proven", None, []
             ctx.journal("verdict", name, status="proven", why="live checks pass again")

@@ -24,6 +24,12 @@ class Outcome:
     ms: float
     detail: str
 
+    def describe(self) -> str:
+        """One phrase for messages: `tcp 127.0.0.1:6379 refused`, `process not running`."""
+        if self.kind == "process":
+            return f"process {self.detail}"
+        return f"{self.kind} {self.target} {self.detail}"
+
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "target": self.target, "ok": self.ok,
                 "ms": round(self.ms, 1), "detail": self.detail}

@@ -38,8 +38,6 @@ def _flap(elapsed: float, window: float, bad: str | None, failing: list[Outcome]
           status: int | None) -> str:
     if status is not None:
         return f"exited with status {status} {elapsed:.1f} s into the {window:g} s stability window"
-    if bad:
-        what = f"log line matches log_error: {bad}"
-    else:
-        what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing)
+    what = f"log line matches log_error: {bad}" if bad else "; ".join(
+        o.describe() for o in failing)
     return f"flapped after {elapsed:.1f} s of the {window:g} s stability window: {what}"

@@ -118,6 +118,6 @@ def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
 
 def _timeout_reason(service: Service, last: dict[str, Outcome], waited: float) -> str:
     failing = [o for o in last.values() if not o.ok]
-    what = "; ".join(f"{o.kind} {o.target} {o.detail}" for o in failing) or "checks failing"
+    what = "; ".join(o.describe() for o in failing) or "checks failing"
     limit = service.recipe.verify.startup_timeout
     return f"{what} for {waited:.0f} s (startup_timeout {limit:g} s)"
