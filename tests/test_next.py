@@ -179,6 +179,8 @@ def test_a_port_held_by_a_stranger_is_named_and_yes_moves_the_service(ws: Path) 
     port = web(ws)
     recipe = ws / "recipes/web.toml"
     recipe.write_text("# keep this comment\n" + recipe.read_text())
+    user = write_recipe(ws, "user", f'command = "sleep 30"\nafter = ["web"]\n'
+                                    f'env = {{ URL = "http://127.0.0.1:{port}/", N = "{port}" }}\n')
     with socket.socket() as stranger:
         stranger.bind(("127.0.0.1", port))
         stranger.listen()
@@ -188,6 +190,9 @@ def test_a_port_held_by_a_stranger_is_named_and_yes_moves_the_service(ws: Path) 
     text = recipe.read_text()
     assert text.startswith("# keep this comment") and f"port = {port}\n" not in text
     assert entry(ws, "web")["status"] == "proven"
+    moved = entry(ws, "web")["port"]
+    assert f'URL = "http://127.0.0.1:{moved}/"' in user.read_text()
+    assert f'N = "{port}"' in user.read_text()  # a bare number may mean anything: left alone
 
 
 def test_bringups_own_earlier_instance_is_adopted(ws: Path) -> None:

@@ -9,7 +9,7 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
-from bringup import ports, recipe_edit
+from bringup import recipe_edit, relocate
 from bringup.diagnosis import Finding, distribution_for
 from bringup.enrich import host_variable, looks_like_compose, port_owner
 from bringup.env import env_file_path, save_value
@@ -170,12 +170,8 @@ def _move_port(service: Service, finding: Finding) -> Fix | None:
     if old is None or finding.subject not in (str(old), "unknown"):
         return None
 
-    def apply(service: Service) -> str | None:
-        new = ports.free_port(max(old, 1024))
-        recipe_edit.change_port(service.recipe.file, old, new)
-        return _learn(service, f"port {old} → {new}", lambda: None)
-
-    return Fix(f"move {service.name} to a free port (updates its recipe)", apply)
+    return Fix(f"move {service.name} to a free port (updates its recipe and the env of the "
+               "services that reach it)", lambda s: relocate.move(s, above=1024))
 
 
 def _after(service: Service, finding: Finding) -> Fix | None:

@@ -55,6 +55,7 @@ class Service:
     def reload(self) -> None:
         """Read the recipe again after bringup edited it."""
         self.recipe = recipes.load(self.recipe.file, self.ctx.workspace.root)
+        self.ctx.workspace.reread()
 
     def probe(self, *, timeout: float = 1.0) -> Probe:
         return Probe(verify=self.recipe.verify, cwd=self.cwd, env=self.env(),

@@ -46,6 +46,10 @@ class Workspace:
                                       f"names unknown service {other!r}; known services: {known}")
         return {name: found[name] for name in _order(found)}
 
+    def reread(self) -> None:
+        """Forget the recipes read so far: bringup has just edited one."""
+        self.__dict__.pop("recipes", None)
+
     def recipe(self, name: str) -> Recipe:
         if name not in self.recipes:
             known = ", ".join(self.recipes) or "none"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import time
 
-from bringup import ports, supervisor
+from bringup import ports, relocate, supervisor
 from bringup.enrich import bringup_service_holding
-from bringup.recipe_edit import change_port
 from bringup.service import Service
 from bringup.stages.base import Fix, Problem
 from bringup.state import now_iso
@@ -29,7 +28,8 @@ def check(service: Service) -> list[Problem]:
     other = bringup_service_holding(service.ctx, holder.pid) if holder else None
     whose = f"bringup's own {other}" if other else "which bringup did not start"
     return [Problem(str(port), f"port {port} is held by {who}, {whose}",
-                    fixes=(Fix(f"use another free port (updates {service.recipe.file.name})",
+                    fixes=(Fix(f"use another free port (updates {service.recipe.file.name} and "
+                               "the env of the services that reach it)",
                                _move_port),
                            Fix(f"wait for port {port} to be free", _wait_free)),
                     hint="bringup never stops a process it did not start")]
@@ -63,14 +63,7 @@ def _restart(service: Service) -> str | None:
 
 
 def _move_port(service: Service) -> str | None:
-    old = service.recipe.port
-    assert old is not None
-    new = ports.free_port(old)
-    change_port(service.recipe.file, old, new)
-    service.reload()
-    service.ctx.out.detail(f"{service.recipe.file.name}: port {old} → {new}")
-    service.ctx.journal("port-changed", service.name, old=old, new=new)
-    return None
+    return relocate.move(service)
 
 
 def _wait_free(service: Service) -> str | None:
