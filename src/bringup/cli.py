@@ -87,7 +87,10 @@ def next_command(service: str | None, yes: bool, dry_run: bool, workspace: Path 
     if dry_run:
         return 0
     proven = ", ".join(done.proven) or "none yet"
+    parked = [name for name, entry in ctx.state.services.items() if entry.status == "skipped"]
     upcoming = f"{done.upcoming} (run `bringup next`)" if done.upcoming else "nothing left"
+    if parked:
+        upcoming += f"; parked: {', '.join(parked)}"
     ctx.out.line(f"proven: {proven}\nnext: {upcoming}")
     return 0
 

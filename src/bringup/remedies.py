@@ -64,10 +64,10 @@ def _python_module(service: Service, finding: Finding) -> Fix | None:
     def apply(service: Service) -> str | None:
         listed.write_text(text + ("" if text.endswith("\n") or not text else "\n") + dist + "\n",
                           encoding="utf-8")
+        service.ctx.out.detail(f"{manifest}: + {dist}")
         if need is None:
             return _learn(service, f"needs python {manifest}", lambda: recipe_edit.append_entry(
                 service.recipe.file, "needs", {"python": manifest}))
-        service.ctx.out.detail(f"{manifest}: added {dist}")
         return None
 
     return Fix(f"add {dist} to {manifest} and install it into the venv", apply)

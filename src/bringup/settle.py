@@ -56,8 +56,8 @@ def _offer(service: Service, stage: str, problem: Problem) -> None:
         return
     for fix in problem.fixes:
         if fix.command:
-            ctx.out.command(fix.command, where=service.recipe.cwd)
-    options = [fix.label for fix in problem.fixes] + ["leave it (stop here)"]
+            ctx.out.detail(f"{fix.label} runs: {fix.command}")
+    options = [fix.label for fix in problem.fixes] + ["not now (skip this fix)"]
     pick = ctx.prompter.choose(f"{service.name}: {problem.message}. What now?", options)
     if pick >= len(problem.fixes):
         ctx.journal("declined", service.name, stage=stage, problem=problem.message)

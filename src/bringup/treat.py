@@ -18,13 +18,14 @@ def treat(service: Service, findings: list[Finding]) -> str | None:
         if fix is None:
             continue
         if fix.command:
-            ctx.out.command(fix.command, where=service.recipe.cwd)
+            ctx.out.detail(f"{fix.label} runs: {fix.command}")
         pick = ctx.prompter.choose(
             f"{service.name}: {finding.kind} {finding.subject}. What now?",
             [fix.label, "leave it (stop here)"])
         if pick != 0:
             ctx.journal("declined", service.name, finding=finding.kind, subject=finding.subject)
             return None
+        ctx.out.detail(f"→ {fix.label}")
         error = apply(fix, service)
         ctx.journal("fix", service.name, stage=finding.stage, finding=finding.kind,
                     subject=finding.subject, fix=fix.label, ok=error is None)

@@ -135,9 +135,9 @@ def _run_stage(service: Service, stage: str) -> str | list[Finding] | None:
 
 def _not_proven(service: Service, findings: list[Finding], attempts: int = 0) -> str:
     tries = f" after {attempts} attempts" if attempts else ""
-    cause = f"; cause: {findings[0].kind} {findings[0].subject}: {findings[0].fix}" if findings \
-        else ""
-    return f"{service.name} is not proven{tries}: {service.entry.reason}{cause}"
+    cause = f" (cause: {findings[0].kind} {findings[0].subject})" if findings else ""
+    return (f"{service.name} is not proven{tries}: {service.entry.reason}{cause}. Fix it and run "
+            f"`bringup next` again, or park it: bringup skip {service.name} --reason '...'")
 
 
 def _stop_if_blocked(service: Service) -> None:

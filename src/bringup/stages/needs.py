@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shlex
 import shutil
@@ -71,11 +72,19 @@ def _python(service: Service, need: Need) -> Problem | None:
         return None
     why = ("changed since it was installed" if key in service.entry.fingerprints
            and python.exists() else f"is not installed into {need.venv}")
-    commands = [] if python.exists() else [f"{shlex.quote(sys.executable)} -m venv {need.venv}"]
+    base = _interpreter(service)
+    commands = [] if python.exists() else [f"{shlex.quote(base)} -m venv {need.venv}"]
     commands.append(f"{need.venv}/bin/python -m pip install -r {shlex.quote(need.value)}")
     return Problem(need.value, f"{need.value} {why}",
                    fixes=(_manifest_fix(f"install {need.value} into {need.venv}", commands, key,
                                         lambda: fingerprint(manifest)),))
+
+
+def _interpreter(service: Service) -> str:
+    """The python3 the service would find on its own PATH (not bringup's), for its venv."""
+    path = os.pathsep.join(part for part in service.env().get("PATH", "").split(os.pathsep)
+                           if not part.startswith(str(service.cwd)))
+    return shutil.which("python3", path=path) or sys.executable
 
 
 def _npm(service: Service, need: Need) -> Problem | None:
@@ -142,8 +151,12 @@ def _ask_env(key: str) -> Callable[[Service], str | None]:
             service.reload()
         target = env_file_path(service.cwd, service.recipe)
         save_value(target, key, value)
-        note = "a generated random value" if value == generated else "the value given"
-        service.ctx.out.detail(f"saved {note} for {key} to {target.name} (not shown)")
+        if value == generated:
+            note = (f"saved a generated random value for {key} to {target.name} (not shown); "
+                    "replace it there if the service needs a real key")
+        else:
+            note = f"saved the value given for {key} to {target.name} (not shown)"
+        service.ctx.out.detail(note)
         service.ctx.journal("env-saved", service.name, variable=key, file=target.name)
         return None
 

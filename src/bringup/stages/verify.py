@@ -30,7 +30,8 @@ def describe(service: Service) -> list[str]:
     if service.recipe.oneshot:
         return [f"exits 0 within {service.recipe.verify.startup_timeout:g} s"]
     probe = service.probe()
-    wanted = [f"{name} {kind.target(probe)}" for name, kind in _kinds(probe)]
+    wanted = [f"log line {probe.verify.log!r}" if name == "log" and probe.verify.log
+              else f"{name} {kind.target(probe)}" for name, kind in _kinds(probe)]
     return wanted or ["the process stays alive"]
 
 
