@@ -265,3 +265,23 @@ def test_a_name_written_into_the_code_gets_a_hosts_alias_recorded_for_undo(
     undo = [json.loads(line) for line in (ws / "state/journal.jsonl").read_text().splitlines()
             if '"hosts-alias"' in line]
     assert len(undo) == 1 and undo[0]["undo"].startswith("remove `127.0.0.1 cachebox")
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+def test_a_daemonizing_server_is_stopped_and_kept_in_the_foreground(ws: Path) -> None:
+    port = free_port()
+    write_recipe(ws, "cache", f"""
+        command = ["redis-server", "--port", "{port}", "--bind", "127.0.0.1", "--save", "",
+                   "--daemonize", "yes"]
+        port = {port}
+        [verify]
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    code, output = next_yes(ws)
+    assert code == 0, output
+    assert "daemonized redis-server" in output
+    assert '"--daemonize", "no"' in (ws / "recipes/cache.toml").read_text()
+    from bringup.ports import listener_pids
+
+    assert listener_pids(port) == {state(ws, "cache")["pid"]}

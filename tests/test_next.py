@@ -268,10 +268,13 @@ def test_a_daemonizing_command_is_named(ws: Path) -> None:
     write_recipe(ws, "web", http_server_recipe(port).replace(
         f'command = ["{PYTHON}", "-u", "server.py", "{port}"]',
         f'command = "setsid {PYTHON} server.py {port} >/dev/null 2>&1 &"'))
-    result = invoke("next", "--yes", "--workspace", str(ws))
-    assert result.code == 1 and "daemonized" in result.output
-    assert entry(ws, "web")["findings"][0]["kind"] == "daemonized"  # type: ignore[index]
-    _kill_listener(port)
+    try:
+        result = invoke("next", "--yes", "--workspace", str(ws))
+        assert result.code == 1 and "daemonized" in result.output
+        assert entry(ws, "web")["findings"][0]["kind"] == "daemonized"  # type: ignore[index]
+        assert "stopped what was left of it" in result.output  # the daemon it left behind
+    finally:
+        _kill_listener(port)
 
 
 def _kill_listener(port: int) -> None:

@@ -49,7 +49,9 @@ def _diagnose(service: Service, text: str, status: int | None,
     from bringup.enrich import enrich, loopback
 
     if verdict.daemonized:
-        return [daemonized(service.recipe.command_text())]
+        program = service.recipe.command_text().split()[0]
+        return [daemonized(program, evidence=f"{verdict.outcomes[0].describe()} after "
+                                             f"`{service.recipe.command_text()}` exited 0")]
     astray = loopback(verdict.outcomes)
     found = enrich(service, diagnose(text, exit_status=status))
     return [astray, *found] if astray else found

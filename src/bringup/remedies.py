@@ -258,7 +258,42 @@ def _loopback(service: Service, finding: Finding) -> Fix | None:
     return Fix(f"check {shown} instead of {host} (in the recipe's verify)", apply)
 
 
+# Flags that send a server to the background; the foreground is the default without them.
+BACKGROUND_FLAGS = ("--daemon", "--detach")
+YES = ("yes", "true")
+
+
+def _daemonized(service: Service, finding: Finding) -> Fix | None:
+    command = service.recipe.command
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    kept = _foreground(argv)
+    if kept == argv:
+        return None
+    value: str | list[str] = shlex.join(kept) if isinstance(command, str) else kept
+
+    def apply(service: Service) -> str | None:
+        return _learn(service, "command stays in the foreground",
+                      lambda: recipe_edit.set_value(service.recipe.file, "command", value))
+
+    return Fix("keep it in the foreground (rewrite its daemon flag in the recipe)", apply)
+
+
+def _foreground(argv: list[str]) -> list[str]:
+    kept: list[str] = []
+    for part in argv:
+        if part in BACKGROUND_FLAGS:
+            continue
+        if kept and kept[-1] == "--daemonize" and part.lower() in YES:
+            kept.append("no")
+        elif part.startswith("--daemonize=") and part.split("=", 1)[1].lower() in YES:
+            kept.append("--daemonize=no")
+        else:
+            kept.append(part)
+    return kept
+
+
 REMEDIES: dict[str, Remedy] = {
+    "daemonized": _daemonized,
     "missing-python-module": _python_module,
     "missing-node-module": _node_module,
     "missing-binary": _binary,

@@ -30,13 +30,16 @@ def rows(report: dict[str, Any]) -> list[tuple[str, ...]]:
 
 
 def evidence(service: dict[str, Any]) -> str:
-    if service["status"] != "proven" and service.get("findings"):
+    """Proven: what the live checks saw. Failed: the top cause and the line it was read from.
+    Otherwise: why it waits, and any check that already answers (worth knowing)."""
+    checks = [c for c in service["checks"] if c["kind"] != "process"]
+    if service["status"] == "proven":
+        return "; ".join(f"✓ {c['kind']} {c['detail']} ({c['ms']} ms)" for c in checks)
+    if service.get("findings"):
         top = service["findings"][0]
-        return f"{top['kind']} {top['subject']}: {top['fix']}"
-    checks = "; ".join(f"{'✓' if c['ok'] else '✗'} {c['kind']} {c['detail']} ({c['ms']} ms)"
-                       for c in service["checks"])
-    reason = service.get("reason")
-    return f"{reason} — {checks}" if reason and checks else reason or checks
+        return f"{top['kind']} {top['subject']} — {top['evidence']}"
+    answering = [f"{c['kind']} {c['target']} already answers" for c in checks if c["ok"]]
+    return "; ".join([service.get("reason") or "", *answering]).strip("; ")
 
 
 def table(report: dict[str, Any]) -> Any:

@@ -97,7 +97,10 @@ def stop(handle: Handle, *, grace: float) -> bool:
     """SIGTERM the group, SIGKILL what is left after `grace` seconds. False: nothing of ours ran."""
     members = group_members(handle)
     if not members:
-        return False
+        own = find(handle)  # a process that is not a group leader (an adopted daemon, say)
+        if own is None:
+            return False
+        members = [own]
     _signal_group(handle, members, signal.SIGTERM)
     left = _wait_gone(members, grace)
     if left:
@@ -126,9 +129,7 @@ def _running(process: psutil.Process) -> bool:
 def _signal_group(handle: Handle, members: list[psutil.Process], signum: int) -> None:
     try:
         os.killpg(handle.pid, signum)
-    except ProcessLookupError:
-        return
-    except PermissionError:
+    except (ProcessLookupError, PermissionError):
         for process in members:
             try:
                 process.send_signal(signum)

@@ -30,6 +30,21 @@ class Outcome:
             return f"process {self.detail}"
         return f"{self.kind} {self.target} {self.detail}"
 
+    def port(self) -> int | None:
+        """The port a tcp or http check reached."""
+        from urllib.parse import urlsplit
+
+        if self.kind == "tcp":
+            number = self.target.rpartition(":")[2]
+            return int(number) if number.isdigit() else None
+        if self.kind == "http":
+            try:
+                parts = urlsplit(self.target)
+                return parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError:
+                return None
+        return None
+
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "target": self.target, "ok": self.ok,
                 "ms": round(self.ms, 1), "detail": self.detail}

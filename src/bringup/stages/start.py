@@ -43,7 +43,8 @@ def describe(service: Service) -> list[str]:
 def _own(service: Service, who: str) -> Problem:
     adopt = Fix("adopt it: keep it running and verify it", _adopt)
     restart = Fix("restart it", _restart)
-    fixes = (restart, adopt) if service.entry.status == "regressed" else (adopt, restart)
+    broken = service.entry.status in ("regressed", "failed")
+    fixes = (restart, adopt) if broken else (adopt, restart)
     return Problem(service.name, f"bringup's own earlier instance of {service.name} is running "
                                  f"({who})", fixes=fixes)
 

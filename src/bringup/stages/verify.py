@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bringup import supervisor
+import psutil
+
+from bringup import ports, supervisor
 from bringup.checks import CHECKS, CheckKind, Outcome, Probe
 from bringup.checks.log import error_line
 from bringup.service import Service
@@ -96,10 +98,32 @@ def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
     if status == 0:
         answering = _port_comes_up(service, probe)
         if answering:
+            _adopt_daemon(service, answering)
             return Verdict(False, "the command exited 0 while its port answers: it went to "
                                   "the background (daemonized), so bringup cannot supervise it",
                            answering, status, daemonized=True)
     return Verdict(False, f"exited with {shown} before it was ready", list(last.values()), status)
+
+
+def _adopt_daemon(service: Service, answering: list[Outcome]) -> None:
+    """The process now holding the port was born after bringup ran the command: the command
+    left it behind, so it is the service's own (and `down` or a restart can stop it)."""
+    entry = service.entry
+    for outcome in answering:
+        port = outcome.port()
+        holder = ports.holder(port) if port else None
+        if holder is None or entry.create_time is None:
+            continue
+        try:
+            born = psutil.Process(holder.pid).create_time()
+        except psutil.Error:
+            continue
+        if born >= entry.create_time - 0.05:
+            entry.pid, entry.create_time = holder.pid, born
+            service.running = None
+            service.ctx.journal("adopted", service.name, pid=holder.pid,
+                                why="left behind by the command, holding its port")
+            return
 
 
 def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
