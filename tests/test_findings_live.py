@@ -285,3 +285,36 @@ def test_a_daemonizing_server_is_stopped_and_kept_in_the_foreground(ws: Path) ->
     from bringup.ports import listener_pids
 
     assert listener_pids(port) == {state(ws, "cache")["pid"]}
+
+
+def test_a_host_the_log_does_not_name_is_found_in_the_env_file(ws: Path) -> None:
+    port = cache(ws)
+    write_file(ws, "app/.env", f"NODE_ENV=production\nDATABASE_URL=postgres://u:s3cr3tpw@db:{port}/x\n")
+    write_file(ws, "app/app.py", "import os, socket\nurl = os.environ['DATABASE_URL']\n"
+                                 "host, port = url.split('@')[1].split('/')[0].split(':')\n"
+                                 "socket.create_connection((host, int(port)))\n"
+                                 "print('ready', flush=True)\nimport time\ntime.sleep(60)\n")
+    write_recipe(ws, "app", f"""
+        cwd = "app"
+        command = ["{PYTHON}", "app.py"]
+        env_file = ".env"
+        after = ["cache"]
+        [verify]
+        log = "ready"
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    assert next_yes(ws)[0] == 0
+    code, output = next_yes(ws)
+    assert code == 0, output
+    assert "unresolvable-host db" in output and "s3cr3tpw" not in output
+    assert f"@127.0.0.1:{port}/" in (ws / "app/.env").read_text()
+
+
+def test_a_held_port_the_log_does_not_name_is_found_in_the_command(
+        ws: Path, holder: int) -> None:
+    write_recipe(ws, "app", f'command = "{PYTHON} -m http.server --bind 127.0.0.1 {holder}"\n')
+    assert next_yes(ws)[0] == 1
+    top = json.loads(invoke("diagnose", "app", "--json", "--workspace", str(ws)).stdout)[0]
+    assert top["kind"] == "port-in-use" and top["subject"] == str(holder)
+    assert "not started by bringup" in top["evidence"]

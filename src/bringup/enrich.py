@@ -17,6 +17,8 @@ from bringup.diagnosis import Finding, loopback_mismatch
 from bringup.recipe import Recipe
 from bringup.service import Service
 
+URL_HOST = re.compile(r"://(?:[^@/\s]*@)?([A-Za-z][\w.-]*?)(?=[:/?]|$)")
+HOST_PORT = re.compile(r"^([A-Za-z][\w.-]*):\d+$")
 LOOPBACKS = {"localhost": ("127.0.0.1", "::1"), "127.0.0.1": ("::1",), "::1": ("127.0.0.1",)}
 
 
@@ -52,7 +54,8 @@ def bringup_service_holding(ctx: Context, pid: int) -> str | None:
 
 
 def _port_in_use(service: Service, finding: Finding) -> Finding:
-    port = int(finding.subject) if finding.subject.isdigit() else service.recipe.port
+    port = int(finding.subject) if finding.subject.isdigit() else (
+        service.recipe.port or _held_port_named(service))
     holder = ports.holder(port) if port else None
     if holder is None:
         return finding
@@ -60,6 +63,13 @@ def _port_in_use(service: Service, finding: Finding) -> Finding:
     whose = f"bringup's own {owner}" if owner else "not started by bringup"
     return replace(finding, subject=str(port),
                    evidence=f"{finding.evidence} [port {port}: {holder.describe()}, {whose}]")
+
+
+def _held_port_named(service: Service) -> int | None:
+    """When the log does not say which port: a port the command or the env names that is held."""
+    text = " ".join([service.recipe.command_text(), *service.env_values()])
+    numbers = dict.fromkeys(int(n) for n in re.findall(r"(?<![\d.])(\d{4,5})(?![\d.])", text))
+    return next((n for n in numbers if 1024 <= n <= 65535 and ports.in_use(n)), None)
 
 
 def _refused(service: Service, finding: Finding) -> Finding:
@@ -103,6 +113,17 @@ def _env_file_keys(service: Service) -> list[str]:
     return list(read_env_file(service.path(service.recipe.env_file)))
 
 
+def _stack_hosts(service: Service) -> list[str]:
+    """Host names in the service's own env that look like compose service names."""
+    found: list[str] = []
+    for value in service.env_values():
+        hosts = URL_HOST.findall(value) + HOST_PORT.findall(value)
+        for host in hosts:
+            if host not in ("localhost", *found) and looks_like_compose(service, host):
+                found.append(host)
+    return found
+
+
 def looks_like_compose(service: Service, host: str) -> bool:
     """A name that stands for a service of this stack: a single label (redis, db), the name of
     a recipe, or a name that a variable pairs with a port one of the recipes declares."""
@@ -117,6 +138,10 @@ def looks_like_compose(service: Service, host: str) -> bool:
 
 
 def _unresolvable(service: Service, finding: Finding) -> Finding:
+    if finding.subject == "unknown":
+        named = _stack_hosts(service)
+        if len(named) == 1:
+            finding = replace(finding, subject=named[0])
     host = finding.subject
     if not looks_like_compose(service, host):
         return finding

@@ -52,6 +52,16 @@ class Service:
             env.update(HOME=entry.pw_dir, USER=self.user, LOGNAME=self.user)
         return env
 
+    def env_values(self) -> list[str]:
+        """The values of the service's own variables (recipe env and env_file), not the outer
+        environment: where a host or a port of the stack would be written."""
+        from bringup.env import read_env_file
+
+        own = dict(self.recipe.env)
+        if self.recipe.env_file:
+            own.update(read_env_file(self.path(self.recipe.env_file)))
+        return list(own.values())
+
     def reload(self) -> None:
         """Read the recipe again after bringup edited it."""
         self.recipe = recipes.load(self.recipe.file, self.ctx.workspace.root)
