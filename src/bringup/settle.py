@@ -56,15 +56,14 @@ def _offer(service: Service, stage: str, problem: Problem) -> None:
         return
     for fix in problem.fixes:
         if fix.command:
-            ctx.out.detail(f"{fix.label} runs: {fix.command}")
+            ctx.out.detail(f"({fix.label} runs: {fix.command})")
     options = [fix.label for fix in problem.fixes] + ["not now (skip this fix)"]
     pick = ctx.prompter.choose(f"{service.name}: {problem.message}. What now?", options)
     if pick >= len(problem.fixes):
         ctx.journal("declined", service.name, stage=stage, problem=problem.message)
         return
     fix = problem.fixes[pick]
-    if not fix.command:
-        ctx.out.detail(f"→ {fix.label}")
+    ctx.out.detail(f"→ {fix.label}")
     error = apply(fix, service)
     ctx.journal("fix", service.name, stage=stage, problem=problem.message, fix=fix.label,
                 ok=error is None, **({"error": error} if error else {}))

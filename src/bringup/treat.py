@@ -18,7 +18,7 @@ def treat(service: Service, findings: list[Finding]) -> str | None:
         if fix is None:
             continue
         if fix.command:
-            ctx.out.detail(f"{fix.label} runs: {fix.command}")
+            ctx.out.detail(f"({fix.label} runs: {fix.command})")
         pick = ctx.prompter.choose(
             f"{service.name}: {finding.kind} {finding.subject}. What now?",
             [fix.label, "leave it (stop here)"])

@@ -42,7 +42,7 @@ def _check(service: Service, entry: Permission) -> Problem | None:
         if path.stat().st_mode & stat.S_IXUSR:
             return None
         return Problem(entry.path, f"{entry.path} is not executable",
-                       fixes=(Fix(f"add the exec bit (chmod +x {entry.path})", _chmod_x(entry),
+                       fixes=(Fix(f"add the exec bit to {entry.path}", _chmod_x(entry),
                                   f"chmod +x {entry.path}"),))
     if _writable(service, path):
         return None
