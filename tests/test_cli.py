@@ -44,6 +44,11 @@ def test_every_stage_is_described_and_tested(stage: str) -> None:
     assert f'"{stage}"' in TESTS
 
 
+def test_next_in_a_workspace_without_recipes(ws: Path) -> None:
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 2 and "no recipes in" in result.stderr
+
+
 def test_version() -> None:
     result = invoke("--version")
     assert result.code == 0 and __version__ in result.stdout

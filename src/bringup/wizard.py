@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bringup import explain, live, supervisor
 from bringup.context import Context
 from bringup.diagnosis import Finding
-from bringup.errors import WorkFailed
+from bringup.errors import WorkFailed, WorkspaceError
 from bringup.failure import record_failure
 from bringup.service import Service
 from bringup.settle import settle
@@ -29,6 +29,9 @@ class Done:
 
 
 def run_next(ctx: Context, name: str | None) -> Done:
+    if not ctx.workspace.recipes:
+        raise WorkspaceError(f"no recipes in {ctx.workspace.recipes_dir}: write one per service "
+                             "(recipes/NAME.toml), or try `bringup demo`")
     standings = _recheck_proven(ctx)
     target = name or next_name(standings)
     if target is None:
