@@ -331,9 +331,18 @@ def test_skip_parks_a_service_and_blocks_what_comes_after(ws: Path) -> None:
     write_recipe(ws, "dash", 'command = "sleep 30"\nafter = ["api"]\n')
     assert invoke("skip", "api", "--reason", "no runtime here", "--workspace", str(ws)).code == 0
     result = invoke("next", "--yes", "--workspace", str(ws))
-    assert result.code == 1 and "skipped: no runtime here" in result.output
+    assert result.code == 1
+    assert "dash waits for api, parked (skipped: no runtime here)" in result.output
     assert invoke("reset", "api", "--workspace", str(ws)).code == 0
     assert "proven: api" in next_yes(ws)
+
+
+def test_next_is_done_when_only_parked_services_are_left(ws: Path) -> None:
+    web(ws, "api")
+    write_recipe(ws, "legacy", 'command = "true"\n')
+    invoke("skip", "legacy", "--reason", "needs Windows", "--workspace", str(ws))
+    next_yes(ws)
+    assert "every service is proven but the parked ones (legacy)" in next_yes(ws)
 
 
 def test_down_stops_what_bringup_started(ws: Path) -> None:

@@ -33,7 +33,11 @@ def judge(ctx: Context, live: dict[str, list[Outcome]] | None) -> dict[str, Stan
                 reason = STOPPED
         else:
             waiting = [dep for dep in recipe.after if found[dep].status != "proven"]
-            if waiting:
+            parked = [dep for dep in waiting if found[dep].status == "skipped"]
+            if parked:
+                status = "blocked"
+                reason = f"waits for {', '.join(parked)}, parked ({found[parked[0]].reason})"
+            elif waiting:
                 status = "blocked"
                 reason = f"waits for {', '.join(waiting)}: not proven yet"
             elif status == "in-progress":

@@ -200,11 +200,13 @@ def _proven(standings: dict[str, Standing]) -> list[str]:
 
 
 def _nothing_left(ctx: Context, standings: dict[str, Standing]) -> Done:
-    stuck = [s for s in standings.values() if s.status in ("blocked", "skipped")]
-    if stuck:
+    blocked = [s for s in standings.values() if s.status == "blocked"]
+    if blocked:
         raise WorkFailed("nothing can be worked on now: " + "; ".join(
-            f"{s.name} {s.reason}" for s in stuck))
-    ctx.out.verdict("every service is proven", True)
+            f"{s.name} {s.reason}" for s in blocked))
+    parked = [s.name for s in standings.values() if s.status == "skipped"]
+    ctx.out.verdict("every service is proven" + (
+        f" but the parked ones ({', '.join(parked)})" if parked else ""), True)
     return Done(None, _proven(standings), None)
 
 
