@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 from bringup import supervisor
-from bringup.supervisor import Handle, Running
+from bringup.supervisor import Running
 
 SLEEP = [sys.executable, "-c", "import time; time.sleep(60)"]
 DEAF = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
@@ -78,14 +78,25 @@ def test_log_is_appended(spawn: Spawn, tmp_path: Path) -> None:
     assert (tmp_path / "service.log").read_text() == "== earlier start ==\nagain\n"
 
 
-def test_other_start_time_is_another_process(spawn: Spawn) -> None:
+@pytest.mark.parametrize("ticks", [True, False], ids=["start-ticks", "wall-clock"])
+def test_other_start_time_is_another_process(spawn: Spawn, ticks: bool) -> None:
     service = spawn(SLEEP)
-    impostor = replace(service.handle, create_time=service.handle.create_time - 30)
+    earlier = service.handle.start_ticks - 3000 if service.handle.start_ticks and ticks else None
+    impostor = replace(service.handle, create_time=service.handle.create_time - 30,
+                       start_ticks=earlier)
     assert supervisor.find(impostor) is None
     assert not supervisor.alive(impostor)
     assert supervisor.stop(impostor, grace=0.1) is False
     time.sleep(0.05)
     assert running(service.handle.pid) and supervisor.alive(service.handle)
+
+
+def test_a_stepped_wall_clock_does_not_hide_a_process(spawn: Spawn) -> None:
+    service = spawn(SLEEP)
+    if service.handle.start_ticks is None:
+        pytest.skip("start ticks are a Linux record")
+    moved = replace(service.handle, create_time=service.handle.create_time + 5)
+    assert supervisor.alive(moved)
 
 
 def test_exited_process_is_not_alive(spawn: Spawn) -> None:
@@ -124,5 +135,5 @@ def test_zombie_is_not_alive(spawn: Spawn) -> None:
 
 def test_handle_reads_back_the_same(spawn: Spawn) -> None:
     handle = spawn(SLEEP).handle
-    again = Handle(handle.pid, psutil.Process(handle.pid).create_time())
+    again = supervisor.identify(handle.pid)
     assert supervisor.alive(again) and again == handle

@@ -69,7 +69,8 @@ def reset(ctx: Context, names: tuple[str, ...]) -> list[str]:
     for name in selected(ctx, names):
         old = ctx.state.of(name)
         # What was installed stays installed, and a running process stays known to `down`.
-        fresh = ServiceState(pid=old.pid, create_time=old.create_time, log_offset=old.log_offset,
+        fresh = ServiceState(pid=old.pid, create_time=old.create_time,
+                             start_ticks=old.start_ticks, log_offset=old.log_offset,
                              fingerprints=old.fingerprints)
         ctx.state.services[name] = fresh
         ctx.journal("reset", name)

@@ -35,6 +35,7 @@ class ServiceState:
     attempts: int = 0
     pid: int | None = None
     create_time: float | None = None
+    start_ticks: int | None = None
     port: int | None = None
     started_at: str | None = None
     proven_at: str | None = None
@@ -53,10 +54,14 @@ class ServiceState:
     def handle(self) -> Handle | None:
         if self.pid is None or self.create_time is None:
             return None
-        return Handle(self.pid, self.create_time)
+        return Handle(self.pid, self.create_time, self.start_ticks)
+
+    def record(self, handle: Handle) -> None:
+        self.pid, self.create_time, self.start_ticks = (handle.pid, handle.create_time,
+                                                        handle.start_ticks)
 
     def forget_process(self) -> None:
-        self.pid = self.create_time = None
+        self.pid = self.create_time = self.start_ticks = None
 
     @classmethod
     def from_json(cls, data: object) -> ServiceState:

@@ -14,8 +14,10 @@ import psutil
 
 from bringup.run import as_user
 
-# psutil derives start times from clock ticks; the same process reads back within this.
-_SAME_START = 0.05
+# psutil derives start times from the boot time, which Linux recomputes from the wall clock:
+# when the clock is stepped, a process's create_time moves. Linux's own record of a start, in
+# clock ticks since boot, never does; the wall-clock time is the fallback elsewhere.
+_SAME_START = 1.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,47 @@ class Handle:
 
     pid: int
     create_time: float
+    start_ticks: int | None = None
+
+
+def start_ticks(pid: int) -> int | None:
+    """When the process started, in clock ticks since boot (Linux); None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:  # noqa: PTH123  (not a path of ours)
+            fields = stat.read().rpartition(b")")[2].split()
+        return int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def identify(pid: int) -> Handle | None:
+    """The identity of a live process, to record now and recognise later."""
+    try:
+        created = psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+    return Handle(pid, created, start_ticks(pid))
+
+
+def _same_start(handle: Handle, process: psutil.Process) -> bool:
+    ticks = start_ticks(process.pid) if handle.start_ticks is not None else None
+    if ticks is not None:
+        return ticks == handle.start_ticks
+    return abs(process.create_time() - handle.create_time) <= _SAME_START
+
+
+def born_after(later: Handle, earlier: Handle) -> bool:
+    """Did `later` start no earlier than `earlier` (same clock, ticks where both have them)?"""
+    if later.start_ticks is not None and earlier.start_ticks is not None:
+        return later.start_ticks >= earlier.start_ticks
+    return later.create_time >= earlier.create_time - _SAME_START
+
+
+def _not_older(handle: Handle, process: psutil.Process) -> bool:
+    ticks = start_ticks(process.pid) if handle.start_ticks is not None else None
+    if ticks is not None:
+        return ticks >= handle.start_ticks  # type: ignore[operator]
+    return bool(process.create_time() >= handle.create_time - _SAME_START)
 
 
 @dataclass
@@ -45,20 +88,15 @@ def spawn(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str], lo
         popen = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                  **as_user(user))  # type: ignore[call-overload]
-    try:
-        created = psutil.Process(popen.pid).create_time()
-    except psutil.NoSuchProcess:
-        created = time.time()
-    return Running(Handle(popen.pid, created), popen)
+    handle = identify(popen.pid) or Handle(popen.pid, time.time())
+    return Running(handle, popen)
 
 
 def find(handle: Handle) -> psutil.Process | None:
     """The live process behind `handle`, or None when it is gone or the pid now names another."""
     try:
         process = psutil.Process(handle.pid)
-        if abs(process.create_time() - handle.create_time) > _SAME_START:
-            return None
-        if process.status() == psutil.STATUS_ZOMBIE:
+        if not _same_start(handle, process) or process.status() == psutil.STATUS_ZOMBIE:
             return None
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         return None
@@ -74,10 +112,9 @@ def group_members(handle: Handle) -> list[psutil.Process]:
     if handle.pid <= 1 or handle.pid == os.getpgrp() or _pid_reused(handle):
         return []
     members = []
-    for process in psutil.process_iter(["pid", "create_time", "status"]):
+    for process in psutil.process_iter(["pid", "status"]):
         try:
-            if (os.getpgid(process.pid) == handle.pid
-                    and process.info["create_time"] >= handle.create_time - _SAME_START
+            if (os.getpgid(process.pid) == handle.pid and _not_older(handle, process)
                     and process.info["status"] != psutil.STATUS_ZOMBIE):
                 members.append(process)
         except (ProcessLookupError, PermissionError, psutil.Error):
@@ -87,10 +124,9 @@ def group_members(handle: Handle) -> list[psutil.Process]:
 
 def _pid_reused(handle: Handle) -> bool:
     try:
-        started = psutil.Process(handle.pid).create_time()
+        return not _same_start(handle, psutil.Process(handle.pid))
     except psutil.NoSuchProcess:
         return False
-    return abs(started - handle.create_time) > _SAME_START
 
 
 def stop(handle: Handle, *, grace: float) -> bool:

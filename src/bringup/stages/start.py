@@ -97,7 +97,7 @@ def launch(service: Service) -> str | None:
         ctx.journal("start-failed", service.name, error=str(error))
         return f"cannot run {recipe.command_text()}: {error.strerror or error}"
     handle = service.running.handle
-    entry.pid, entry.create_time = handle.pid, handle.create_time
+    entry.record(handle)
     entry.attempts += 1
     entry.port, entry.started_at, entry.exit_status = recipe.port, now_iso(), None
     entry.stopped_at = None

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import psutil
-
 from bringup import ports, supervisor
 from bringup.checks import CHECKS, CheckKind, Outcome, Probe
 from bringup.checks.log import error_line
@@ -112,16 +110,14 @@ def _adopt_daemon(service: Service, answering: list[Outcome]) -> None:
     for outcome in answering:
         port = outcome.port()
         holder = ports.holder(port) if port else None
-        if holder is None or entry.create_time is None:
+        ours = entry.handle
+        left = supervisor.identify(holder.pid) if holder else None
+        if ours is None or left is None:
             continue
-        try:
-            born = psutil.Process(holder.pid).create_time()
-        except psutil.Error:
-            continue
-        if born >= entry.create_time - 0.05:
-            entry.pid, entry.create_time = holder.pid, born
+        if supervisor.born_after(left, ours):
+            entry.record(left)
             service.running = None
-            service.ctx.journal("adopted", service.name, pid=holder.pid,
+            service.ctx.journal("adopted", service.name, pid=left.pid,
                                 why="left behind by the command, holding its port")
             return
 
