@@ -255,6 +255,41 @@ def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:
 
 
 @cli.command()
+@yes_option
+@workspace_option
+def init(yes: bool, workspace: Path | None) -> int:
+    """Scan the workspace (--workspace, else $BRINGUP_WORKSPACE, else this folder) for services:
+    compose files, a Procfile, package.json, Python entry points and start scripts; write
+    recipes/NAME.toml for each one chosen. An existing recipe is never overwritten without asking
+    (--yes keeps it)."""
+    import os
+
+    from bringup import prompts
+    from bringup.context import Context
+    from bringup.errors import UsageError
+    from bringup.init import run_init
+    from bringup.workspace import Workspace
+
+    named = workspace or Path(os.environ.get("BRINGUP_WORKSPACE") or ".")
+    if not named.is_dir():
+        raise UsageError(f"{named} is not a folder: name the folder that holds the services")
+    prompter = prompts.for_command("init", yes=yes, interactive=sys.stdin.isatty())
+    ctx = Context(Workspace(named.resolve()), prompter=prompter)
+    outcome = run_init(ctx)
+    if not outcome.found:
+        ctx.out.line(f"found no services in {ctx.workspace.root}: no compose file, Procfile, "
+                     "package.json, Python entry point or start script; write recipes/NAME.toml "
+                     "yourself (bringup's recipes/ catalog has ones to start from)")
+        return 0
+    written = ", ".join(f"recipes/{name}.toml" for name in outcome.written)
+    ctx.out.line(f"\nwrote: {written or 'nothing'}")
+    if any(ctx.workspace.recipes_dir.glob("*.toml")):
+        where = "" if ctx.workspace.root == Path.cwd().resolve() else f" --workspace {named}"
+        ctx.out.line(f"next: bringup next{where}")
+    return 0
+
+
+@cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @workspace_option
 def demo(directory: Path | None, workspace: Path | None) -> int:

@@ -1,0 +1,150 @@
+"""bringup init: each detector finds its services, every recipe written loads, an existing recipe
+is never overwritten without asking, and a recipe it wrote brings a real service up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bringup.init import run_init
+from bringup.recipe import Need, Recipe, load
+from bringup.scan import DETECTORS
+
+from conftest import PYTHON, SERVER, Scripted, context, free_port, invoke, write_file
+
+COMPOSE = """
+services:
+  cache:
+    image: redis:7-alpine
+    ports: ["6380:6379"]
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: hunter2
+  edge:
+    image: nginx
+  api:
+    build: ./api
+    command: ["python", "app.py"]
+    ports: ["8080:5000"]
+    depends_on: [cache, db, edge]
+    environment:
+      - REDIS_URL=redis://cache:6379/0
+      - DB_HOST=db
+      - API_TOKEN=s3cret-value
+"""
+
+# detector: (files, the recipe's name, its command, cwd, port)
+FOUND = {
+    "compose": ({"docker-compose.yml": COMPOSE, "api/app.py": "", "api/requirements.txt": ""},
+                "api", ("python", "app.py"), "api", 5000),
+    "procfile": ({"Procfile": "web: python -m http.server $PORT\nworker: python w.py\n"},
+                 "web", "python -m http.server $PORT", ".", 5000),
+    "package.json": ({"front/package.json": '{"scripts": {"start": "node server.js"}}',
+                      "front/server.js": "app.listen(process.env.PORT || 3001)\n"},
+                     "front", "npm start", "front", 3001),
+    "python": ({"site/manage.py": "", "site/requirements.txt": "django\n"},
+               "site", "python manage.py runserver 127.0.0.1:8000", "site", 8000),
+    "script": ({"start.sh": "#!/bin/sh\nexec python -m http.server 9090\n"},
+               "proj", "./start.sh", ".", 9090),
+}
+
+
+def init(root: Path, *args: str) -> dict[str, Recipe]:
+    """`bringup init --yes` in root; every recipe it wrote, read as bringup reads it."""
+    result = invoke("init", "--yes", "--workspace", str(root), *args)
+    assert result.code == 0, result.output
+    assert "next: bringup next" in result.stdout
+    return {file.stem: load(file, root) for file in (root / "recipes").glob("*.toml")}
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "proj"
+    for relative, text in files.items():
+        write_file(root, relative, text)
+    return root
+
+
+@pytest.mark.parametrize("kind", sorted(FOUND))
+def test_each_detector_finds_its_service(kind: str, tmp_path: Path) -> None:
+    files, name, command, cwd, port = FOUND[kind]
+    recipe = init(make(tmp_path, files))[name]
+    assert (recipe.command, recipe.cwd, recipe.port) == (command, cwd, port)
+    text = recipe.file.read_text(encoding="utf-8")
+    assert text.startswith(f"# recipes/{name}.toml, written by bringup init from ")
+
+
+def test_every_detector_is_tested() -> None:
+    assert set(DETECTORS) == set(FOUND)
+
+
+def test_compose_images_use_the_catalog_on_the_published_port(tmp_path: Path) -> None:
+    recipes = init(make(tmp_path, FOUND["compose"][0]))
+    assert recipes["cache"].port == 6380 and recipes["cache"].verify.tcp == "127.0.0.1:6380"
+    assert "redis-server" in recipes["cache"].command
+    assert recipes["db"].port == 5432 and "pg_isready" in str(recipes["db"].verify.exec)
+    assert "hunter2" not in recipes["db"].file.read_text(encoding="utf-8")
+    assert "edge" not in recipes
+
+
+def test_compose_env_keeps_secrets_out_and_hosts_local(tmp_path: Path) -> None:
+    api = init(make(tmp_path, FOUND["compose"][0]))["api"]
+    assert api.env == {"REDIS_URL": "redis://127.0.0.1:6380/0", "DB_HOST": "127.0.0.1"}
+    assert Need("env", "API_TOKEN") in api.needs and Need("python", "requirements.txt") in api.needs
+    assert "s3cret" not in api.file.read_text(encoding="utf-8")
+    assert api.after == ("cache", "db")  # edge runs an image bringup has no recipe for
+
+
+def test_python_entry_file_and_pyproject_scripts(tmp_path: Path) -> None:
+    root = make(tmp_path, {
+        "svc/app.py": "app.run(port=5050)\n", "svc/requirements.txt": "flask\n",
+        "pyproject.toml": '[project]\nname = "x"\n[project.scripts]\nx-serve = "x.cli:main"\n'})
+    recipes = init(root)
+    assert (recipes["svc"].command, recipes["svc"].port) == ("python app.py", 5050)
+    assert recipes["svc"].needs == (Need("python", "requirements.txt"),)
+    assert "from x.cli import main" in str(recipes["x-serve"].command)
+
+
+def test_yes_never_overwrites_a_recipe(tmp_path: Path) -> None:
+    root = make(tmp_path, {"Procfile": "web: python -m http.server 8123\n",
+                           "recipes/web.toml": "# mine\ncommand = 'true'\n"})
+    before = (root / "recipes/web.toml").read_bytes()
+    result = invoke("init", "--yes", "--workspace", str(root))
+    assert result.code == 0 and (root / "recipes/web.toml").read_bytes() == before
+    assert "kept the existing recipes/web.toml" in result.stdout
+
+
+def test_overwrite_and_skip_only_when_answered(tmp_path: Path) -> None:
+    root = make(tmp_path, {"Procfile": "web: python -m http.server 8123\njob: ./job.sh\n",
+                           "recipes/web.toml": "command = 'true'\n"})
+    prompter = Scripted([1, 1])  # overwrite web, skip job
+    assert run_init(context(root, prompter)).written == ["web"]
+    assert len(prompter.asked) == 2 and "already exists" in prompter.asked[0]
+    assert load(root / "recipes/web.toml", root).port == 8123
+    assert not (root / "recipes/job.toml").exists()
+
+
+def test_without_a_terminal_init_stops_and_says_pass_yes(tmp_path: Path) -> None:
+    root = make(tmp_path, {"Procfile": "web: python -m http.server 8123\n"})
+    result = invoke("init", "--workspace", str(root))
+    assert result.code == 2 and "pass --yes" in result.stderr
+    assert not (root / "recipes").exists()
+
+
+def test_nothing_found_says_so(tmp_path: Path) -> None:
+    result = invoke("init", "--yes", "--workspace", str(tmp_path))
+    assert result.code == 0 and "found no services in" in result.stdout
+    assert not (tmp_path / "recipes").exists()
+
+
+def test_a_written_recipe_brings_a_real_service_up(ws: Path) -> None:
+    port = free_port()
+    write_file(ws, "server.py", SERVER)
+    write_file(ws, "Procfile", f"web: {PYTHON} -u server.py {port}\n")
+    assert init(ws)["web"].port == port
+    with (ws / "recipes/web.toml").open("a", encoding="utf-8") as file:
+        file.write("\n[verify]\nstable_for = 0.3\ninterval = 0.1\n")  # the tcp check stays
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 0 and "proven: web" in result.stdout, result.output
+    assert f"127.0.0.1:{port}" in invoke("report", "--json", "--workspace", str(ws)).stdout
