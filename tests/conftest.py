@@ -48,6 +48,14 @@ def write_recipe(root: Path, name: str, text: str) -> Path:
     return path
 
 
+READY_LOG = '[verify]\nlog = "ready"\nstable_for = 0.2\ninterval = 0.1\n'
+
+
+def ready_recipe(root: Path, name: str, text: str) -> Path:
+    """A recipe verified by a `ready` line in its log, with a short stability window."""
+    return write_recipe(root, name, textwrap.dedent(text) + READY_LOG)
+
+
 def write_file(root: Path, relative: str, text: str, *, mode: int = 0o644) -> Path:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,16 @@ from bringup.demo import greeting_wheel
 from bringup.errors import WorkFailed
 from bringup.wizard import run_next
 
-from conftest import PYTHON, Scripted, context, free_port, invoke, write_file, write_recipe
+from conftest import (
+    PYTHON,
+    Scripted,
+    context,
+    free_port,
+    invoke,
+    ready_recipe,
+    write_file,
+    write_recipe,
+)
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 
@@ -90,14 +99,10 @@ def test_a_missing_python_module_is_added_installed_and_proven(ws: Path) -> None
     write_file(ws, "requirements.txt", "--no-index\n--find-links wheels\n")
     write_file(ws, "app.py", "import time\nimport demo_greeting\nprint('ready', flush=True)\n"
                              "time.sleep(120)\n")
-    write_recipe(ws, "app", """
+    ready_recipe(ws, "app", """
         command = "python app.py"
         [[needs]]
         python = "requirements.txt"
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
     code, output = next_yes(ws)
     assert code == 0, output
@@ -111,12 +116,8 @@ def test_a_missing_python_module_is_added_installed_and_proven(ws: Path) -> None
 def test_a_refused_connection_adds_the_owner_to_after(ws: Path) -> None:
     port = cache(ws)
     client(ws, f"'127.0.0.1:{port}'")
-    write_recipe(ws, "api", """
+    ready_recipe(ws, "api", """
         command = ["node", "client.js"]
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
     code, output = next_yes(ws)
     assert code == 1 and f"connection-refused 127.0.0.1:{port}" in output
@@ -131,14 +132,10 @@ def test_a_refused_connection_adds_the_owner_to_after(ws: Path) -> None:
 def test_an_unresolvable_invalid_host_in_a_variable_becomes_loopback(ws: Path) -> None:
     port = cache(ws)
     client(ws, "process.env.CACHE_ADDR")
-    write_recipe(ws, "api", f"""
+    ready_recipe(ws, "api", f"""
         command = ["node", "client.js"]
         after = ["cache"]
         env = {{ CACHE_ADDR = "cache.invalid:{port}" }}
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
     assert next_yes(ws)[0] == 0
     code, output = next_yes(ws)
@@ -151,12 +148,8 @@ def test_a_missing_exec_bit_read_from_the_log_is_fixed(ws: Path) -> None:
     write_file(ws, "start.sh", "#!/bin/sh\n./helper.sh\n", mode=0o755)
     write_file(ws, "helper.sh", f"#!/bin/sh\nexec {PYTHON} -c \"print('ready', flush=True); "
                                 "import time; time.sleep(120)\"\n", mode=0o644)
-    write_recipe(ws, "app", """
+    ready_recipe(ws, "app", """
         command = "./start.sh"
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
     code, output = next_yes(ws)
     assert code == 0, output
@@ -294,15 +287,11 @@ def test_a_host_the_log_does_not_name_is_found_in_the_env_file(ws: Path) -> None
                                  "host, port = url.split('@')[1].split('/')[0].split(':')\n"
                                  "socket.create_connection((host, int(port)))\n"
                                  "print('ready', flush=True)\nimport time\ntime.sleep(60)\n")
-    write_recipe(ws, "app", f"""
+    ready_recipe(ws, "app", f"""
         cwd = "app"
         command = ["{PYTHON}", "app.py"]
         env_file = ".env"
         after = ["cache"]
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
     assert next_yes(ws)[0] == 0
     code, output = next_yes(ws)

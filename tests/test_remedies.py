@@ -15,7 +15,16 @@ from bringup.remedies import REMEDIES, remedy
 from bringup.service import Service
 from bringup.wizard import run_next
 
-from conftest import PYTHON, Scripted, context, free_port, invoke, write_file, write_recipe
+from conftest import (
+    PYTHON,
+    Scripted,
+    context,
+    free_port,
+    invoke,
+    ready_recipe,
+    write_file,
+    write_recipe,
+)
 
 
 def service(ws: Path, name: str) -> Service:
@@ -33,12 +42,8 @@ def recipe_of(ws: Path, name: str) -> dict[str, object]:
 
 def ready_app(ws: Path, body: str) -> None:
     write_file(ws, "app.py", body + "print('ready', flush=True)\nimport time\ntime.sleep(60)\n")
-    write_recipe(ws, "app", f"""
+    ready_recipe(ws, "app", f"""
         command = ["{PYTHON}", "app.py"]
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
 
 

@@ -13,7 +13,7 @@ import psutil
 from bringup.recipe_edit import append_entry, change_port
 from bringup.run import run
 
-from conftest import PYTHON, context, invoke, web_service, write_file, write_recipe
+from conftest import PYTHON, context, invoke, ready_recipe, web_service, write_file, write_recipe
 
 
 def test_an_entry_is_added_to_an_inline_array_and_the_recipe_still_reads(ws: Path) -> None:
@@ -80,15 +80,11 @@ def test_a_host_from_the_env_file_is_fixed_in_the_env_file(ws: Path) -> None:
                "    sys.exit(f'could not translate host name \"{host}\" to address: "
                "Name or service not known')\n"
                "print('ready', flush=True)\nimport time\ntime.sleep(60)\n")
-    write_recipe(ws, "app", f"""
+    ready_recipe(ws, "app", f"""
         cwd = "app"
         command = ["{PYTHON}", "app.py"]
         env_file = ".env"
         after = ["db"]
-        [verify]
-        log = "ready"
-        stable_for = 0.2
-        interval = 0.1
         """)
     assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
     result = invoke("next", "--yes", "--workspace", str(ws))

@@ -4,10 +4,8 @@ log (who holds a port, which recipe owns an address, which variable holds a host
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Callable
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from bringup import ports, supervisor
 from bringup.checks import Outcome
@@ -159,28 +157,13 @@ def loopback(outcomes: list[Outcome]) -> Finding | None:
     for outcome in outcomes:
         if outcome.ok or outcome.kind not in ("tcp", "http"):
             continue
-        host, port = _host_port(outcome)
+        host, port = outcome.host(), outcome.port()
         for other in LOOPBACKS.get(host, ()):
-            if port and _answers(other, port):
+            if port and ports.answers(port, other):
                 return loopback_mismatch(f"{host}:{port}", listens_on=other,
                                          evidence=f"{outcome.kind} {outcome.target}: "
                                                   f"{outcome.detail}; {other}:{port} answers")
     return None
-
-
-def _host_port(outcome: Outcome) -> tuple[str, int | None]:
-    if outcome.kind == "tcp":
-        host, port = split_target(outcome.target)
-        return host, port
-    parts = urlsplit(outcome.target)
-    return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def _answers(host: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family) as sock:
-        sock.settimeout(0.3)
-        return sock.connect_ex((host, port)) == 0
 
 
 FACTS: dict[str, Callable[[Service, Finding], Finding]] = {

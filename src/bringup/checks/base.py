@@ -30,6 +30,19 @@ class Outcome:
             return f"process {self.detail}"
         return f"{self.kind} {self.target} {self.detail}"
 
+    def host(self) -> str:
+        """The host a tcp or http check reached ("" for the other kinds)."""
+        from urllib.parse import urlsplit
+
+        if self.kind == "tcp":
+            return self.target.rpartition(":")[0].strip("[]") or "127.0.0.1"
+        if self.kind == "http":
+            try:
+                return urlsplit(self.target).hostname or ""
+            except ValueError:
+                return ""
+        return ""
+
     def port(self) -> int | None:
         """The port a tcp or http check reached."""
         from urllib.parse import urlsplit
