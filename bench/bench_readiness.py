@@ -12,11 +12,11 @@ from pathlib import Path
 
 from common import machine
 
-from bringup.context import Context
-from bringup.output import Output
-from bringup.service import Service
+from bringup.core.context import Context
+from bringup.core.service import Service
+from bringup.processes import supervisor
+from bringup.recipe.workspace import Workspace
 from bringup.stages import start, verify
-from bringup.workspace import Workspace
 
 RUNS = 7
 SERVICE = """
@@ -44,15 +44,11 @@ def once(root: Path, delay_ms: int) -> float:
     (root / "recipes" / "svc.toml").write_text(
         f'command = ["{sys.executable}", "service.py", "{port}", "{delay_ms}"]\nport = {port}\n')
     (root / "opened").unlink(missing_ok=True)
-    from rich.console import Console
-
-    ctx = Context(Workspace(root), out=Output(Console(quiet=True)))
+    ctx = Context(Workspace(root))
     service = Service(ctx, ctx.workspace.recipes["svc"])
     start.launch(service)
-    verdict = verify.run(service)
+    verdict = verify.wait(service)
     ready = time.time()
-    from bringup import supervisor
-
     supervisor.stop(service.running.handle, grace=2)  # type: ignore[union-attr]
     assert verdict.ok, verdict.reason
     return (ready - float((root / "opened").read_text())) * 1000

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bringup import ops, render
-from bringup.context import Context
-from bringup.demo import write_demo
-from bringup.output import Output
-from bringup.report import build
-from bringup.wizard import run_next
-from bringup.workspace import Workspace
+from bringup.commands.demo import write_demo
+from bringup.commands.down import down
+from bringup.commands.next import run_next
+from bringup.commands.report import build
+from bringup.core.context import Context
+from bringup.face import render
+from bringup.face.console import ConsoleOutput
+from bringup.recipe.workspace import Workspace
 
 
 def main() -> None:
@@ -22,17 +23,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "bringup-demo"
         write_demo(root)
-        ctx = Context(Workspace(root), out=Output(console))
+        ctx = Context(Workspace(root), out=ConsoleOutput(console))
         try:
             console.print("[bold]$ bringup next --yes[/]")
-            run_next(ctx, None)
-            ctx.save()
-            run_next(Context(Workspace(root), out=Output(Console(quiet=True))), None)
+            done = run_next(ctx, None)
+            ctx.out.line(render.next_done(done))
+            run_next(Context(Workspace(root)), None)
             console.print("\n[bold]$ bringup report[/]")
-            quiet = Context(Workspace(root), out=Output(Console(quiet=True)))
-            console.print(render.table(build(quiet, check=True)))
+            console.print(render.table(build(Context(Workspace(root)), check=True)))
         finally:
-            ops.down(Context(Workspace(root), out=Output(Console(quiet=True))), ())
+            down(Context(Workspace(root)), ())
     target = Path(__file__).with_name("wizard.svg")
     target.write_text(console.export_svg(title="bringup"), encoding="utf-8")
     print(f"wrote {target}")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bringup import ports
-from bringup.demo import greeting_wheel
-from bringup.recipe import load
+from bringup.commands.demo import greeting_wheel
+from bringup.processes import ports
+from bringup.recipe.read import load
 
-from conftest import ROOT, free_port, invoke, stop_everything, write_file
+from helpers import ROOT, free_port, invoke, report_json, stop_everything, write_file
 
 CATALOG = ROOT / "recipes"
 DEFAULT_PORTS = {"redis": 6379, "postgres": 5432, "python-web": 8000, "node-web": 3000}
@@ -114,9 +114,9 @@ def place(root: Path, name: str, port: int) -> None:
 
 
 def report(root: Path) -> dict[str, dict[str, object]]:
-    result = invoke("report", "--json", "--workspace", str(root))
-    assert result.code == 0, result.output
-    return {entry["name"]: entry for entry in json.loads(result.stdout)["services"]}
+    code, data = report_json(root)
+    assert code == 0, data
+    return {entry["name"]: entry for entry in data["services"]}
 
 
 def test_catalog_has_the_common_services() -> None:

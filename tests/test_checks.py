@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from bringup import supervisor
-from bringup.checks import CHECKS, Outcome, Probe
-from bringup.recipe import Verify
+from bringup.checks import CHECKS, Outcome, Probe, process
+from bringup.processes import supervisor
+from bringup.tables import Table
 
-from conftest import free_port
+from helpers import free_port
 
 LOG_BEFORE = "old: Ready to accept connections\nold: Traceback (most recent call last)\n"
 LOG_AFTER = "=== bringup start ===\nnew: listening on 8000\nnew: Error: disk full\n"
@@ -53,7 +53,7 @@ CASES = [
                  True, "accepting connections", id="exec-ok-expected"),
     pytest.param("exec", {"exec": "echo broken; exit 3"}, {}, False, "broken",
                  id="exec-nonzero"),
-    pytest.param("exec", {"exec": ("no-such-command-bringup",)}, {}, False, "command not found",
+    pytest.param("exec", {"exec": ["no-such-command-bringup"]}, {}, False, "command not found",
                  id="exec-not-found"),
     pytest.param("exec", {"exec": "echo hello", "exec_expect": "accepting"}, {}, False,
                  "lacks 'accepting'", id="exec-expect-missing"),
@@ -75,13 +75,18 @@ CASES = [
 ]
 
 
-def run_check(kind: str, verify_kwargs: dict[str, Any], **probe_kwargs: Any) -> Outcome:
-    """One check of `kind`, run once against a probe made from the keys given."""
+def run_check(kind: str, verify_keys: dict[str, Any], **probe_kwargs: Any) -> Outcome:
+    """One check of `kind`: its spec read from the [verify] keys given, as a recipe's would be,
+    then run once against a probe made from the rest."""
     probe_kwargs.setdefault("cwd", Path.cwd())
     probe_kwargs.setdefault("env", dict(os.environ))
     probe_kwargs.setdefault("log_path", Path(os.devnull))
     probe_kwargs.setdefault("timeout", 0.5)
-    return CHECKS[kind].run(Probe(verify=Verify(**verify_kwargs), **probe_kwargs))
+    spec = CHECKS[kind].read(Table("recipes/test.toml", "verify.", verify_keys))
+    if kind == "process":
+        assert spec is None  # no recipe asks for it: every service has it
+        spec = process.SPEC
+    return CHECKS[kind].check(spec, Probe(**probe_kwargs))
 
 
 @pytest.mark.parametrize(("kind", "spec", "extras", "expected"),

@@ -11,10 +11,10 @@ import pytest
 
 from bringup import __version__
 from bringup.checks import CHECKS
-from bringup.cli import cli
-from bringup.stages import DESCRIBE, STAGES
+from bringup.face.cli import cli
+from bringup.stages import STAGES
 
-from conftest import ROOT, invoke, web_service, write_recipe
+from helpers import ROOT, invoke, web_service, write_recipe
 
 COMMANDS = sorted(cli.commands)
 TESTS = "\n".join(path.read_text() for path in (ROOT / "tests").rglob("test_*.py"))
@@ -40,7 +40,7 @@ def test_every_check_kind_is_documented_and_tested(kind: str) -> None:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_stage_is_described_and_tested(stage: str) -> None:
-    assert stage in DESCRIBE
+    assert STAGES[stage].describe and (STAGES[stage].__doc__ or "").strip()  # type: ignore[index]
     assert f'"{stage}"' in TESTS
 
 
@@ -52,6 +52,25 @@ def test_next_in_a_workspace_without_recipes(ws: Path) -> None:
 def test_version() -> None:
     result = invoke("--version")
     assert result.code == 0 and __version__ in result.stdout
+
+
+def test_an_unexpected_error_has_its_own_status_and_its_traceback_in_the_workspace(
+        ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bringup.errors import EXIT_BUG
+    from bringup.face.cli import open_context, workspace_option
+
+    @click.command()
+    @workspace_option
+    def broken(workspace: Path | None) -> None:
+        """A command with a bug in it."""
+        open_context(workspace, "broken")
+        raise RuntimeError("a bug in bringup")
+
+    monkeypatch.chdir(tmp_path)  # elsewhere: the traceback follows --workspace
+    result = invoke("broken", "--workspace", str(ws), group=click.Group(commands=[broken]))
+    assert result.code == EXIT_BUG != 1
+    kept = ws / "state/logs/bringup-error.log"
+    assert str(kept) in result.stderr and "RuntimeError: a bug in bringup" in kept.read_text()
 
 
 def test_an_unknown_command_is_a_usage_error() -> None:

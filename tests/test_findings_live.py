@@ -15,17 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from bringup.demo import greeting_wheel
+from bringup.commands.demo import greeting_wheel
+from bringup.commands.next import run_next
 from bringup.errors import WorkFailed
-from bringup.wizard import run_next
 
-from conftest import (
+from helpers import (
     PYTHON,
     Scripted,
     context,
     free_port,
     invoke,
+    journal,
+    next_yes,
     ready_recipe,
+    stored,
     write_file,
     write_recipe,
 )
@@ -33,18 +36,9 @@ from conftest import (
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 
 
-def next_yes(ws: Path) -> tuple[int, str]:
-    result = invoke("next", "--yes", "--workspace", str(ws))
-    return result.code, result.output
-
-
-def state(ws: Path, name: str) -> dict[str, object]:
-    return json.loads((ws / "state/state.json").read_text())["services"][name]  # type: ignore[no-any-return]
-
-
 def fixes(ws: Path) -> list[str]:
-    lines = (ws / "state/journal.jsonl").read_text().splitlines()
-    return [entry["finding"] for entry in map(json.loads, lines) if entry.get("finding")]
+    """The findings a fix was offered for, in order."""
+    return [event["finding"] for event in journal(ws) if event.get("finding")]
 
 
 def listener(ws: Path, name: str, host: str) -> int:
@@ -104,12 +98,12 @@ def test_a_missing_python_module_is_added_installed_and_proven(ws: Path) -> None
         [[needs]]
         python = "requirements.txt"
         """)
-    code, output = next_yes(ws)
-    assert code == 0, output
-    assert "missing-python-module demo_greeting" in output
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert "missing-python-module demo_greeting" in result.output
     assert "demo_greeting" in (ws / "requirements.txt").read_text()
     assert fixes(ws) == ["missing-python-module"]
-    assert state(ws, "app")["status"] == "proven"
+    assert stored(ws, "app")["status"] == "proven"
 
 
 @needs_node
@@ -119,13 +113,13 @@ def test_a_refused_connection_adds_the_owner_to_after(ws: Path) -> None:
     ready_recipe(ws, "api", """
         command = ["node", "client.js"]
         """)
-    code, output = next_yes(ws)
-    assert code == 1 and f"connection-refused 127.0.0.1:{port}" in output
-    assert "api now waits for cache" in output
+    result = next_yes(ws)
+    assert result.code == 1 and f"connection-refused 127.0.0.1:{port}" in result.output
+    assert "api now waits for cache" in result.output
     assert 'after = ["cache"]' in (ws / "recipes/api.toml").read_text()
-    assert next_yes(ws)[0] == 0
-    code, output = next_yes(ws)
-    assert code == 0 and "proven: cache, api" in output
+    assert next_yes(ws).code == 0
+    result = next_yes(ws)
+    assert result.code == 0 and "proven: cache, api" in result.output
 
 
 @needs_node
@@ -137,10 +131,10 @@ def test_an_unresolvable_invalid_host_in_a_variable_becomes_loopback(ws: Path) -
         after = ["cache"]
         env = {{ CACHE_ADDR = "cache.invalid:{port}" }}
         """)
-    assert next_yes(ws)[0] == 0
-    code, output = next_yes(ws)
-    assert code == 0, output
-    assert "unresolvable-host cache.invalid" in output
+    assert next_yes(ws).code == 0
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert "unresolvable-host cache.invalid" in result.output
     assert f'CACHE_ADDR = "127.0.0.1:{port}"' in (ws / "recipes/api.toml").read_text()
 
 
@@ -151,9 +145,9 @@ def test_a_missing_exec_bit_read_from_the_log_is_fixed(ws: Path) -> None:
     ready_recipe(ws, "app", """
         command = "./start.sh"
         """)
-    code, output = next_yes(ws)
-    assert code == 0, output
-    assert "permission-denied" in output
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert "permission-denied" in result.output
     assert (ws / "helper.sh").stat().st_mode & 0o100
     assert 'executable = "helper.sh"' in (ws / "recipes/app.toml").read_text()
 
@@ -162,11 +156,11 @@ def test_a_port_held_by_a_real_process_is_named_by_diagnose(ws: Path, holder: in
     write_recipe(ws, "api", f"""
         command = ["{PYTHON}", "-c", "import socket; socket.create_server(('127.0.0.1', {holder}))"]
         """)
-    assert next_yes(ws)[0] == 1
+    assert next_yes(ws).code == 1
     result = invoke("diagnose", "api", "--json", "--workspace", str(ws))
     top = json.loads(result.stdout)[0]
     assert result.code == 1 and top["kind"] == "port-in-use" and top["subject"] == str(holder)
-    assert "not started by bringup" in top["evidence"] and "python" in top["evidence"]
+    assert "which bringup did not start" in top["evidence"] and "python" in top["evidence"]
 
 
 def test_a_port_held_by_a_real_process_moves_the_service(ws: Path, holder: int) -> None:
@@ -177,8 +171,8 @@ def test_a_port_held_by_a_real_process_moves_the_service(ws: Path, holder: int) 
         stable_for = 0.2
         interval = 0.1
         """)
-    code, output = next_yes(ws)
-    assert code == 0 and f"port {holder} is held by pid" in output
+    result = next_yes(ws)
+    assert result.code == 0 and f"port {holder} is held by pid" in result.output
     assert f"port = {holder}\n" not in (ws / "recipes/api.toml").read_text()
 
 
@@ -186,10 +180,10 @@ def test_three_failed_attempts_stop_with_the_findings(ws: Path) -> None:
     script = "import os\nfor key in 'ONE', 'TWO', 'THREE', 'FOUR':\n    os.environ[key]\n"
     write_file(ws, "app.py", script)
     write_recipe(ws, "app", 'command = "python3 app.py"\n')
-    code, output = next_yes(ws)
-    assert code == 1 and "not proven after 3 attempts" in output
+    result = next_yes(ws)
+    assert result.code == 1 and "not proven after 3 attempts" in result.output
     assert fixes(ws) == ["missing-env"] * 2
-    assert "cause: missing-env THREE" in output
+    assert "cause: missing-env THREE" in result.output
 
 
 def test_a_declined_finding_fix_changes_nothing(ws: Path) -> None:
@@ -236,9 +230,9 @@ def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
         stable_for = 0.2
         interval = 0.1
         """)
-    code, output = next_yes(ws)
-    assert code == 0, output
-    assert f"loopback-mismatch 127.0.0.1:{port}" in output
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert f"loopback-mismatch 127.0.0.1:{port}" in result.output
     assert f'tcp = "[::1]:{port}"' in (ws / "recipes/six.toml").read_text()
 
 
@@ -271,13 +265,13 @@ def test_a_daemonizing_server_is_stopped_and_kept_in_the_foreground(ws: Path) ->
         stable_for = 0.2
         interval = 0.1
         """)
-    code, output = next_yes(ws)
-    assert code == 0, output
-    assert "daemonized redis-server" in output
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert "daemonized redis-server" in result.output
     assert '"--daemonize", "no"' in (ws / "recipes/cache.toml").read_text()
-    from bringup.ports import listener_pids
+    from bringup.processes.ports import listener_pids
 
-    assert listener_pids(port) == {state(ws, "cache")["pid"]}
+    assert listener_pids(port) == {stored(ws, "cache")["pid"]}
 
 
 def test_a_host_the_log_does_not_name_is_found_in_the_env_file(ws: Path) -> None:
@@ -293,17 +287,17 @@ def test_a_host_the_log_does_not_name_is_found_in_the_env_file(ws: Path) -> None
         env_file = ".env"
         after = ["cache"]
         """)
-    assert next_yes(ws)[0] == 0
-    code, output = next_yes(ws)
-    assert code == 0, output
-    assert "unresolvable-host db" in output and "s3cr3tpw" not in output
+    assert next_yes(ws).code == 0
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert "unresolvable-host db" in result.output and "s3cr3tpw" not in result.output
     assert f"@127.0.0.1:{port}/" in (ws / "app/.env").read_text()
 
 
 def test_a_held_port_the_log_does_not_name_is_found_in_the_command(
         ws: Path, holder: int) -> None:
     write_recipe(ws, "app", f'command = "{PYTHON} -m http.server --bind 127.0.0.1 {holder}"\n')
-    assert next_yes(ws)[0] == 1
+    assert next_yes(ws).code == 1
     top = json.loads(invoke("diagnose", "app", "--json", "--workspace", str(ws)).stdout)[0]
     assert top["kind"] == "port-in-use" and top["subject"] == str(holder)
-    assert "not started by bringup" in top["evidence"]
+    assert "which bringup did not start" in top["evidence"]

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bringup.init import run_init
-from bringup.recipe import Need, Recipe, load
-from bringup.scan import DETECTORS
+from bringup.commands.init import run_init
+from bringup.discover import DETECTORS
+from bringup.recipe.model import Need, Recipe
+from bringup.recipe.read import load
 
-from conftest import PYTHON, SERVER, Scripted, context, free_port, invoke, write_file
+from helpers import PYTHON, SERVER, Scripted, context, free_port, invoke, write_file
 
 COMPOSE = """
 services:
@@ -81,9 +82,10 @@ def test_every_detector_is_tested() -> None:
 
 def test_compose_images_use_the_catalog_on_the_published_port(tmp_path: Path) -> None:
     recipes = init(make(tmp_path, FOUND["compose"][0]))
-    assert recipes["cache"].port == 6380 and recipes["cache"].verify.tcp == "127.0.0.1:6380"
+    cache, db = recipes["cache"], recipes["db"]
+    assert cache.port == 6380 and cache.verify.checks["tcp"].target == "127.0.0.1:6380"
     assert "redis-server" in recipes["cache"].command
-    assert recipes["db"].port == 5432 and "pg_isready" in str(recipes["db"].verify.exec)
+    assert db.port == 5432 and "pg_isready" in str(db.verify.checks["exec"].command)
     assert "hunter2" not in recipes["db"].file.read_text(encoding="utf-8")
     assert "edge" not in recipes
 

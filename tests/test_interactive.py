@@ -14,9 +14,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from bringup.demo import write_demo
+from bringup.commands.demo import write_demo
 
-from conftest import stop_everything
+from helpers import stop_everything
 
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -11,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bringup.commands.next import run_next
 from bringup.errors import WorkFailed
-from bringup.state import Store
-from bringup.wizard import run_next
+from bringup.state.store import Store
 
-from conftest import (
+from helpers import (
     PYTHON,
     SERVER,
     Scripted,
@@ -23,37 +22,20 @@ from conftest import (
     free_port,
     http_server_recipe,
     invoke,
+    journal,
+    next_ok,
+    stored,
     web_service,
     write_file,
     write_recipe,
 )
 
 
-def next_yes(ws: Path, *args: str) -> str:
-    result = invoke("next", "--yes", "--workspace", str(ws), *args)
-    assert result.code == 0, result.output
-    return result.output
-
-
-def entry(ws: Path, name: str) -> dict[str, object]:
-    data = json.loads((ws / "state" / "state.json").read_text())
-    return data["services"][name]  # type: ignore[no-any-return]
-
-
-def journal(ws: Path) -> list[dict[str, object]]:
-    lines = (ws / "state" / "journal.jsonl").read_text().splitlines()
-    return [json.loads(line) for line in lines]
-
-
-def web(ws: Path, name: str = "web", *, extra: str = "") -> int:
-    return web_service(ws, name, extra=extra)
-
-
 def test_a_ready_service_is_proven_with_evidence(ws: Path) -> None:
-    web(ws)
-    output = next_yes(ws)
+    web_service(ws)
+    output = next_ok(ws)
     assert "proven: web" in output
-    saved = entry(ws, "web")
+    saved = stored(ws, "web")
     assert saved["status"] == "proven" and saved["stage"] == "stable"
     assert {check["kind"] for check in saved["evidence"]} == {"process", "http"}  # type: ignore[attr-defined]
     assert (ws / "state" / "logs" / "web.log").read_text().startswith("=== bringup start")
@@ -78,7 +60,7 @@ def test_fixes_for_paths_and_permissions_then_the_check_passes_again(ws: Path) -
     write_file(ws, "api/settings.example.json", "{}")
     write_file(ws, "api/start.sh", f"#!/bin/sh\ntest -d var/data && test -f settings.json "
                                     f"&& exec {PYTHON} server.py {port}\n", mode=0o644)
-    next_yes(ws)
+    next_ok(ws)
     assert (ws / "api/var/data").is_dir()
     assert (ws / "api/settings.json").read_text() == "{}"
     assert (ws / "api/start.sh").stat().st_mode & stat.S_IXUSR
@@ -87,29 +69,29 @@ def test_fixes_for_paths_and_permissions_then_the_check_passes_again(ws: Path) -
 
 
 def test_an_existing_file_is_never_overwritten(ws: Path) -> None:
-    web(ws, extra='[[paths]]\nfile = "settings.json"\ntemplate = "example.json"')
+    web_service(ws, extra='[[paths]]\nfile = "settings.json"\ntemplate = "example.json"')
     write_file(ws, "settings.json", "mine")
     write_file(ws, "example.json", "template")
-    next_yes(ws)
+    next_ok(ws)
     assert (ws / "settings.json").read_text() == "mine"
 
 
 def test_a_declined_fix_stops_at_that_stage_and_the_next_run_resumes_there(ws: Path) -> None:
-    web(ws, extra='[[paths]]\ndir = "one"\n[[paths]]\ndir = "two"')
+    web_service(ws, extra='[[paths]]\ndir = "one"\n[[paths]]\ndir = "two"')
     prompter = Scripted([1, 0])  # decline "one", accept "two"
     with pytest.raises(WorkFailed, match="one does not exist"):
         run_next(context(ws, prompter), None)
     assert not (ws / "one").exists() and (ws / "two").is_dir()
-    assert entry(ws, "web")["stage"] == "paths"
-    assert entry(ws, "web")["status"] == "in-progress"
+    assert stored(ws, "web")["stage"] == "paths"
+    assert stored(ws, "web")["status"] == "in-progress"
     before = len(journal(ws))
-    next_yes(ws)
+    next_ok(ws)
     stages = [line.get("stage") for line in journal(ws)[before:] if line["event"] == "check"]
     assert stages[0] == "paths" and "needs" not in stages
 
 
 def test_a_missing_env_value_is_asked_saved_and_never_shown(ws: Path) -> None:
-    web(ws, extra='[[needs]]\nenv = "API_TOKEN"')
+    web_service(ws, extra='[[needs]]\nenv = "API_TOKEN"')
     prompter = Scripted(["0", "typed-secret-value"])
     prompter.answers = [0, "typed-secret-value"]
     done = run_next(context(ws, prompter), None)
@@ -121,8 +103,8 @@ def test_a_missing_env_value_is_asked_saved_and_never_shown(ws: Path) -> None:
 
 
 def test_yes_generates_a_value_for_a_missing_env_variable(ws: Path) -> None:
-    web(ws, extra='env_file = "local.env"\n[[needs]]\nenv = "SECRET_KEY"')
-    output = next_yes(ws)
+    web_service(ws, extra='env_file = "local.env"\n[[needs]]\nenv = "SECRET_KEY"')
+    output = next_ok(ws)
     saved = (ws / "local.env").read_text()
     value = saved.split("=", 1)[1].strip().strip('"')
     assert len(value) >= 20 and value not in output
@@ -130,7 +112,8 @@ def test_yes_generates_a_value_for_a_missing_env_variable(ws: Path) -> None:
 
 
 def test_a_binary_with_no_install_route_stops_with_a_hint(ws: Path) -> None:
-    web(ws, extra='[[needs]]\nbinary = "no-such-tool-xyz"\ninstall = { dnf = "no-such-tool" }')
+    web_service(ws, extra='[[needs]]\nbinary = "no-such-tool-xyz"\n'
+                          'install = { dnf = "no-such-tool" }')
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 1
     assert "no-such-tool-xyz: not found on PATH" in result.output
@@ -139,7 +122,7 @@ def test_a_binary_with_no_install_route_stops_with_a_hint(ws: Path) -> None:
 
 def test_python_requirements_go_into_the_venv_and_a_changed_manifest_installs_again(
         ws: Path) -> None:
-    from bringup.demo import greeting_wheel
+    from bringup.commands.demo import greeting_wheel
 
     write_file(ws, "wheels/.keep", "")
     (ws / "wheels/demo_greeting-1.0-py3-none-any.whl").write_bytes(greeting_wheel())
@@ -150,12 +133,12 @@ def test_python_requirements_go_into_the_venv_and_a_changed_manifest_installs_ag
         [[needs]]
         python = "requirements.txt"
         """)
-    next_yes(ws)
+    next_ok(ws)
     assert (ws / ".venv/bin/python").exists()
     assert str(ws / ".venv") in (ws / "state/logs/job.log").read_text()
     assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
     write_file(ws, "requirements.txt", "--no-index\n--find-links wheels\ndemo-greeting\n")
-    output = next_yes(ws)
+    output = next_ok(ws)
     assert "requirements.txt changed since it was installed" in output
 
 
@@ -170,13 +153,13 @@ def test_npm_packages_are_installed_from_package_json(ws: Path) -> None:
         [[needs]]
         npm = "package.json"
         """)
-    next_yes(ws)
+    next_ok(ws)
     assert (ws / "node_modules/tiny").exists()
     assert "tiny ok" in (ws / "state/logs/app.log").read_text()
 
 
 def test_a_port_held_by_a_stranger_is_named_and_yes_moves_the_service(ws: Path) -> None:
-    port = web(ws)
+    port = web_service(ws)
     recipe = ws / "recipes/web.toml"
     recipe.write_text("# keep this comment\n" + recipe.read_text())
     user = write_recipe(ws, "user", f'command = "sleep 30"\nafter = ["web"]\n'
@@ -184,27 +167,27 @@ def test_a_port_held_by_a_stranger_is_named_and_yes_moves_the_service(ws: Path) 
     with socket.socket() as stranger:
         stranger.bind(("127.0.0.1", port))
         stranger.listen()
-        output = next_yes(ws)
+        output = next_ok(ws)
         assert f"port {port} is held by pid {os.getpid()}" in output
         assert "which bringup did not start" in output
     text = recipe.read_text()
     assert text.startswith("# keep this comment") and f"port = {port}\n" not in text
-    assert entry(ws, "web")["status"] == "proven"
-    moved = entry(ws, "web")["port"]
+    assert stored(ws, "web")["status"] == "proven"
+    moved = stored(ws, "web")["port"]
     assert f'URL = "http://127.0.0.1:{moved}/"' in user.read_text()
     assert f'N = "{port}"' in user.read_text()  # a bare number may mean anything: left alone
 
 
 def test_bringups_own_earlier_instance_is_adopted(ws: Path) -> None:
-    web(ws)
-    next_yes(ws)
-    pid = entry(ws, "web")["pid"]
+    web_service(ws)
+    next_ok(ws)
+    pid = stored(ws, "web")["pid"]
     ctx = context(ws)
     ctx.state.of("web").status, ctx.state.of("web").stage = "in-progress", "start"
     ctx.save()
-    output = next_yes(ws)
+    output = next_ok(ws)
     assert "bringup's own earlier instance of web is running" in output
-    assert entry(ws, "web")["pid"] == pid
+    assert stored(ws, "web")["pid"] == pid
 
 
 def test_a_service_that_never_answers_fails_with_its_log_tail_and_is_stopped(ws: Path) -> None:
@@ -218,7 +201,7 @@ def test_a_service_that_never_answers_fails_with_its_log_tail_and_is_stopped(ws:
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 1
     assert f"tcp 127.0.0.1:{port} refused for" in result.output
-    saved = entry(ws, "mute")
+    saved = stored(ws, "mute")
     assert saved["status"] == "failed" and saved["stage"] == "start"
     assert "booting" in saved["log_tail"]  # type: ignore[operator]
     assert saved["pid"] is None
@@ -230,14 +213,14 @@ def test_a_crash_keeps_the_exit_status(ws: Path) -> None:
         """)
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 1 and "exited with status 3" in result.output, result.output
-    assert entry(ws, "crash")["exit_status"] == 3
+    assert stored(ws, "crash")["exit_status"] == 3
 
 
 @pytest.mark.parametrize(("code", "status"), [(0, "proven"), (4, "failed")])
 def test_a_oneshot_is_proven_when_it_exits_0(ws: Path, code: int, status: str) -> None:
     write_recipe(ws, "task", f'command = "exit {code}"\noneshot = true\n')
     invoke("next", "--yes", "--workspace", str(ws))
-    assert entry(ws, "task")["status"] == status
+    assert stored(ws, "task")["status"] == status
 
 
 def test_a_flap_in_the_stability_window_fails_the_stage(ws: Path) -> None:
@@ -264,28 +247,28 @@ def test_a_log_error_line_fails_verify(ws: Path) -> None:
 
 
 def test_a_daemonizing_command_is_named(ws: Path) -> None:
-    port = web(ws)
+    port = web_service(ws)
     write_recipe(ws, "web", http_server_recipe(port).replace(
         f'command = ["{PYTHON}", "-u", "server.py", "{port}"]',
         f'command = "setsid {PYTHON} server.py {port} >/dev/null 2>&1 &"'))
     try:
         result = invoke("next", "--yes", "--workspace", str(ws))
         assert result.code == 1 and "daemonized" in result.output
-        assert entry(ws, "web")["findings"][0]["kind"] == "daemonized"  # type: ignore[index]
+        assert stored(ws, "web")["findings"][0]["kind"] == "daemonized"  # type: ignore[index]
         assert "stopped what was left of it" in result.output  # the daemon it left behind
     finally:
         _kill_listener(port)
 
 
 def _kill_listener(port: int) -> None:
-    from bringup.ports import listener_pids
+    from bringup.processes.ports import listener_pids
 
     for pid in listener_pids(port):
         os.kill(pid, signal.SIGKILL)
 
 
 def test_dry_run_changes_nothing(ws: Path) -> None:
-    web(ws, extra='[[paths]]\ndir = "var"')
+    web_service(ws, extra='[[paths]]\ndir = "var"')
     result = invoke("next", "--dry-run", "--workspace", str(ws))
     assert result.code == 0, result.output
     assert "would offer: create var" in result.output
@@ -293,61 +276,61 @@ def test_dry_run_changes_nothing(ws: Path) -> None:
 
 
 def test_without_a_terminal_a_question_stops_with_exit_2(ws: Path) -> None:
-    web(ws, extra='[[paths]]\ndir = "var"')
+    web_service(ws, extra='[[paths]]\ndir = "var"')
     result = invoke("next", "--workspace", str(ws))
     assert result.code == 2 and "pass --yes" in result.stderr
 
 
 def test_without_a_terminal_nothing_to_ask_still_works(ws: Path) -> None:
-    web(ws)
+    web_service(ws)
     assert invoke("next", "--workspace", str(ws)).code == 0
 
 
 def test_dependency_order_and_a_blocked_service(ws: Path) -> None:
-    web(ws, "api")
+    web_service(ws, "api")
     write_recipe(ws, "dash", 'command = "sleep 30"\nafter = ["api"]\n'
                              "[verify]\nstable_for = 0.2\ninterval = 0.1\n")
     result = invoke("next", "dash", "--yes", "--workspace", str(ws))
     assert result.code == 1 and "waits for api" in result.output
-    assert "next: dash" in next_yes(ws)
-    assert "proven: api, dash" in next_yes(ws)
-    assert "every service is proven" in next_yes(ws)
+    assert "next: dash" in next_ok(ws)
+    assert "proven: api, dash" in next_ok(ws)
+    assert "every service is proven" in next_ok(ws)
 
 
 def test_a_regressed_service_is_fixed_first(ws: Path) -> None:
-    web(ws, "api")
+    web_service(ws, "api")
     write_recipe(ws, "other", 'command = "sleep 30"\n[verify]\nstable_for = 0.2\n')
-    next_yes(ws)
-    pid = entry(ws, "api")["pid"]
+    next_ok(ws)
+    pid = stored(ws, "api")["pid"]
     assert isinstance(pid, int)
     os.killpg(pid, signal.SIGKILL)
-    output = next_yes(ws)
+    output = next_ok(ws)
     assert "api has regressed" in output
-    assert entry(ws, "api")["status"] == "proven" and entry(ws, "api")["pid"] != pid
+    assert stored(ws, "api")["status"] == "proven" and stored(ws, "api")["pid"] != pid
 
 
 def test_skip_parks_a_service_and_blocks_what_comes_after(ws: Path) -> None:
-    web(ws, "api")
+    web_service(ws, "api")
     write_recipe(ws, "dash", 'command = "sleep 30"\nafter = ["api"]\n')
     assert invoke("skip", "api", "--reason", "no runtime here", "--workspace", str(ws)).code == 0
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 1
     assert "dash waits for api, parked (skipped: no runtime here)" in result.output
     assert invoke("reset", "api", "--workspace", str(ws)).code == 0
-    assert "proven: api" in next_yes(ws)
+    assert "proven: api" in next_ok(ws)
 
 
 def test_next_is_done_when_only_parked_services_are_left(ws: Path) -> None:
-    web(ws, "api")
+    web_service(ws, "api")
     write_recipe(ws, "legacy", 'command = "true"\n')
     invoke("skip", "legacy", "--reason", "needs Windows", "--workspace", str(ws))
-    next_yes(ws)
-    assert "every service is proven but the parked ones (legacy)" in next_yes(ws)
+    next_ok(ws)
+    assert "every service is proven but the parked ones (legacy)" in next_ok(ws)
 
 
 def test_down_stops_what_bringup_started(ws: Path) -> None:
-    port = web(ws)
-    next_yes(ws)
+    port = web_service(ws)
+    next_ok(ws)
     result = invoke("down", "--workspace", str(ws))
     assert result.code == 0 and "web" in result.output
     with pytest.raises(OSError):
@@ -356,16 +339,16 @@ def test_down_stops_what_bringup_started(ws: Path) -> None:
 
 
 def test_state_is_saved_atomically_and_read_back(ws: Path) -> None:
-    web(ws)
-    next_yes(ws)
+    web_service(ws)
+    next_ok(ws)
     assert Store(ws / "state").load().of("web").status == "proven"
     assert not list((ws / "state").glob(".state-*"))
 
 
 def test_a_port_held_by_another_of_bringups_services_says_which(ws: Path) -> None:
-    port = web(ws, "first")
+    port = web_service(ws, "first")
     write_recipe(ws, "second", http_server_recipe(port))
-    assert "proven: first" in next_yes(ws)
-    output = next_yes(ws)
+    assert "proven: first" in next_ok(ws)
+    output = next_ok(ws)
     assert f"port {port} is held by pid" in output and "bringup's own first" in output
-    assert entry(ws, "second")["status"] == "proven"
+    assert stored(ws, "second")["status"] == "proven"

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bringup.recipe import Need, PathSpec, Permission, Recipe, load
+from bringup.recipe.model import Need, PathSpec, Permission, Recipe
+from bringup.recipe.read import load
 
-from conftest import invoke, write_file, write_recipe
+from helpers import invoke, write_file, write_recipe
 
 
 def parse(root: Path, text: str, name: str = "api") -> Recipe:
@@ -31,18 +32,25 @@ def test_defaults(ws: Path) -> None:
 def test_verify_defaults(ws: Path) -> None:
     verify = parse(ws, 'command = "./start.sh"').verify
     assert (verify.startup_timeout, verify.stable_for, verify.interval) == (30.0, 10.0, 1.0)
-    assert verify.http_method == "GET"
-    assert (verify.tcp, verify.http, verify.exec, verify.log) == (None, None, None, None)
+    assert verify.checks == {}
+    asked = parse(ws, 'command = "x"\n[verify]\nhttp = "http://127.0.0.1:1/"').verify
+    assert asked.checks["http"].method == "GET"
 
 
 def test_port_without_checks_verifies_by_tcp(ws: Path) -> None:
-    assert parse(ws, 'command = "x"\nport = 5050').verify.tcp == "127.0.0.1:5050"
+    verify = parse(ws, 'command = "x"\nport = 5050').verify
+    assert verify.checks["tcp"].target == "127.0.0.1:5050"
 
 
 def test_port_with_http_check_has_no_tcp_default(ws: Path) -> None:
     verify = parse(ws, 'command = "x"\nport = 5050\n[verify]\nhttp = "http://127.0.0.1:5050/"').verify
-    assert verify.tcp is None
-    assert verify.http == "http://127.0.0.1:5050/"
+    assert "tcp" not in verify.checks
+    assert verify.checks["http"].url == "http://127.0.0.1:5050/"
+
+
+def test_port_with_only_an_error_pattern_still_verifies_by_tcp(ws: Path) -> None:
+    verify = parse(ws, 'command = "x"\nport = 5050\n[verify]\nlog_error = "Traceback"').verify
+    assert list(verify.checks) == ["tcp", "log"]
 
 
 @pytest.mark.parametrize(("given", "target"), [
@@ -51,7 +59,8 @@ def test_port_with_http_check_has_no_tcp_default(ws: Path) -> None:
     ('"[::1]:6379"', "[::1]:6379"),
 ])
 def test_tcp_target(ws: Path, given: str, target: str) -> None:
-    assert parse(ws, f'command = "x"\n[verify]\ntcp = {given}').verify.tcp == target
+    verify = parse(ws, f'command = "x"\n[verify]\ntcp = {given}').verify
+    assert verify.checks["tcp"].target == target
 
 
 def test_command_array_stays_a_tuple(ws: Path) -> None:
@@ -72,7 +81,7 @@ def test_command_path(ws: Path, command: str, path: str | None) -> None:
 
 def test_http_method_is_upper_case(ws: Path) -> None:
     text = 'command = "x"\n[verify]\nhttp = "http://127.0.0.1:1/"\nhttp_method = "post"'
-    assert parse(ws, text).verify.http_method == "POST"
+    assert parse(ws, text).verify.checks["http"].method == "POST"
 
 
 FULL = """
@@ -170,14 +179,14 @@ def test_full_recipe_stages(ws: Path) -> None:
 
 def test_full_recipe_verify(ws: Path) -> None:
     verify = full_workspace(ws).verify
-    assert (verify.tcp, verify.tcp_send) == ("127.0.0.1:5050", "PING\r\n")
-    assert verify.tcp_expect == "+PONG"
-    assert (verify.http, verify.http_expect, verify.http_status) == (
-        "http://127.0.0.1:5050/health", "ok", 204)
-    assert (verify.http_method, verify.http_data) == ("POST", "{}")
-    assert (verify.exec, verify.exec_expect) == ("pg_isready -h 127.0.0.1 -p 5433", "accepting")
-    assert verify.log == "Ready to accept connections"
-    assert verify.log_error == "Waiting for db|Traceback"
+    tcp, http, exec_, log = (verify.checks[kind] for kind in ("tcp", "http", "exec", "log"))
+    assert (tcp.target, tcp.send) == ("127.0.0.1:5050", "PING\r\n")
+    assert tcp.expect == "+PONG"
+    assert (http.url, http.expect, http.status) == ("http://127.0.0.1:5050/health", "ok", 204)
+    assert (http.method, http.data) == ("POST", "{}")
+    assert (exec_.command, exec_.expect) == ("pg_isready -h 127.0.0.1 -p 5433", "accepting")
+    assert log.ready == "Ready to accept connections"
+    assert log.error == "Waiting for db|Traceback"
     assert (verify.startup_timeout, verify.stable_for, verify.interval) == (20.0, 5.0, 0.5)
 
 

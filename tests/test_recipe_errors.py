@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import invoke, write_recipe
+from helpers import invoke, write_recipe
 
 OK = 'command = "true"\n'
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bringup.commands.next import run_next
+from bringup.core.service import Service
 from bringup.diagnosis import Finding
 from bringup.errors import WorkFailed
 from bringup.remedies import REMEDIES, remedy
-from bringup.service import Service
-from bringup.wizard import run_next
 
-from conftest import (
+from helpers import (
     PYTHON,
     Scripted,
     context,

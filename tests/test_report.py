@@ -13,36 +13,33 @@ from typing import Any
 
 import pytest
 
+from bringup.commands.next import run_next
 from bringup.errors import WorkFailed
-from bringup.wizard import run_next
 
-from conftest import PYTHON, Scripted, context, free_port, invoke, web_service, write_recipe
+from helpers import (
+    PYTHON,
+    Scripted,
+    context,
+    free_port,
+    invoke,
+    kill,
+    report_json,
+    web_service,
+    write_recipe,
+)
 
 SERVICE_KEYS = {"name", "status", "stage", "port", "pid", "after", "started_at", "proven_at",
                 "checks", "findings"}
-
-
-def report(ws: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("report", "--json", "--workspace", str(ws), *args)
-    return result.code, json.loads(result.stdout)
 
 
 def by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {service["name"]: service for service in data["services"]}
 
 
-def kill_and_wait(pid: int) -> None:
-    import psutil
-
-    process = psutil.Process(pid)
-    os.killpg(pid, signal.SIGKILL)
-    process.wait(timeout=5)
-
-
 def test_the_json_shape_is_pinned(ws: Path) -> None:
     web_service(ws, "api")
     assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
-    code, data = report(ws)
+    code, data = report_json(ws)
     assert code == 0
     assert set(data) == {"schema", "workspace", "generated_at", "summary", "services"}
     assert data["schema"] == "bringup.report/1" and data["workspace"] == str(ws.resolve())
@@ -67,7 +64,7 @@ def test_every_status_with_its_reason(ws: Path) -> None:
     with pytest.raises(WorkFailed):
         run_next(context(ws, Scripted([1])), "half")
     invoke("skip", "parked", "--reason", "no runtime here", "--workspace", str(ws))
-    _, data = report(ws)
+    _, data = report_json(ws)
     services = by_name(data)
     expected = {"api": "proven", "dash": "pending", "crash": "failed", "half": "in-progress",
                 "parked": "skipped", "waiting": "pending"}
@@ -83,7 +80,7 @@ def test_every_status_with_its_reason(ws: Path) -> None:
 def test_a_service_after_one_not_proven_is_blocked(ws: Path) -> None:
     write_recipe(ws, "db", 'command = "sleep 30"\n')
     write_recipe(ws, "api", 'command = "sleep 30"\nafter = ["db"]\n')
-    _, data = report(ws)
+    _, data = report_json(ws)
     api = by_name(data)["api"]
     assert api["status"] == "blocked" and api["reason"] == "waits for db: not proven yet"
     assert data["summary"]["next"] == "db"
@@ -92,9 +89,9 @@ def test_a_service_after_one_not_proven_is_blocked(ws: Path) -> None:
 def test_a_regressed_service_fails_the_report(ws: Path) -> None:
     web_service(ws, "api")
     invoke("next", "--yes", "--workspace", str(ws))
-    _, before = report(ws)
-    kill_and_wait(before["services"][0]["pid"])
-    code, data = report(ws)
+    _, before = report_json(ws)
+    kill(before["services"][0]["pid"])
+    code, data = report_json(ws)
     api = data["services"][0]
     assert code == 1 and api["status"] == "regressed" and api["pid"] is None
     assert api["reason"].startswith("was proven; now process")
@@ -108,7 +105,7 @@ def test_a_pending_service_whose_port_already_answers_is_worth_knowing(ws: Path)
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", port))
         listener.listen()
-        _, data = report(ws)
+        _, data = report_json(ws)
     checks = {check["kind"]: check for check in data["services"][0]["checks"]}
     assert data["services"][0]["status"] == "pending"
     assert checks["tcp"]["ok"] and not checks["process"]["ok"]
@@ -119,7 +116,7 @@ def test_no_check_shows_the_stored_state_only(ws: Path) -> None:
     invoke("next", "--yes", "--workspace", str(ws))
     stored = json.loads((ws / "state/state.json").read_text())["services"]["api"]
     os.killpg(stored["pid"], signal.SIGKILL)
-    code, data = report(ws, "--no-check")
+    code, data = report_json(ws, "--no-check")
     assert code == 0 and data["services"][0]["status"] == "proven"
     assert data["services"][0]["checks"] == stored["evidence"]
 

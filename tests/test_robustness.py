@@ -10,10 +10,10 @@ from pathlib import Path
 
 import psutil
 
-from bringup.recipe_edit import append_entry, change_port
-from bringup.run import run
+from bringup.processes.runner import run_command
+from bringup.recipe.edit import append_entry, change_port
 
-from conftest import PYTHON, context, invoke, ready_recipe, web_service, write_file, write_recipe
+from helpers import PYTHON, context, invoke, ready_recipe, web_service, write_file, write_recipe
 
 
 def test_an_entry_is_added_to_an_inline_array_and_the_recipe_still_reads(ws: Path) -> None:
@@ -116,7 +116,7 @@ def test_a_regressed_service_that_answers_again_is_proven_again(ws: Path) -> Non
 
 
 def test_a_timed_out_command_takes_its_children_with_it(tmp_path: Path) -> None:
-    result = run("sleep 31.7 & echo started; wait", cwd=tmp_path, timeout=0.5)
+    result = run_command("sleep 31.7 & echo started; wait", cwd=tmp_path, timeout=0.5)
     assert result.code == 124
     time.sleep(0.2)
     sleepers = [p for p in psutil.process_iter(["name", "cmdline"])

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from bringup.state import ServiceState, State, Store
+from bringup.state.model import ServiceState, State
+from bringup.state.store import Store
 
-from conftest import SERVER, free_port, http_server_recipe, invoke, write_file, write_recipe
+from helpers import SERVER, free_port, http_server_recipe, invoke, write_file, write_recipe
 
 SECRET = "s3cr3t-value-123"
 HOLDER = """
 import sys
 from pathlib import Path
-from bringup.state import Store
+from bringup.state.store import Store
 with Store(Path(sys.argv[1])).locked():
     print("held", flush=True)
     sys.stdin.read()

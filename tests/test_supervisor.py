@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bringup import supervisor
-from bringup.supervisor import Running
+from bringup.processes import supervisor
+from bringup.processes.supervisor import Running
 
 SLEEP = [sys.executable, "-c", "import time; time.sleep(60)"]
 DEAF = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "

@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SERVER, free_port, http_server_recipe, invoke, write_file, write_recipe
+from helpers import (
+    SERVER,
+    free_port,
+    http_server_recipe,
+    invoke,
+    statuses,
+    write_file,
+    write_recipe,
+)
 
 
 def stack(ws: Path) -> None:
@@ -17,15 +25,10 @@ def stack(ws: Path) -> None:
         assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
 
 
-def statuses(ws: Path) -> dict[str, str]:
-    data = json.loads(invoke("report", "--json", "--workspace", str(ws)).stdout)
-    return {service["name"]: service["status"] for service in data["services"]}
-
-
 def test_up_starts_what_down_stopped(ws: Path) -> None:
     stack(ws)
     assert invoke("down", "--workspace", str(ws)).code == 0
-    assert set(statuses(ws).values()) == {"regressed"}
+    assert set(statuses(ws).values()) == {"stopped"}
     report = json.loads(invoke("report", "--json", "--workspace", str(ws)).stdout)
     for service in report["services"]:
         assert service["reason"].startswith("stopped by `bringup down`")

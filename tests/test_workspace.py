@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bringup.workspace import Workspace
+from bringup.recipe.workspace import Workspace
 
-from conftest import invoke, write_recipe
+from helpers import invoke, write_recipe
 
 
 def found_workspace(*args: str) -> str:

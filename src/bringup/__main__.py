@@ -1,3 +1,3 @@
-from bringup.cli import main
+from bringup.face.edge import entry
 
-main()
+entry()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BUG = 70  # sysexits' EX_SOFTWARE: bringup itself went wrong; the traceback is kept
 EXIT_INTERRUPTED = 130
 
 

@@ -10,9 +10,7 @@ from bringup.diagnosis import (
     daemonized,
     diagnose,
     distribution_for,
-    held_by,
     loopback_mismatch,
-    owned_by,
 )
 from bringup.diagnosis.rules import RULES
 
@@ -265,16 +263,6 @@ def test_loopback_mismatch() -> None:
         "verify",
     )
     assert "127.0.0.1:5050" in finding.fix
-
-
-def test_owned_by_names_the_recipe() -> None:
-    finding = diagnose("Error: connect ECONNREFUSED 127.0.0.1:6379")[0]
-    assert "start cache first" in owned_by(finding, "cache").fix
-
-
-def test_held_by_names_the_holder() -> None:
-    finding = diagnose("Error: listen EADDRINUSE: address already in use :::3000")[0]
-    assert held_by(finding, 4242, "node").evidence.endswith("(held by pid 4242, node)")
 
 
 def test_findings_are_values() -> None:

@@ -1,21 +1,50 @@
-"""The check kinds, in one explicit registry; the recipe schema takes its [verify] keys from it."""
+"""The check kinds, in one explicit registry. Each kind module owns its `[verify]` keys, reads
+and validates them into its spec, says what address it reaches, and runs the check; the recipe
+reader takes `[verify]` from here. A new kind is one module and one line below."""
 
 from __future__ import annotations
 
-from bringup.checks import exec_, http, log, process, tcp
-from bringup.checks.base import CheckKind, Outcome, Probe
+from typing import Any
 
-CHECKS: dict[str, CheckKind] = {
+from bringup.checks import exec_, http, log, process, tcp
+from bringup.checks.base import Address, CheckKind, Outcome, Probe, Spec, Verify
+from bringup.tables import Table
+
+CHECKS: dict[str, CheckKind[Any]] = {
     "process": process,
     "tcp": tcp,
     "http": http,
     "exec": exec_,
     "log": log,
 }
+TIMINGS = {"startup_timeout": 30.0, "stable_for": 10.0, "interval": 1.0}
 
-__all__ = ["CHECKS", "CheckKind", "Outcome", "Probe", "run_all"]
+__all__ = ["CHECKS", "Address", "CheckKind", "Outcome", "Probe", "Spec", "Verify", "read_verify",
+           "run_all"]
 
 
-def run_all(probe: Probe) -> list[Outcome]:
-    """Every check the recipe asks for, plus the process check when there is a process."""
-    return [kind.run(probe) for kind in CHECKS.values() if kind.wanted(probe)]
+def read_verify(parent: Table, port: int | None) -> Verify:
+    """The recipe's `[verify]`. A service with a port and no check that tells when it is ready
+    gets a connect to that port."""
+    table = Table(parent.file, "verify.", parent.get("verify", (dict,), {}))
+    table.only((*(key for kind in CHECKS.values() for key in kind.KEYS), *TIMINGS))
+    checks = {name: spec for name, kind in CHECKS.items()
+              if (spec := kind.read(table)) is not None}
+    if port is not None and not any(spec.readiness for spec in checks.values()):
+        checks = {"tcp": tcp.at_port(port), **checks}
+    timing = {key: table.number(key, default) for key, default in TIMINGS.items()}
+    for key in ("interval", "startup_timeout"):
+        if timing[key] <= 0:
+            raise table.fail(key, "expected a number above 0")
+    return Verify(checks, **timing)
+
+
+def run_all(verify: Verify, probe: Probe) -> list[Outcome]:
+    """The process check, then every check the recipe asks for."""
+    return [process.check(process.SPEC, probe),
+            *(CHECKS[name].check(spec, probe) for name, spec in verify.checks.items())]
+
+
+def address_keys() -> frozenset[str]:
+    """The `[verify]` keys whose value names an address (where a moved port is rewritten)."""
+    return frozenset(key for kind in CHECKS.values() for key in kind.ADDRESS_KEYS)

@@ -1,17 +1,21 @@
-"""What every check kind shares: the probe it is given and the outcome it returns."""
+"""What every check kind shares: the spec it reads from `[verify]`, the probe it is given, the
+outcome it returns, and the Protocol a kind module follows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from bringup.tables import Table
 
 if TYPE_CHECKING:
     import httpx
 
-    from bringup.recipe import Verify
-    from bringup.supervisor import Handle
+    from bringup.processes.supervisor import Handle
+
+Address = tuple[str, int]  # the host and port a check reaches
 
 
 @dataclass(frozen=True)
@@ -23,40 +27,13 @@ class Outcome:
     ok: bool
     ms: float
     detail: str
+    address: Address | None = None
+    phrase: str = ""  # how a message says it, when the kind words it itself
+    final: bool = False  # a failure that waiting cannot fix (an error line already logged)
 
     def describe(self) -> str:
         """One phrase for messages: `tcp 127.0.0.1:6379 refused`, `process not running`."""
-        if self.kind == "process":
-            return f"process {self.detail}"
-        return f"{self.kind} {self.target} {self.detail}"
-
-    def host(self) -> str:
-        """The host a tcp or http check reached ("" for the other kinds)."""
-        from urllib.parse import urlsplit
-
-        if self.kind == "tcp":
-            return self.target.rpartition(":")[0].strip("[]") or "127.0.0.1"
-        if self.kind == "http":
-            try:
-                return urlsplit(self.target).hostname or ""
-            except ValueError:
-                return ""
-        return ""
-
-    def port(self) -> int | None:
-        """The port a tcp or http check reached."""
-        from urllib.parse import urlsplit
-
-        if self.kind == "tcp":
-            number = self.target.rpartition(":")[2]
-            return int(number) if number.isdigit() else None
-        if self.kind == "http":
-            try:
-                parts = urlsplit(self.target)
-                return parts.port or (443 if parts.scheme == "https" else 80)
-            except ValueError:
-                return None
-        return None
+        return self.phrase or f"{self.kind} {self.target} {self.detail}"
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "target": self.target, "ok": self.ok,
@@ -64,10 +41,41 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Spec:
+    """What a recipe asks of one check kind; each kind's spec adds its own keys."""
+
+    @property
+    def readiness(self) -> bool:
+        """Does it tell when the service is ready (not only when it has failed)?"""
+        return True
+
+    @property
+    def recheck(self) -> bool:
+        """Run again at every poll even once passed: it can fail later (an error line)."""
+        return False
+
+    def address(self) -> Address | None:
+        """The host and port it reaches, for the kinds that reach one."""
+        return None
+
+
+@dataclass(frozen=True)
+class Verify:
+    """The recipe's `[verify]`: the checks asked for, by kind, and the stages' timings."""
+
+    checks: Mapping[str, Spec] = field(default_factory=dict)
+    startup_timeout: float = 30.0
+    stable_for: float = 10.0
+    interval: float = 1.0
+
+    def addresses(self) -> list[Address]:
+        return [found for spec in self.checks.values() if (found := spec.address())]
+
+
+@dataclass(frozen=True)
 class Probe:
     """Everything a check may look at for one service."""
 
-    verify: Verify
     cwd: Path
     env: Mapping[str, str]
     log_path: Path
@@ -77,13 +85,24 @@ class Probe:
     http_client: Callable[[], httpx.Client] | None = None
 
 
-class CheckKind(Protocol):
-    """A check module: the [verify] keys it owns, whether a recipe asks for it, and the probe."""
+S_contra = TypeVar("S_contra", bound=Spec, contravariant=True)
 
-    KEYS: Mapping[str, tuple[type, ...]]
 
-    def wanted(self, probe: Probe) -> bool: ...
+class CheckKind(Protocol[S_contra]):
+    """A check module: the [verify] keys it owns, how it reads them, and the check itself."""
 
-    def target(self, probe: Probe) -> str: ...
+    KEYS: Mapping[str, tuple[type, ...]]  # its keys and their TOML types, the asking key first
+    ADDRESS_KEYS: tuple[str, ...]  # keys whose value names the address (a port may move)
 
-    def run(self, probe: Probe) -> Outcome: ...
+    def read(self, table: Table) -> Spec | None: ...  # None: the recipe does not ask for it
+
+    def describe(self, spec: S_contra) -> str: ...
+
+    def check(self, spec: S_contra, probe: Probe) -> Outcome: ...
+
+
+def alone(table: Table, owner: str, companions: tuple[str, ...]) -> None:
+    """A companion key without the key it goes with is an error: it would be ignored."""
+    for key in companions:
+        if key in table.data:
+            raise table.fail(key, f"goes with {owner}, which is not set")

@@ -4,32 +4,46 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from bringup.checks.base import Outcome, Probe
-from bringup.run import run as run_command
+from bringup.checks.base import Outcome, Probe, Spec, alone
+from bringup.processes.runner import run_command
+from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"exec": (str, list), "exec_expect": (str,)}
+ADDRESS_KEYS: tuple[str, ...] = ()
 
 
-def wanted(probe: Probe) -> bool:
-    return probe.verify.exec is not None
+@dataclass(frozen=True)
+class ExecSpec(Spec):
+    command: str | tuple[str, ...]  # a string runs through /bin/sh -c, an array directly
+    expect: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.command if isinstance(self.command, str) else " ".join(self.command)
 
 
-def target(probe: Probe) -> str:
-    command = probe.verify.exec
-    return command if isinstance(command, str) else " ".join(command or ())
+def read(table: Table) -> ExecSpec | None:
+    command = table.command("exec")
+    if command is None:
+        alone(table, "exec", ("exec_expect",))
+        return None
+    return ExecSpec(command, table.nonempty("exec_expect"))
 
 
-def run(probe: Probe) -> Outcome:
+def describe(spec: ExecSpec) -> str:
+    return f"exec {spec.text}"
+
+
+def check(spec: ExecSpec, probe: Probe) -> Outcome:
     started = time.perf_counter()
-    assert probe.verify.exec is not None
-    result = run_command(probe.verify.exec, cwd=probe.cwd, env=dict(probe.env),
+    result = run_command(spec.command, cwd=probe.cwd, env=dict(probe.env),
                          timeout=max(probe.timeout, 2.0))
     lines = result.output.strip().splitlines()
     detail = lines[-1] if lines else f"exit {result.code}"
-    expect = probe.verify.exec_expect
-    ok = result.code == 0 and (expect is None or expect in result.output)
+    ok = result.code == 0 and (spec.expect is None or spec.expect in result.output)
     if result.code == 0 and not ok:
-        detail = f"output lacks {expect!r}"
+        detail = f"output lacks {spec.expect!r}"
     elapsed = (time.perf_counter() - started) * 1000
-    return Outcome("exec", target(probe), ok, elapsed, detail)
+    return Outcome("exec", spec.text, ok, elapsed, detail)

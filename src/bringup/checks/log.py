@@ -5,57 +5,68 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from bringup.checks.base import Outcome, Probe
+from bringup.checks.base import Outcome, Probe, Spec
+from bringup.state.logs import read_since
+from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"log": (str,), "log_error": (str,)}
+ADDRESS_KEYS: tuple[str, ...] = ()
 
 
-def wanted(probe: Probe) -> bool:
-    return probe.verify.log is not None or probe.verify.log_error is not None
+@dataclass(frozen=True)
+class LogSpec(Spec):
+    ready: str | None = None  # text that appears once the service is ready
+    error: str | None = None  # a regex: a line matching it fails the check for good
+
+    @property
+    def readiness(self) -> bool:
+        return self.ready is not None
+
+    @property
+    def recheck(self) -> bool:
+        return self.error is not None
 
 
-def target(probe: Probe) -> str:
-    return probe.log_path.name
+def read(table: Table) -> LogSpec | None:
+    ready, error = table.nonempty("log"), table.get("log_error", (str,))
+    if error is not None:
+        try:
+            re.compile(error)
+        except re.error as problem:
+            raise table.fail("log_error", f"expected a regular expression ({problem})") from None
+    return LogSpec(ready, error) if ready is not None or error is not None else None
 
 
-def run(probe: Probe) -> Outcome:
+def describe(spec: LogSpec) -> str:
+    if spec.ready is None:
+        return f"log without a line matching {spec.error!r}"
+    return f"log line {spec.ready!r}"
+
+
+def check(spec: LogSpec, probe: Probe) -> Outcome:
     started = time.perf_counter()
-    ok, detail = _scan(probe, read_since(probe))
-    return Outcome("log", target(probe), ok, (time.perf_counter() - started) * 1000, detail)
+    text = read_since(probe.log_path, probe.log_offset)
+    ok, detail, bad = _scan(spec, text)
+    elapsed = (time.perf_counter() - started) * 1000
+    phrase = f"log line matches log_error: {bad}" if bad is not None else ""
+    return Outcome("log", probe.log_path.name, ok, elapsed, detail, phrase=phrase,
+                   final=bad is not None)
 
 
-def read_since(probe: Probe) -> str:
-    try:
-        with probe.log_path.open("rb") as log:
-            log.seek(probe.log_offset)
-            return log.read().decode(errors="replace")
-    except FileNotFoundError:
-        return ""
-
-
-def error_line(probe: Probe) -> str | None:
-    """The first line of this start's log that matches `log_error`, if any."""
-    pattern = probe.verify.log_error
-    if pattern is None:
-        return None
-    text = read_since(probe)
-    found = re.search(pattern, text, re.MULTILINE)
-    return _line_at(text, found.start()) if found else None
-
-
-def _scan(probe: Probe, text: str) -> tuple[bool, str]:
-    verify = probe.verify
-    if verify.log_error is not None:
-        bad = re.search(verify.log_error, text, re.MULTILINE)  # as error_line reads it
+def _scan(spec: LogSpec, text: str) -> tuple[bool, str, str | None]:
+    if spec.error is not None:
+        bad = re.search(spec.error, text, re.MULTILINE)
         if bad:
-            return False, f"error line: {_line_at(text, bad.start())}"
-    if verify.log is None:
-        return True, "no error line"
-    found = text.find(verify.log)
+            line = _line_at(text, bad.start())
+            return False, f"error line: {line}", line
+    if spec.ready is None:
+        return True, "no error line", None
+    found = text.find(spec.ready)
     if found < 0:
-        return False, f"no line with {verify.log!r} yet"
-    return True, _line_at(text, found)
+        return False, f"no line with {spec.ready!r} yet", None
+    return True, _line_at(text, found), None
 
 
 def _line_at(text: str, index: int) -> str:

@@ -5,46 +5,79 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from bringup.checks.base import Outcome, Probe
+from bringup.checks.base import Address, Outcome, Probe, Spec, alone
+from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"tcp": (int, str), "tcp_send": (str,), "tcp_expect": (str,)}
+ADDRESS_KEYS: tuple[str, ...] = ("tcp",)
 
 
-def wanted(probe: Probe) -> bool:
-    return probe.verify.tcp is not None
+@dataclass(frozen=True)
+class TcpSpec(Spec):
+    target: str  # host:port
+    send: str | None = None
+    expect: str | None = None
+
+    def address(self) -> Address:
+        return split_target(self.target)
 
 
-def target(probe: Probe) -> str:
-    return probe.verify.tcp or ""
+def at_port(port: int) -> TcpSpec:
+    """The check a service with a port and no other check gets: a connect to it."""
+    return TcpSpec(f"127.0.0.1:{port}")
 
 
-def split_target(text: str) -> tuple[str, int]:
+def read(table: Table) -> TcpSpec | None:
+    value = table.get("tcp", KEYS["tcp"])
+    if value is None:
+        alone(table, "tcp", ("tcp_send", "tcp_expect"))
+        return None
+    return TcpSpec(_target(table, value), table.nonempty("tcp_send"), table.nonempty("tcp_expect"))
+
+
+def _target(table: Table, value: int | str) -> str:
+    if isinstance(value, int):
+        if not 1 <= value <= 65535:
+            raise table.fail("tcp", f"expected a port from 1 to 65535, got {value}")
+        return f"127.0.0.1:{value}"
+    host, _, number = value.rpartition(":")
+    if not host or not number.isdigit() or not 1 <= int(number) <= 65535:
+        raise table.fail("tcp", f"expected a port or \"host:port\", got {value!r}")
+    return value
+
+
+def split_target(text: str) -> Address:
     host, _, port = text.rpartition(":")
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def run(probe: Probe) -> Outcome:
+def describe(spec: TcpSpec) -> str:
+    return f"tcp {spec.target}"
+
+
+def check(spec: TcpSpec, probe: Probe) -> Outcome:
     started = time.perf_counter()
-    ok, detail = _exchange(probe)
-    return Outcome("tcp", target(probe), ok, (time.perf_counter() - started) * 1000, detail)
+    ok, detail = _exchange(spec, probe.timeout)
+    return Outcome("tcp", spec.target, ok, (time.perf_counter() - started) * 1000, detail,
+                   address=spec.address())
 
 
-def _exchange(probe: Probe) -> tuple[bool, str]:
-    verify = probe.verify
-    host, port = split_target(target(probe))
+def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str]:
+    host, port = spec.address()
     try:
-        with socket.create_connection((host, port), timeout=probe.timeout) as sock:
-            if verify.tcp_send is None and verify.tcp_expect is None:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            if spec.send is None and spec.expect is None:
                 return True, "connected"
-            if verify.tcp_send:
-                sock.sendall(verify.tcp_send.encode())
-            reply = _read_until(sock, verify.tcp_expect)
+            if spec.send:
+                sock.sendall(spec.send.encode())
+            reply = _read_until(sock, spec.expect)
     except OSError as error:
         return False, _why(error, host)
     first_line = reply.strip().splitlines()[0] if reply.strip() else "(no reply)"
-    if verify.tcp_expect is not None and verify.tcp_expect not in reply:
-        return False, f"replied {first_line!r}, expected {verify.tcp_expect!r}"
+    if spec.expect is not None and spec.expect not in reply:
+        return False, f"replied {first_line!r}, expected {spec.expect!r}"
     return True, first_line
 
 

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .context import Context
 from .fallback import crashed, names_an_error
 from .finding import UNKNOWN, Finding
+from .place import Place
 from .prefilter import needle_pattern
 from .rules import RULES, Rule
 from .tracebacks import HEADER, MARKERS, Tracebacks
@@ -51,8 +51,8 @@ class _Log:
     exit_status: int | None
     searched: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
 
-    def context(self, index: int) -> Context:
-        return Context(self.lines, index, self.exit_status, self.searched)
+    def place(self, index: int) -> Place:
+        return Place(self.lines, index, self.exit_status, self.searched)
 
 
 def diagnose(text: str, *, exit_status: int | None = None) -> list[Finding]:
@@ -86,7 +86,7 @@ def _hits(log: _Log, candidates: Iterable[int], tracebacks: Tracebacks) -> list[
         if line in seen or tracebacks.in_frames(index):
             continue
         seen.add(line)
-        hit = _match(log.context(index), log.lowered[index])
+        hit = _match(log.place(index), log.lowered[index])
         if hit:
             hits.append(hit)
         if len(seen) >= _LATEST:
@@ -94,16 +94,17 @@ def _hits(log: _Log, candidates: Iterable[int], tracebacks: Tracebacks) -> list[
     return hits
 
 
-def _match(ctx: Context, lowered: str) -> _Hit | None:
+def _match(place: Place, lowered: str) -> _Hit | None:
     """The first rule in table order that matches the line and names a subject."""
     numbers = {n for needle, rules in _NEEDLE_RULES.items() if needle in lowered for n in rules}
     for number in sorted(numbers):
         rule = RULES[number]
-        found = rule.pattern.search(ctx.line)
-        subject = found and rule.subject(found, ctx)
+        found = rule.pattern.search(place.line)
+        subject = found and rule.subject(found, place)
         if subject:
-            finding = Finding.build(rule.kind, subject, fix=rule.fix(subject), evidence=ctx.line)
-            return _Hit(finding, ctx.index, bool(_WARNING.search(ctx.line)), rule)
+            finding = Finding.build(rule.kind, subject, fix=rule.advice(subject),
+                                    evidence=place.line)
+            return _Hit(finding, place.index, bool(_WARNING.search(place.line)), rule)
     return None
 
 
@@ -130,10 +131,10 @@ def _rank(log: _Log, hits: list[_Hit], tracebacks: Tracebacks) -> list[Finding]:
 
 
 def _look_around(log: _Log, hit: _Hit) -> Finding:
-    subject = hit.rule.nearby(log.context(hit.index)) if hit.rule.nearby else None
+    subject = hit.rule.nearby(log.place(hit.index)) if hit.rule.nearby else None
     if not subject:
         return hit.finding
-    return replace(hit.finding, subject=subject, fix=hit.rule.fix(subject))
+    return replace(hit.finding, subject=subject, fix=hit.rule.advice(subject))
 
 
 def _names(evidence: str, subject: str) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from . import fixes
-from .context import status_text
+from . import advice
 from .finding import Finding
+from .place import status_text
 
 _ERROR = re.compile(r"Error|Exception|FATAL|fatal|panic")
 # Lines that never explain a crash: stack frames, carets, warnings, and the chatter that
@@ -22,7 +22,7 @@ _NOISE = re.compile(
 
 def crashed(lines: list[str], exit_status: int | None) -> Finding:
     status = status_text(exit_status)
-    return Finding.build("crashed", status, fix=fixes.crashed(status), evidence=last_error(lines))
+    return Finding.build("crashed", status, fix=advice.crashed(status), evidence=last_error(lines))
 
 
 def names_an_error(lines: list[str]) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-# Each kind sends the service back to the stage whose fix addresses it (PRODUCT.md, Findings).
+# Each kind sends the service back to the stage whose fix addresses it (docs/findings.md).
 KIND_STAGE: dict[str, str] = {
     "missing-python-module": "needs",
     "missing-node-module": "needs",
@@ -37,11 +38,14 @@ class Finding:
     stage: str
     fix: str
     evidence: str
+    # What the caller observed along with it, for the fix that follows (not in the report).
+    observed: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def build(cls, kind: str, subject: str, *, fix: str, evidence: str) -> Finding:
+    def build(cls, kind: str, subject: str, *, fix: str, evidence: str,
+              observed: Mapping[str, str] | None = None) -> Finding:
         """A finding whose stage is the one its kind sends the service back to."""
-        return cls(kind, subject, KIND_STAGE[kind], fix, evidence.strip())
+        return cls(kind, subject, KIND_STAGE[kind], fix, evidence.strip(), observed or {})
 
     def to_json(self) -> dict[str, str]:
         return {

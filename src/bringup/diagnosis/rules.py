@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import fixes
+from . import advice
 from . import subjects as s
-from .fixes import Fix
+from .advice import Advice
 from .subjects import Nearby, Subject
 
 
@@ -17,7 +17,7 @@ class Rule:
     kind: str
     needles: tuple[str, ...]  # lower-case literals, one of which the line must hold: the cheap test
     pattern: re.Pattern[str]
-    fix: Fix
+    advice: Advice
     subject: Subject
     nearby: Nearby | None = None
 
@@ -26,13 +26,13 @@ def rule(
     kind: str,
     needles: str | tuple[str, ...],
     regex: str,
-    fix: Fix,
+    advice: Advice,
     subject: Subject | None = None,
     *,
     nearby: Nearby | None = None,
 ) -> Rule:
     found = (needles,) if isinstance(needles, str) else needles
-    return Rule(kind, found, re.compile(regex), fix, subject or s.named(), nearby)
+    return Rule(kind, found, re.compile(regex), advice, subject or s.named(), nearby)
 
 
 _UNRESOLVED = (
@@ -47,107 +47,107 @@ _REDIS = s.literal("redis")
 RULES: tuple[Rule, ...] = (
     # needs: runtime versions, modules, commands, variables, scripts
     rule("runtime-version", "is incompatible with this module",
-         r'The engine "(?P<subject>[\w-]+)" is incompatible with this module', fixes.runtime),
+         r'The engine "(?P<subject>[\w-]+)" is incompatible with this module', advice.runtime),
     rule("runtime-version", ("notsup", "ebadengine"),
          r"npm (?:ERR!|error) (?:code EBADENGINE|engine Unsupported engine|notsup Required:"
          r"|notsup Unsupported engine)|npm WARN EBADENGINE +(?:Unsupported engine|required:)",
-         fixes.runtime, s.engine),
+         advice.runtime, s.engine),
     rule("runtime-version", "python",
          r"requires a different Python|(?i:requires python)\s*['\"]?[<>=~!]*\s*\d"
          r"|Python \d+\.\d+(?:\.\d+)?\+?(?: or (?:later|newer|higher))? is required",
-         fixes.runtime, s.literal("python")),
+         advice.runtime, s.literal("python")),
     rule("runtime-version", "node.js",
          r"requires Node\.js|Node\.js (?:version )?[\s>=^~v\d.+]*is required",
-         fixes.runtime, s.literal("node")),
+         advice.runtime, s.literal("node")),
     rule("missing-python-module", "no module named",
-         r"No module named '?(?P<subject>[\w.]+)'?", fixes.python_module),
+         r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
     rule("missing-path", "cannot find module",
          r"Cannot find module '(?P<subject>(?:\.{1,2}/|/|[A-Za-z]:\\|file:)[^']*)'",
-         fixes.missing_path),
+         advice.missing_path),
     rule("missing-node-module", ("cannot find module", "cannot find package"),
-         r"Cannot find (?:module|package) '(?P<subject>[^']+)'", fixes.node_module,
+         r"Cannot find (?:module|package) '(?P<subject>[^']+)'", advice.node_module,
          s.node_package),
     rule("missing-binary", "bad interpreter",
-         r"(?P<subject>/[^\s:^]+)(?:\^M|\r)?: bad interpreter", fixes.interpreter),
+         r"(?P<subject>/[^\s:^]+)(?:\^M|\r)?: bad interpreter", advice.interpreter),
     rule("missing-binary", "command not found",  # zsh
-         r"command not found: (?P<subject>\S+)", fixes.binary),
+         r"command not found: (?P<subject>\S+)", advice.binary),
     rule("missing-binary", "command not found",  # bash
-         r"(?:^|:\s)(?P<subject>[^\s:]+): command not found", fixes.binary, s.command),
+         r"(?:^|:\s)(?P<subject>[^\s:]+): command not found", advice.binary, s.command),
     rule("missing-path", ": not found",  # dash reports a missing script the same way
          r":\s(?:\d+:\s)?(?:exec:\s)?(?P<subject>[^\s:]+): not found\s*$",
-         fixes.missing_path, s.path),
+         advice.missing_path, s.path),
     rule("missing-binary", ": not found",
-         r":\s(?:\d+:\s)?(?:exec:\s)?(?P<subject>[^\s:]+): not found\s*$", fixes.binary,
+         r":\s(?:\d+:\s)?(?:exec:\s)?(?P<subject>[^\s:]+): not found\s*$", advice.binary,
          s.command),
     rule("missing-binary", "no such file or directory",  # env in a #! line
          r"\benv: ['\u2018]?(?P<subject>[^'\u2019\s:]+)\r?['\u2019]?: No such file or directory",
-         fixes.binary, s.command),
-    rule("missing-path", "enoent", r"spawn (?P<subject>\S+) ENOENT", fixes.missing_path, s.path),
-    rule("missing-binary", "enoent", r"spawn (?P<subject>\S+) ENOENT", fixes.binary, s.command),
+         advice.binary, s.command),
+    rule("missing-path", "enoent", r"spawn (?P<subject>\S+) ENOENT", advice.missing_path, s.path),
+    rule("missing-binary", "enoent", r"spawn (?P<subject>\S+) ENOENT", advice.binary, s.command),
     rule("missing-binary", "executable file not found",
-         r'exec: "(?P<subject>[^"]+)": executable file not found', fixes.binary),
+         r'exec: "(?P<subject>[^"]+)": executable file not found', advice.binary),
     rule("missing-binary", "[errno 2]",
-         r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", fixes.binary,
+         r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", advice.binary,
          s.spawned),
     rule("missing-npm-script", "missing script",
-         r"Missing script:\s*\"?(?P<subject>[^\"\s]+)\"?", fixes.npm_script),
+         r"Missing script:\s*\"?(?P<subject>[^\"\s]+)\"?", advice.npm_script),
     rule("missing-npm-script", "error command",  # yarn 1
-         r'error Command "(?P<subject>[^"]+)" not found', fixes.npm_script),
+         r'error Command "(?P<subject>[^"]+)" not found', advice.npm_script),
     rule("missing-npm-script", "couldn't find a script named",  # yarn 2+
-         r"Couldn't find a script named \"(?P<subject>[^\"]+)\"", fixes.npm_script),
+         r"Couldn't find a script named \"(?P<subject>[^\"]+)\"", advice.npm_script),
     rule("missing-npm-script", "none of the selected packages",  # pnpm -r
-         r'None of the selected packages has a "(?P<subject>[^"]+)" script', fixes.npm_script),
+         r'None of the selected packages has a "(?P<subject>[^"]+)" script', advice.npm_script),
     rule("missing-env", "environment variable not found",  # prisma
-         r"Environment variable not found: (?P<subject>\w+)", fixes.env),
+         r"Environment variable not found: (?P<subject>\w+)", advice.env),
     rule("missing-env", "environment variable",  # django-environ
-         r"Set the (?P<subject>\w+) environment variable", fixes.env),
+         r"Set the (?P<subject>\w+) environment variable", advice.env),
     rule("missing-env", "setting must not be empty",  # django
-         r"The (?P<subject>[A-Z][A-Z0-9_]*) setting must not be empty", fixes.env),
+         r"The (?P<subject>[A-Z][A-Z0-9_]*) setting must not be empty", advice.env),
     rule("missing-env", ("environment variable", "env variable", "env var"),
          r"(?i:missing|required|undefined|unset)(?i: required)? (?i:environment|env) "
-         r"(?i:variable)s?:?\s*['\"`]?(?P<subject>[A-Z][A-Z0-9_]+)", fixes.env),
+         r"(?i:variable)s?:?\s*['\"`]?(?P<subject>[A-Z][A-Z0-9_]+)", advice.env),
     rule("missing-env", _ENV_MISSING,
          r"\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*)['\"`]? "
          r"(?:(?i:environment variable|env var|variable) )?(?i:is not set|not set|must be set"
-         r"|is required|is missing|is not defined)", fixes.env),
-    rule("missing-env", "keyerror", r"\bKeyError: '(?P<subject>[^']+)'", fixes.env,
+         r"|is required|is missing|is not defined)", advice.env),
+    rule("missing-env", "keyerror", r"\bKeyError: '(?P<subject>[^']+)'", advice.env,
          s.environ_key),
-    rule("missing-env", "field required", r"^\s*(?i:field required)\b", fixes.env,
+    rule("missing-env", "field required", r"^\s*(?i:field required)\b", advice.env,
          s.settings_field),
     # paths
-    rule("missing-path", "can't cd to", r"can't cd to (?P<subject>\S+)", fixes.missing_dir),
+    rule("missing-path", "can't cd to", r"can't cd to (?P<subject>\S+)", advice.missing_dir),
     rule("missing-path", "cd: ", r"\bcd: no such file or directory: (?P<subject>\S+)"
-         r"|\bcd: (?P<dir>[^:]+): No such file or directory", fixes.missing_dir,
+         r"|\bcd: (?P<dir>[^:]+): No such file or directory", advice.missing_dir,
          s.first),
     rule("missing-path", "can't open file", r"can't open file '(?P<subject>[^']+)'",
-         fixes.missing_path),
+         advice.missing_path),
     rule("missing-path", "[errno 2]",
-         r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", fixes.missing_path),
+         r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", advice.missing_path),
     rule("missing-path", "enoent", r"ENOENT: no such file or directory, \w+ '(?P<subject>[^']+)'",
-         fixes.missing_path),
+         advice.missing_path),
     rule("missing-path", ("data directory", "could not access directory"),  # postgres
          r'data directory "(?P<subject>[^"]+)" does not exist'
          r'|could not access directory "(?P<dir>[^"]+)": No such file or directory',
-         fixes.missing_dir, s.first),
+         advice.missing_dir, s.first),
     rule("missing-path", "can't open config file",  # redis
-         r"can't open config file '(?P<subject>[^']+)'", fixes.missing_path),
+         r"can't open config file '(?P<subject>[^']+)'", advice.missing_path),
     rule("missing-path", "can't chdir to", r"Can't chdir to '(?P<subject>[^']+)'",
-         fixes.missing_dir),
+         advice.missing_dir),
     rule("missing-path", "no such file or directory",  # zsh, then bash and sh
          r"no such file or directory: (?P<subject>(?=\S*/)\S+)$"
          r"|(?:^|:\s)(?:\d+:\s)?(?P<script>(?=[^\s:]*/)[^\s:]+): No such file or directory\s*$",
-         fixes.missing_path, s.first),
+         advice.missing_path, s.first),
     # start: ports
     rule("privileged-port", "eacces", r"listen EACCES: permission denied \S*?:(?P<port>\d+)\b",
-         fixes.privileged_port, s.privileged),
+         advice.privileged_port, s.privileged),
     rule("privileged-port", ("permission denied", "[errno 13]", "can't connect to"),
          r"bind\(\) to \S+:(?P<port>\d+) failed \(13: Permission denied\)"
          r"|\[Errno 13\] error while attempting to bind on address \('[^']*', (?P<uv>\d+)\)"
          r"|Can't connect to \('[^']*', (?P<gu>\d+)\)"
          r"|listening socket \S*?:(?P<rd>\d+): bind: Permission denied",
-         fixes.privileged_port, s.first_privileged),
+         advice.privileged_port, s.first_privileged),
     rule("privileged-port", "[errno 13]", r"\[Errno 13\] Permission denied\s*$",
-         fixes.privileged_port, s.bind_port),
+         advice.privileged_port, s.bind_port),
     rule("port-in-use", ("address already in use", "connection in use", "is in use by another"),
          r"listening socket \S*?:(?P<port>\d+): bind: Address already in use"
          r"|listen EADDRINUSE: address already in use (?:\S*:)?(?P<node>\d+)\s*$"
@@ -156,104 +156,103 @@ RULES: tuple[Rule, ...] = (
          r"|Connection in use: \('[^']*', (?P<gu>\d+)\)"
          r"|Port (?P<wz>\d+) is in use by another program"
          r"|bind\(\) to \S+:(?P<nx>\d+) failed \((?:98|48): Address already in use\)",
-         fixes.port_in_use, s.first),
+         advice.port_in_use, s.first),
     rule("port-in-use", "is already in use",  # vite, hypercorn
-         r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", fixes.port_in_use,
+         r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
          s.named("port")),
     rule("port-in-use", ("address already in use", "that port is already in use"),
-         r"(?i:address already in use|that port is already in use)", fixes.port_in_use,
+         r"(?i:address already in use|that port is already in use)", advice.port_in_use,
          s.unknown, nearby=s.near_port),
     # permissions
     rule("permission-denied", "[errno 13]", r"\[Errno 13\] Permission denied: '(?P<subject>[^']+)'",
-         fixes.file_permission),
+         advice.file_permission),
     rule("permission-denied", "eacces",
          r"EACCES: permission denied, \w+ '(?P<subject>[^']+)'|spawn (?P<spawn>\S+) EACCES",
-         fixes.file_permission, s.first),
+         advice.file_permission, s.first),
     rule("permission-denied", "has invalid permissions",
-         r'data directory "(?P<subject>[^"]+)" has invalid permissions', fixes.data_dir_mode),
+         r'data directory "(?P<subject>[^"]+)" has invalid permissions', advice.data_dir_mode),
     rule("permission-denied", "has wrong ownership",
-         r'data directory "(?P<subject>[^"]+)" has wrong ownership', fixes.data_dir_owner),
+         r'data directory "(?P<subject>[^"]+)" has wrong ownership', advice.data_dir_owner),
     rule("permission-denied", "permission denied",  # redis
          r"\(in server root dir (?P<subject>[^)]+)\) for saving: Permission denied",
-         fixes.file_permission),
+         advice.file_permission),
     rule("permission-denied", ("permission denied", "operation not permitted"),  # postgres
          r'could not [\w ]+ "(?P<subject>[^"]+)": (?:Permission denied|Operation not permitted)',
-         fixes.file_permission),
+         advice.file_permission),
     rule("permission-denied", "permission denied: ",  # zsh
-         r"permission denied: (?P<subject>\S+)$", fixes.shell_permission),
+         r"permission denied: (?P<subject>\S+)$", advice.shell_permission),
     rule("permission-denied", "permission denied",  # bash, sh, docker's exec
          r"(?:^|:\s|exec\s)(?:\d+:\s)?(?P<subject>(?=[^\s:]*[./])[^\s:]+): "
          r"(?i:permission denied)\s*$",
-         fixes.shell_permission),
+         advice.shell_permission),
     # start: names, connections, credentials, databases, code
     rule("unresolvable-host", "connecting to",  # redis-py
          rf"Error -?\d+ connecting to (?P<subject>[^\s:]+):\d+\. {_UNRESOLVED}",
-         fixes.unresolvable),
+         advice.unresolvable),
     rule("unresolvable-host", "could not translate host name",  # libpq
-         r'could not translate host name "(?P<subject>[^"]+)"', fixes.unresolvable),
+         r'could not translate host name "(?P<subject>[^"]+)"', advice.unresolvable),
     rule("unresolvable-host", "getaddrinfo",
-         r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<subject>[^\s:,]+)", fixes.unresolvable),
+         r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<subject>[^\s:,]+)", advice.unresolvable),
     rule("unresolvable-host", "failed to resolve",  # urllib3
-         r"Failed to resolve '(?P<subject>[^']+)'", fixes.unresolvable),
+         r"Failed to resolve '(?P<subject>[^']+)'", advice.unresolvable),
     rule("unresolvable-host", "cannot connect to host",  # aiohttp
          rf"Cannot connect to host (?P<subject>[^\s:]+):\d+ ssl:\S+ \[{_UNRESOLVED}",
-         fixes.unresolvable),
+         advice.unresolvable),
     rule("unresolvable-host", "no such host",  # go
-         r"lookup (?P<subject>[^\s:]+)(?: on \S+)?: no such host", fixes.unresolvable),
+         r"lookup (?P<subject>[^\s:]+)(?: on \S+)?: no such host", advice.unresolvable),
     rule("unresolvable-host", "unknown mysql server host",
-         r"Unknown MySQL server host '(?P<subject>[^']+)'", fixes.unresolvable),
+         r"Unknown MySQL server host '(?P<subject>[^']+)'", advice.unresolvable),
     rule("unresolvable-host",
          ("name or service not known", "nodename nor servname", "failure in name resolution"),
-         _UNRESOLVED, fixes.unresolvable, s.unknown, nearby=s.near_host),
+         _UNRESOLVED, advice.unresolvable, s.unknown, nearby=s.near_host),
     rule("connection-refused", "econnrefused",
-         r"connect ECONNREFUSED (?P<host>\S+):(?P<port>\d+)", fixes.refused, s.target),
+         r"connect ECONNREFUSED (?P<host>\S+):(?P<port>\d+)", advice.refused, s.target),
     rule("connection-refused", "connecting to",  # redis-py
          r"Error \d+ connecting to (?P<host>\S+?):(?P<port>\d+)\. Connection refused",
-         fixes.refused, s.target),
+         advice.refused, s.target),
     rule("connection-refused", "connection to server at",  # libpq 14+
          r'connection to server at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+) '
-         r"failed: Connection refused", fixes.refused, s.target),
+         r"failed: Connection refused", advice.refused, s.target),
     rule("connection-refused", "connection to server on socket",
          r'connection to server on socket "(?P<subject>[^"]+)" failed: '
-         r"(?:No such file or directory|Connection refused)", fixes.refused),
+         r"(?:No such file or directory|Connection refused)", advice.refused),
     rule("connection-refused", "could not connect to server",  # libpq before 14
-         r"could not connect to server: Connection refused", fixes.refused, s.libpq_target),
+         r"could not connect to server: Connection refused", advice.refused, s.libpq_target),
     rule("connection-refused", "port=",  # requests
          r"host='(?P<host>[^']+)', port=(?P<port>\d+)\).*(?:Connection refused|Errno 111|Errno 61)",
-         fixes.refused, s.target),
+         advice.refused, s.target),
     rule("connection-refused", "connect call failed",  # asyncio
-         r"Connect call failed \('(?P<host>[^']+)', (?P<port>\d+)", fixes.refused, s.target),
+         r"Connect call failed \('(?P<host>[^']+)', (?P<port>\d+)", advice.refused, s.target),
     rule("connection-refused", "connection refused",  # go
-         r"dial tcp (?P<host>\S+):(?P<port>\d+): connect: connection refused", fixes.refused,
+         r"dial tcp (?P<host>\S+):(?P<port>\d+): connect: connection refused", advice.refused,
          s.target),
     rule("connection-refused", "can't connect to mysql server",
          r"Can't connect to MySQL server on '(?P<host>[^':]+)(?::(?P<port>\d+))?'",
-         fixes.refused, s.mysql_target),
-    rule("connection-refused", "connection refused", r"(?i:connection refused)", fixes.refused,
+         advice.refused, s.mysql_target),
+    rule("connection-refused", "connection refused", r"(?i:connection refused)", advice.refused,
          s.unknown, nearby=s.near_target),
     rule("auth-failed", ("password authentication failed", "no pg_hba.conf entry"),
-         r"password authentication failed for user|no pg_hba\.conf entry for host", fixes.auth,
+         r"password authentication failed for user|no pg_hba\.conf entry for host", advice.auth,
          _PG),
-    rule("auth-failed", "role \"", r'\brole "[^"]+" does not exist', fixes.auth, _PG),
+    rule("auth-failed", "role \"", r'\brole "[^"]+" does not exist', advice.auth, _PG),
     rule("auth-failed", ("noauth", "wrongpass", "authentication", "without any password"),
          r"NOAUTH Authentication required|WRONGPASS invalid username-password pair"
          r"|AUTH <password> called without any password configured"
-         r"|redis\.exceptions\.AuthenticationError", fixes.auth, _REDIS),
-    rule("auth-failed", "access denied for user", r"Access denied for user '[^']*'@", fixes.auth,
+         r"|redis\.exceptions\.AuthenticationError", advice.auth, _REDIS),
+    rule("auth-failed", "access denied for user", r"Access denied for user '[^']*'@", advice.auth,
          s.literal("mysql")),
     rule("auth-failed", "authentication failed", r"Mongo\w*Error: Authentication failed",
-         fixes.auth, s.literal("mongodb")),
+         advice.auth, s.literal("mongodb")),
     rule("database-missing", ("does not exist", "unknown database"),
          r"\bdatabase \"(?P<subject>[^\"]+)\" does not exist"
-         r"|Unknown database '(?P<mysql>[^']+)'", fixes.database,
+         r"|Unknown database '(?P<mysql>[^']+)'", advice.database,
          s.first),
     rule("syntax-error", ("syntaxerror", "indentationerror", "taberror"),
-         r"^\s*(?:\w+\.)*(?:SyntaxError|IndentationError|TabError)\b", fixes.syntax,
+         r"^\s*(?:\w+\.)*(?:SyntaxError|IndentationError|TabError)\b", advice.syntax,
          s.source_location),
     rule("crashed", ("execution of the postgresql server", "cannot be run as root"),
          r'"root" execution of the PostgreSQL server is not permitted'
-         r"|initdb: error: cannot be run as root", fixes.root_postgres, s.exit_status),
+         r"|initdb: error: cannot be run as root", advice.root_postgres, s.exit_status),
 )
 # fmt: on
 
-NEEDLES: frozenset[str] = frozenset(needle for r in RULES for needle in r.needles)

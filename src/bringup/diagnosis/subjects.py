@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .context import Context
 from .finding import UNKNOWN
+from .place import Place
 
 # None means "this rule does not apply after all": the next rule gets the line.
-Subject = Callable[[re.Match[str], Context], str | None]
+Subject = Callable[[re.Match[str], Place], str | None]
 # Where to look when the line itself does not name the subject; run only for the finding
 # that survives ranking, since reading around every line of a retry loop costs too much.
-Nearby = Callable[[Context], str | None]
+Nearby = Callable[[Place], str | None]
 
 _NEAR = 30  # lines either side worth reading for a port before searching the whole log
 _PORT = re.compile(
@@ -39,17 +39,17 @@ _LIBPQ_HOST = re.compile(r'host "([^"]+)".*?port (\d+)|socket "([^"]+)"', re.DOT
 
 
 def named(group: str = "subject") -> Subject:
-    return lambda match, _ctx: match.group(group).strip()
+    return lambda match, _place: match.group(group).strip()
 
 
 def literal(value: str) -> Subject:
-    return lambda _match, _ctx: value
+    return lambda _match, _place: value
 
 
 unknown = literal(UNKNOWN)
 
 
-def target(match: re.Match[str], _ctx: Context) -> str:
+def target(match: re.Match[str], _place: Place) -> str:
     """`host:port` from the `host` and `port` groups, IPv6 hosts in brackets."""
     return join_target(match.group("host"), match.group("port"))
 
@@ -59,115 +59,115 @@ def join_target(host: str, port: str) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def path(match: re.Match[str], _ctx: Context) -> str | None:
+def path(match: re.Match[str], _place: Place) -> str | None:
     """The subject when it names a path (has a slash); a bare name is a command instead."""
     found = match.group("subject")
     return found if "/" in found or "\\" in found else None
 
 
-def command(match: re.Match[str], _ctx: Context) -> str | None:
+def command(match: re.Match[str], _place: Place) -> str | None:
     found = match.group("subject").strip("'\u2018\u2019\"").rstrip("\r")
     return None if "/" in found or "\\" in found else found
 
 
-def node_package(match: re.Match[str], _ctx: Context) -> str:
+def node_package(match: re.Match[str], _place: Place) -> str:
     """The package a module path belongs to: `lodash/fp` → lodash, `@scope/pkg/x` → @scope/pkg."""
     parts = match.group("subject").split("/")
     return "/".join(parts[:2]) if parts[0].startswith("@") else parts[0]
 
 
-def first(match: re.Match[str], _ctx: Context) -> str:
+def first(match: re.Match[str], _place: Place) -> str:
     """The first group that matched, for patterns whose alternatives name it differently."""
     return _first_group(match) or UNKNOWN
 
 
-def privileged(match: re.Match[str], _ctx: Context) -> str | None:
+def privileged(match: re.Match[str], _place: Place) -> str | None:
     return _below_1024(match.group("port"))
 
 
-def first_privileged(match: re.Match[str], _ctx: Context) -> str | None:
+def first_privileged(match: re.Match[str], _place: Place) -> str | None:
     return _below_1024(_first_group(match) or "0")
 
 
-def port(match: re.Match[str], _ctx: Context) -> str:
+def port(match: re.Match[str], _place: Place) -> str:
     return match.groupdict().get("port") or UNKNOWN
 
 
-def bind_port(_match: re.Match[str], ctx: Context) -> str | None:
+def bind_port(_match: re.Match[str], place: Place) -> str | None:
     """A bare `Permission denied` raised by a socket bind means a port below 1024."""
-    if not any("bind" in text for text in ctx.before(12)):
+    if not any("bind" in text for text in place.before(12)):
         return None
-    found = _nearby_port(ctx)
+    found = _nearby_port(place)
     return UNKNOWN if found is None else _below_1024(found)
 
 
-def libpq_target(_match: re.Match[str], ctx: Context) -> str:
+def libpq_target(_match: re.Match[str], place: Place) -> str:
     """Older libpq names the host and port on the two lines after `Connection refused`."""
-    found = _LIBPQ_HOST.search(" ".join(ctx.lines[ctx.index : ctx.index + 4]))
+    found = _LIBPQ_HOST.search(" ".join(place.lines[place.index : place.index + 4]))
     if found is None:
         return UNKNOWN
     host, port, socket = found.groups()
     return socket or join_target(host, port)
 
 
-def mysql_target(match: re.Match[str], _ctx: Context) -> str:
+def mysql_target(match: re.Match[str], _place: Place) -> str:
     return join_target(match.group("host"), match.group("port") or "3306")
 
 
-def environ_key(match: re.Match[str], ctx: Context) -> str | None:
+def environ_key(match: re.Match[str], place: Place) -> str | None:
     """A KeyError is a missing variable only when os.environ raised it."""
-    return match.group("subject") if ctx.find_back(_ENVIRON, 8) else None
+    return match.group("subject") if place.find_back(_ENVIRON, 8) else None
 
 
-def settings_field(_match: re.Match[str], ctx: Context) -> str | None:
+def settings_field(_match: re.Match[str], place: Place) -> str | None:
     """pydantic prints the field name on the line above `Field required`; settings read it
     from the environment upper-cased."""
-    field = ctx.lines[ctx.index - 1].strip() if ctx.index else ""
-    if not field.isidentifier() or ctx.find_back(_SETTINGS, 60) is None:
+    field = place.lines[place.index - 1].strip() if place.index else ""
+    if not field.isidentifier() or place.find_back(_SETTINGS, 60) is None:
         return None
     return field.upper()
 
 
-def source_location(_match: re.Match[str], ctx: Context) -> str | None:
+def source_location(_match: re.Match[str], place: Place) -> str | None:
     """`file:line` from Python's `File "x.py", line 3` or node's `/app/server.js:12` header."""
-    found = ctx.find_back(_PY_SOURCE, 6) or ctx.find_back(_JS_SOURCE, 8)
+    found = place.find_back(_PY_SOURCE, 6) or place.find_back(_JS_SOURCE, 8)
     return f"{found.group(1)}:{found.group(2)}" if found else None
 
 
-def engine(_match: re.Match[str], ctx: Context) -> str:
-    return _first_group(ctx.find_near(_ENGINE, 12)) or "node"
+def engine(_match: re.Match[str], place: Place) -> str:
+    return _first_group(place.find_near(_ENGINE, 12)) or "node"
 
 
-def spawned(match: re.Match[str], ctx: Context) -> str | None:
+def spawned(match: re.Match[str], place: Place) -> str | None:
     """A file Python could not find is a missing command when subprocess was starting it."""
-    found = command(match, ctx)
-    return found if found and ctx.find_back(_SPAWNED, 10) else None
+    found = command(match, place)
+    return found if found and place.find_back(_SPAWNED, 10) else None
 
 
-def exit_status(_match: re.Match[str], ctx: Context) -> str:
-    return ctx.status()
+def exit_status(_match: re.Match[str], place: Place) -> str:
+    return place.status()
 
 
-def near_port(ctx: Context) -> str | None:
+def near_port(place: Place) -> str | None:
     """A port the log names near the line, else anywhere."""
-    return _nearby_port(ctx)
+    return _nearby_port(place)
 
 
-def near_target(ctx: Context) -> str | None:
-    found = ctx.find_near(_TARGET, 15)
+def near_target(place: Place) -> str | None:
+    found = place.find_near(_TARGET, 15)
     if found is None:
         return None
     values = [value for value in found.groups() if value]
     return join_target(values[0], values[1])
 
 
-def near_host(ctx: Context) -> str | None:
-    found = _first_group(ctx.find_near(_HOST, 20))
+def near_host(place: Place) -> str | None:
+    found = _first_group(place.find_near(_HOST, 20))
     return found if found != "localhost" else None
 
 
-def _nearby_port(ctx: Context) -> str | None:
-    return _first_group(ctx.find_near(_PORT, _NEAR) or ctx.find_anywhere(_PORT))
+def _nearby_port(place: Place) -> str | None:
+    return _first_group(place.find_near(_PORT, _NEAR) or place.find_anywhere(_PORT))
 
 
 def _first_group(match: re.Match[str] | None) -> str | None:

@@ -1,49 +1,45 @@
-"""What the check stages share: a problem found, and the fixes offered for it."""
+"""What every stage is: the Protocol a stage module follows, and the verdict of its act."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Protocol
 
-from bringup.service import Service
-
-# A fix returns None when it did its work, or one sentence saying why it could not.
-Apply = Callable[[Service], "str | None"]
-
-
-@dataclass(frozen=True)
-class Fix:
-    label: str
-    apply: Apply
-    command: str | None = None
+from bringup.checks import Outcome
+from bringup.core.problems import Problem
+from bringup.core.service import Service
+from bringup.recipe.model import Recipe
+from bringup.state.model import StageName
 
 
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong; `fixes` are offered best first; `hint` is for what only the user can do."""
+@dataclass
+class Verdict:
+    """What a stage's act did: `reason` says it, whether it passed or not."""
 
-    subject: str
-    message: str
-    fixes: tuple[Fix, ...] = ()
-    hint: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def fingerprint(*files: Path) -> str:
-    digest = hashlib.sha256()
-    for file in files:
-        if file.is_file():
-            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    ok: bool
+    reason: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    exit_status: int | None = None
+    daemonized: bool = False
 
 
-def shell_fix(label: str, command: str, *, as_service: bool = False) -> Fix:
-    """A fix that is one shown command in the service's folder."""
+PASSED = Verdict(True)
 
-    def apply(service: Service) -> str | None:
-        result = service.shell(command, as_service=as_service)
-        return None if result.ok else f"`{command}` exited with status {result.code}"
 
-    return Fix(label, apply, command)
+class Stage(Protocol):
+    """A stage module. The walk checks it (offering the fixes for what is wrong), then lets it
+    act; a stage passes only when its check passes again after the fixes."""
+
+    NAME: StageName
+    STARTS: bool  # it starts the process: where a stage whose process is gone goes back to
+    WATCHES: bool  # it watches the running process: its failure is read from the service's log
+
+    def applies(self, recipe: Recipe) -> bool: ...
+
+    def describe(self, service: Service) -> list[str]: ...  # what it would check (--dry-run)
+
+    def check(self, service: Service) -> list[Problem] | None: ...  # None: nothing to check
+
+    def passed(self, service: Service) -> str: ...  # said when its check passes at once
+
+    def act(self, service: Service) -> Verdict: ...

@@ -6,11 +6,27 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from bringup.recipe import PathSpec
-from bringup.service import Service
-from bringup.stages.base import Fix, Problem
+from bringup.core.problems import Fix, Problem
+from bringup.core.service import Service
+from bringup.recipe.model import PathSpec, Recipe
+from bringup.stages.base import PASSED, Verdict
+from bringup.state.model import StageName
 
-NAME = "paths"
+NAME: StageName = "paths"
+STARTS = False
+WATCHES = False
+
+
+def applies(recipe: Recipe) -> bool:
+    return True
+
+
+def passed(service: Service) -> str:
+    return "ok"
+
+
+def act(service: Service) -> Verdict:
+    return PASSED
 
 
 def check(service: Service) -> list[Problem]:

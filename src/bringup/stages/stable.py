@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from bringup.checks import Outcome, run_all
-from bringup.checks.log import error_line
-from bringup.service import Service
-from bringup.stages.verify import Verdict
+from bringup.core.problems import Problem
+from bringup.core.service import Service
+from bringup.recipe.model import Recipe
+from bringup.stages.base import Verdict
+from bringup.state.model import StageName
 
-NAME = "stable"
+NAME: StageName = "stable"
+STARTS = False
+WATCHES = True
+
+
+def applies(recipe: Recipe) -> bool:
+    """A task is done once it exits 0: it has no window to stay up in."""
+    return not recipe.oneshot
 
 
 def describe(service: Service) -> list[str]:
@@ -15,29 +24,36 @@ def describe(service: Service) -> list[str]:
     return [f"alive and healthy every {verify.interval:g} s for {verify.stable_for:g} s"]
 
 
-def run(service: Service) -> Verdict:
+def check(service: Service) -> list[Problem] | None:
+    return None
+
+
+def passed(service: Service) -> str:
+    return "ok"
+
+
+def act(service: Service) -> Verdict:
     ctx, verify = service.ctx, service.recipe.verify
     probe = service.probe(timeout=max(min(verify.interval, 2.0), 0.5))
     started = ctx.clock()
     end = started + verify.stable_for
     while True:
-        outcomes = run_all(probe)
+        outcomes = run_all(verify, probe)
         failing = [o for o in outcomes if not o.ok]
-        bad = error_line(probe)
         elapsed = ctx.clock() - started
-        if failing or bad:
+        if failing:
             status = service.running.exit_status() if service.running else None
-            return Verdict(False, _flap(elapsed, verify.stable_for, bad, failing, status),
+            return Verdict(False, _flap(elapsed, verify.stable_for, failing, status),
                            outcomes, status)
         if elapsed >= verify.stable_for:
-            return Verdict(True, outcomes=outcomes)
+            return Verdict(True, ", ".join(f"{o.kind} {o.detail}" for o in outcomes),
+                           outcomes=outcomes)
         ctx.sleep(min(verify.interval, max(end - ctx.clock(), 0.0)))
 
 
-def _flap(elapsed: float, window: float, bad: str | None, failing: list[Outcome],
-          status: int | None) -> str:
+def _flap(elapsed: float, window: float, failing: list[Outcome], status: int | None) -> str:
     if status is not None:
         return f"exited with status {status} {elapsed:.1f} s into the {window:g} s stability window"
-    what = f"log line matches log_error: {bad}" if bad else "; ".join(
-        o.describe() for o in failing)
+    worst = [o for o in failing if o.final] or failing
+    what = "; ".join(o.describe() for o in worst)
     return f"flapped after {elapsed:.1f} s of the {window:g} s stability window: {what}"

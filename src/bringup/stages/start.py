@@ -5,13 +5,29 @@ from __future__ import annotations
 
 import time
 
-from bringup import ports, relocate, supervisor
-from bringup.enrich import bringup_service_holding
-from bringup.service import Service
-from bringup.stages.base import Fix, Problem
-from bringup.state import now_iso
+from bringup.core import lifecycle
+from bringup.core.problems import Fix, Problem
+from bringup.core.service import Service
+from bringup.processes import ports, supervisor
+from bringup.recipe.model import Recipe
+from bringup.remedies import facts, moving
+from bringup.stages.base import Verdict
+from bringup.state.journal import now_iso
+from bringup.state.logs import mark_start
+from bringup.state.model import StageName
 
-NAME = "start"
+NAME: StageName = "start"
+STARTS = True
+WATCHES = False
+
+
+def applies(recipe: Recipe) -> bool:
+    return True
+
+
+def describe(service: Service) -> list[str]:
+    port = f" on port {service.recipe.port}" if service.recipe.port else ""
+    return [f"run `{service.recipe.command_text()}`{port}"]
 
 
 def check(service: Service) -> list[Problem]:
@@ -24,20 +40,26 @@ def check(service: Service) -> list[Problem]:
     holder = ports.holder(port)
     if holder and handle and any(p.pid == holder.pid for p in supervisor.group_members(handle)):
         return [] if service.adopted else [_own(service, holder.describe())]
-    who = holder.describe() if holder else "a process bringup cannot see (another user's?)"
-    other = bringup_service_holding(service.ctx, holder.pid) if holder else None
-    whose = f"bringup's own {other}" if other else "which bringup did not start"
-    return [Problem(str(port), f"port {port} is held by {who}, {whose}",
+    return [Problem(str(port), facts.port_held(service.ctx, port, holder),
                     fixes=(Fix(f"use another free port (updates {service.recipe.file.name} and "
-                               "the env of the services that reach it)",
-                               _move_port),
+                               "the env of the services that reach it)", _move_port),
                            Fix(f"wait for port {port} to be free", _wait_free)),
                     hint="bringup never stops a process it did not start")]
 
 
-def describe(service: Service) -> list[str]:
-    port = f" on port {service.recipe.port}" if service.recipe.port else ""
-    return [f"run `{service.recipe.command_text()}`{port}"]
+def passed(service: Service) -> str:
+    port = service.recipe.port
+    return f"port {port} is free" if port else "nothing in the way"
+
+
+def act(service: Service) -> Verdict:
+    """Start it, unless the walk adopted bringup's own earlier instance."""
+    if service.adopted:
+        return Verdict(True, f"adopted: pid {service.entry.pid}")
+    failure = launch(service)
+    if failure is not None:
+        return Verdict(False, failure)
+    return Verdict(True, f"started: pid {service.entry.pid}")
 
 
 def _own(service: Service, who: str) -> Problem:
@@ -58,13 +80,13 @@ def _restart(service: Service) -> str | None:
     handle = service.entry.handle
     if handle is not None:
         supervisor.stop(handle, grace=service.recipe.stop_grace)
-        service.ctx.journal("stop", service.name, pid=handle.pid, why="restart")
-    service.entry.forget_process()
+    lifecycle.replaced(service.ctx, service.name, why="restart",
+                       pid=handle.pid if handle else None)
     return None
 
 
 def _move_port(service: Service) -> str | None:
-    return relocate.move(service)
+    return moving.move(service)
 
 
 def _wait_free(service: Service) -> str | None:
@@ -84,11 +106,8 @@ def launch(service: Service) -> str | None:
     """Start the service and record who it is before anything else can go wrong."""
     ctx, entry, recipe = service.ctx, service.entry, service.recipe
     log_path = ctx.workspace.log_path(service.name)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
-        log.write(f"=== bringup start {now_iso()} attempt {entry.attempts + 1}: "
-                  f"{recipe.command_text()} ===\n".encode())
-    entry.log_offset = log_path.stat().st_size
+    entry.log_offset = mark_start(log_path, f"{now_iso()} attempt {entry.attempts + 1}: "
+                                            f"{recipe.command_text()}")
     ctx.out.command(recipe.command_text(), where=recipe.cwd, user=service.user)
     try:
         service.running = supervisor.spawn(recipe.command, cwd=service.cwd, env=service.env(),
@@ -96,12 +115,6 @@ def launch(service: Service) -> str | None:
     except OSError as error:
         ctx.journal("start-failed", service.name, error=str(error))
         return f"cannot run {recipe.command_text()}: {error.strerror or error}"
-    handle = service.running.handle
-    entry.record(handle)
-    entry.attempts += 1
-    entry.port, entry.started_at, entry.exit_status = recipe.port, now_iso(), None
-    entry.stopped_at = None
-    ctx.save()
-    ctx.journal("start", service.name, pid=handle.pid, attempt=entry.attempts,
-                command=recipe.command_text())
+    lifecycle.started(ctx, service.name, service.running.handle, port=recipe.port,
+                      command=recipe.command_text())
     return None

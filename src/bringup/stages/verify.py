@@ -4,40 +4,82 @@ Polled fast, so a service that becomes ready is noticed within milliseconds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bringup.checks import CHECKS, Outcome, Probe, Spec, process
+from bringup.core import lifecycle
+from bringup.core.problems import Problem
+from bringup.core.service import Service
+from bringup.processes import ports, supervisor
+from bringup.recipe.model import Recipe
+from bringup.stages.base import Verdict
+from bringup.state.model import StageName
 
-from bringup import ports, supervisor
-from bringup.checks import CHECKS, CheckKind, Outcome, Probe
-from bringup.checks.log import error_line
-from bringup.service import Service
-
-NAME = "verify"
+NAME: StageName = "verify"
+STARTS = False
+WATCHES = True
 POLL = 0.01
 # With nothing to check, a process is ready once it has survived its first moments.
 SETTLE = 0.3
 
 
-@dataclass
-class Verdict:
-    ok: bool
-    reason: str = ""
-    outcomes: list[Outcome] = field(default_factory=list)
-    exit_status: int | None = None
-    daemonized: bool = False
+def applies(recipe: Recipe) -> bool:
+    return True
 
 
 def describe(service: Service) -> list[str]:
     if service.recipe.oneshot:
         return [f"exits 0 within {service.recipe.verify.startup_timeout:g} s"]
-    probe = service.probe()
-    wanted = [f"log line {probe.verify.log!r}" if name == "log" and probe.verify.log
-              else f"{name} {kind.target(probe)}" for name, kind in _kinds(probe)]
-    return wanted or ["the process stays alive"]
+    checks = service.recipe.verify.checks
+    return [CHECKS[name].describe(spec) for name, spec in checks.items()] or [
+        process.describe(process.SPEC)]
 
 
-def _kinds(probe: Probe) -> list[tuple[str, CheckKind]]:
-    return [(name, kind) for name, kind in CHECKS.items()
-            if name != "process" and kind.wanted(probe)]
+def check(service: Service) -> list[Problem] | None:
+    return None
+
+
+def passed(service: Service) -> str:
+    return "ok"
+
+
+def act(service: Service) -> Verdict:
+    verdict = wait(service)
+    if verdict.ok:
+        verdict.reason = ", ".join(f"{o.kind} {o.detail}" for o in verdict.outcomes) or "exited 0"
+    return verdict
+
+
+def wait(service: Service) -> Verdict:
+    """Poll until every check has passed once, the process dies, or the time is up."""
+    ctx, verify = service.ctx, service.recipe.verify
+    probe = service.probe(timeout=0.5)
+    passed_now: dict[str, Outcome] = {}
+    last: dict[str, Outcome] = {}
+    started = ctx.clock()
+    deadline = started + verify.startup_timeout
+    while True:
+        if service.recipe.oneshot:
+            if has_ended(service):
+                status = exit_status(service)
+                return Verdict(status == 0, "" if status == 0 else f"exited with status {status}",
+                               exit_status=status)
+        elif has_ended(service):
+            return _ended(service, probe, last)
+        for name, spec in verify.checks.items():
+            if name in passed_now and not spec.recheck:
+                continue
+            outcome = CHECKS[name].check(spec, probe)
+            last[name] = outcome
+            if outcome.final:
+                return Verdict(False, outcome.describe(), list(last.values()))
+            if outcome.ok:
+                passed_now[name] = outcome
+        settled = verify.checks or ctx.clock() - started >= min(SETTLE, verify.startup_timeout)
+        if not service.recipe.oneshot and len(passed_now) == len(verify.checks) and settled:
+            return Verdict(True, outcomes=[*_process(probe), *passed_now.values()])
+        if ctx.clock() >= deadline:
+            return Verdict(False, _timeout_reason(service, last, ctx.clock() - started),
+                           list(last.values()))
+        ctx.sleep(POLL)
 
 
 def exit_status(service: Service) -> int | None:
@@ -52,42 +94,8 @@ def has_ended(service: Service) -> bool:
     return handle is None or not supervisor.alive(handle)
 
 
-def run(service: Service) -> Verdict:
-    ctx, verify = service.ctx, service.recipe.verify
-    probe = service.probe(timeout=0.5)
-    waiting = {name: kind for name, kind in CHECKS.items()
-               if name != "process" and kind.wanted(probe)}
-    passed: dict[str, Outcome] = {}
-    last: dict[str, Outcome] = {}
-    started = ctx.clock()
-    deadline = started + verify.startup_timeout
-    while True:
-        if service.recipe.oneshot:
-            if has_ended(service):
-                status = exit_status(service)
-                return Verdict(status == 0, "" if status == 0 else f"exited with status {status}",
-                               exit_status=status)
-        elif has_ended(service):
-            return _ended(service, probe, last)
-        bad = error_line(probe)
-        if bad:
-            return Verdict(False, f"log line matches log_error: {bad}", list(last.values()))
-        for name in [name for name in waiting if name not in passed]:
-            outcome = waiting[name].run(probe)
-            last[name] = outcome
-            if outcome.ok:
-                passed[name] = outcome
-        settled = waiting or ctx.clock() - started >= min(SETTLE, verify.startup_timeout)
-        if not service.recipe.oneshot and len(passed) == len(waiting) and settled:
-            return Verdict(True, outcomes=[*_process(probe), *passed.values()])
-        if ctx.clock() >= deadline:
-            return Verdict(False, _timeout_reason(service, last, ctx.clock() - started),
-                           list(last.values()))
-        ctx.sleep(POLL)
-
-
 def _process(probe: Probe) -> list[Outcome]:
-    return [CHECKS["process"].run(probe)] if probe.handle else []
+    return [process.check(process.SPEC, probe)] if probe.handle else []
 
 
 def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
@@ -106,29 +114,27 @@ def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
 def _adopt_daemon(service: Service, answering: list[Outcome]) -> None:
     """The process now holding the port was born after bringup ran the command: the command
     left it behind, so it is the service's own (and `down` or a restart can stop it)."""
-    entry = service.entry
+    ours = service.entry.handle
     for outcome in answering:
-        port = outcome.port()
-        holder = ports.holder(port) if port else None
-        ours = entry.handle
+        holder = ports.holder(outcome.address[1]) if outcome.address else None
         left = supervisor.identify(holder.pid) if holder else None
         if ours is None or left is None:
             continue
         if supervisor.born_after(left, ours):
-            entry.record(left)
             service.running = None
-            service.ctx.journal("adopted", service.name, pid=left.pid,
-                                why="left behind by the command, holding its port")
+            lifecycle.adopted(service.ctx, service.name, left,
+                              why="left behind by the command, holding its port")
             return
 
 
 def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
-    """After an exit 0: the port checks passing within a moment means a daemon was left behind."""
-    kinds = [kind for name, kind in CHECKS.items()
-             if name in ("tcp", "http") and kind.wanted(probe)]
+    """After an exit 0: the checks that reach an address passing within a moment means a
+    daemon was left behind."""
+    reaching: list[tuple[str, Spec]] = [(name, spec) for name, spec
+                                        in service.recipe.verify.checks.items() if spec.address()]
     deadline = service.ctx.clock() + min(service.recipe.verify.startup_timeout, 3.0)
-    while kinds:
-        outcomes = [kind.run(probe) for kind in kinds]
+    while reaching:
+        outcomes = [CHECKS[name].check(spec, probe) for name, spec in reaching]
         if all(outcome.ok for outcome in outcomes):
             return outcomes
         if service.ctx.clock() >= deadline:

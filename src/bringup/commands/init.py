@@ -1,0 +1,178 @@
+"""`bringup init`: a recipe for each service the scan found and the user chooses, checked the way
+bringup will read it before it is written. An existing recipe is kept unless the user says
+otherwise, so `--yes` never overwrites one."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import tempfile
+import textwrap
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import bringup
+from bringup import atomic
+from bringup.core.context import Context
+from bringup.discover import scan
+from bringup.discover.candidate import Candidate
+from bringup.errors import RecipeError
+from bringup.recipe.read import load
+
+
+@dataclass
+class InitResult:
+    found: int = 0
+    written: list[str] = field(default_factory=list)
+
+
+def run_init(ctx: Context) -> InitResult:
+    root = ctx.workspace.root
+    scanned = scan(root)
+    for other, kept in scanned.also_found:
+        ctx.out.step("found", f"also {other.name} in {other.source} "
+                              f"(recipes/{kept.name}.toml is from {kept.source})")
+    chosen = [candidate for candidate in scanned.candidates if _wanted(ctx, candidate)]
+    names = {candidate.name for candidate in chosen}
+    names |= {file.stem for file in ctx.workspace.recipes_dir.glob("*.toml")}
+    done = InitResult(found=len(scanned.candidates) + len(scanned.also_found))
+    for candidate in chosen:
+        if _write(ctx, candidate, names):
+            done.written.append(candidate.name)
+    return done
+
+
+def _wanted(ctx: Context, candidate: Candidate) -> bool:
+    shown = f"recipes/{candidate.name}.toml"
+    ctx.out.heading(f"{candidate.name}: {candidate.source}")
+    if candidate.problem:
+        ctx.out.step("found", f"no recipe: {candidate.problem}", False)
+        return False
+    text, error = prepare(candidate, ctx.workspace.root)
+    if error:
+        ctx.out.step("found", f"no recipe: {error}", False)
+        return False
+    command = tomllib.loads(text)["command"]
+    ctx.out.command(command if isinstance(command, str) else shlex.join(command),
+                    where=candidate.cwd)
+    if ctx.workspace.recipe_file(candidate.name).exists():
+        overwrite = ctx.prompter.choose(f"{shown} already exists. What now?",
+                                        [f"keep the existing {shown}", "overwrite it"]) == 1
+        if not overwrite:
+            ctx.out.step("init", f"kept the existing {shown}")
+        return overwrite
+    return ctx.prompter.choose(f"{candidate.name}: write {shown}?", [f"write {shown}", "skip"]) == 0
+
+
+def _write(ctx: Context, candidate: Candidate, names: set[str]) -> bool:
+    """`after` keeps only the services that have a recipe, so the workspace stays valid."""
+    dropped = [name for name in candidate.after if name not in names]
+    kept = tuple(name for name in candidate.after if name in names)
+    text, error = prepare(replace(candidate, after=kept), ctx.workspace.root)
+    target = ctx.workspace.recipe_file(candidate.name)
+    if error:
+        ctx.out.step("init", f"recipes/{target.name} not written: {error}", False)
+        return False
+    atomic.write_text(target, text)
+    ctx.out.step("init", f"wrote recipes/{target.name}", True)
+    if dropped:
+        ctx.out.detail(f"left out of after: {', '.join(dropped)} (no recipe for it)")
+    return True
+
+
+def prepare(candidate: Candidate, root: Path) -> tuple[str, str | None]:
+    """The recipe text and, when bringup would refuse it, why."""
+    try:
+        text = render(candidate)
+    except OSError as error:
+        return "", f"bringup's catalog recipe {candidate.catalog} cannot be read ({error})"
+    return text, check(text, candidate.name, root)
+
+
+def render(candidate: Candidate) -> str:
+    import tomlkit
+
+    header = [f"recipes/{candidate.name}.toml, written by bringup init from {candidate.source}.",
+              *candidate.notes, "Check the command, the port and the checks; `bringup next` "
+              "proves it."]
+    comments = "".join(f"# {row}\n" for line in header for row in textwrap.wrap(line, 96))
+    if candidate.catalog:
+        return comments + _from_catalog(candidate)
+    document = tomlkit.document()
+    document["description"] = f"from {candidate.source}"
+    values: dict[str, Any] = {
+        "cwd": candidate.cwd if candidate.cwd != "." else None,
+        "command": list(candidate.command) if isinstance(candidate.command, tuple)
+        else candidate.command,
+        "after": list(candidate.after) or None, "port": candidate.port,
+        "oneshot": candidate.oneshot or None, "env": _inline(candidate.env),
+        "env_file": candidate.env_file}
+    for key, value in values.items():
+        if value is not None:
+            document[key] = value
+    if candidate.needs:
+        needs = tomlkit.aot()
+        for entry in candidate.needs:
+            needs.append(_table(entry))
+        document.add(tomlkit.nl())
+        document.append("needs", needs)
+    if candidate.verify:
+        document.add(tomlkit.nl())
+        document.append("verify", _table(candidate.verify))
+    return comments + tomlkit.dumps(document)
+
+
+def _from_catalog(candidate: Candidate) -> str:
+    """The catalog's recipe, on the port the compose file publishes."""
+    import tomlkit
+
+    text = catalog_text(f"{candidate.catalog}.toml")
+    default = tomllib.loads(text).get("port")
+    if candidate.port and default and candidate.port != default:
+        text = re.sub(rf"(?<!\d){default}(?!\d)", str(candidate.port), text)
+    if not candidate.after:
+        return text
+    document = tomlkit.parse(text)
+    document["after"] = list(candidate.after)
+    return tomlkit.dumps(document)
+
+
+def catalog_text(file: str) -> str:
+    """A ready recipe: shipped in the wheel as bringup/catalog, else the repository's recipes/."""
+    shipped = resources.files("bringup") / "catalog" / file
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    return (Path(bringup.__file__).parents[2] / "recipes" / file).read_text(encoding="utf-8")
+
+
+def check(text: str, name: str, root: Path) -> str | None:
+    """Never write a recipe bringup itself would refuse: read it back as `bringup next` will."""
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"{name}.toml"
+        file.write_text(text, encoding="utf-8")
+        try:
+            load(file, root)
+        except RecipeError as error:
+            return f"{error.key}: {error.expected}" if error.key else error.expected
+    return None
+
+
+def _inline(values: dict[str, str]) -> Any:
+    import tomlkit
+
+    if not values:
+        return None
+    table = tomlkit.inline_table()
+    table.update(values)
+    return table
+
+
+def _table(values: dict[str, Any]) -> Any:
+    import tomlkit
+
+    table = tomlkit.table()
+    table.update(values)
+    return table

@@ -1,0 +1,99 @@
+"""`bringup up`: start proven services in dependency order, the independent ones at the same
+time, each verified; no questions. A service that fails keeps the ones after it down."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from bringup.core import lifecycle
+from bringup.core.context import Context
+from bringup.core.service import Service
+from bringup.processes import ports, supervisor
+from bringup.proving import checking, failure
+from bringup.remedies.facts import port_held
+from bringup.stages import start, verify
+
+STARTABLE = ("proven", "regressed", "stopped")  # what `up` starts: services proven before
+
+
+@dataclass
+class UpResult:
+    up: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    left: dict[str, str] = field(default_factory=dict)
+
+
+def wanted(ctx: Context, names: tuple[str, ...]) -> list[str]:
+    """The named services and everything they come after, in dependency order (all if none)."""
+    recipes = ctx.workspace.recipes
+    chosen = set(names or recipes)
+    todo = list(chosen)
+    while todo:
+        for other in ctx.workspace.recipe(todo.pop()).after:
+            if other not in chosen:
+                chosen.add(other)
+                todo.append(other)
+    return [name for name in recipes if name in chosen]
+
+
+def up(ctx: Context, names: tuple[str, ...]) -> UpResult:
+    result = UpResult()
+    pending = []
+    for name in wanted(ctx, names):
+        if ctx.state.of(name).status in STARTABLE:
+            pending.append(name)
+        else:
+            result.left[name] = "not proven yet: bring it up with `bringup next` first"
+    while pending:
+        wave = [name for name in pending if _ready(ctx, name, pending, result)]
+        blocked = [name for name in pending if name not in wave and _blocked(ctx, name, result)]
+        for name in blocked:
+            result.left[name] = "an earlier service did not come up"
+        pending = [name for name in pending if name not in wave and name not in blocked]
+        if not wave:
+            break
+        with ThreadPoolExecutor(max_workers=min(8, len(wave))) as pool:
+            for name, problem in zip(wave, pool.map(lambda n: bring_up(ctx, n), wave),
+                                     strict=True):
+                if problem is None:
+                    result.up.append(name)
+                else:
+                    result.failed[name] = problem
+    return result
+
+
+def _ready(ctx: Context, name: str, pending: list[str], result: UpResult) -> bool:
+    after = ctx.workspace.recipes[name].after
+    return all(dep in result.up or (dep not in pending and dep not in result.failed
+                                    and dep not in result.left) for dep in after)
+
+
+def _blocked(ctx: Context, name: str, result: UpResult) -> bool:
+    after = ctx.workspace.recipes[name].after
+    return any(dep in result.failed or dep in result.left for dep in after)
+
+
+def bring_up(ctx: Context, name: str) -> str | None:
+    """Start one proven service (unless it already runs and answers) and verify it."""
+    service = Service(ctx, ctx.workspace.recipes[name])
+    handle = service.entry.handle
+    if handle is not None and supervisor.alive(handle):
+        if checking.healthy(checking.check_one(service)):
+            ctx.out.step("up", f"{name}: already running (pid {handle.pid})", True)
+            return None
+        supervisor.stop(handle, grace=service.recipe.stop_grace)
+        lifecycle.replaced(ctx, name, why="up: not answering", pid=handle.pid)
+    port = service.recipe.port
+    if port is not None and ports.in_use(port):
+        return port_held(ctx, port, ports.holder(port))
+    problem = start.launch(service)
+    if problem is not None:
+        return problem
+    verdict = verify.act(service)
+    if not verdict.ok:
+        failure.record(service, verify.NAME, verdict)
+        return verdict.reason
+    lifecycle.proven(ctx, name, evidence=[o.to_json() for o in verdict.outcomes], why="up")
+    ctx.out.step("up", f"{name}: pid {service.entry.pid}, {verdict.reason}", True)
+    return None

@@ -1,0 +1,84 @@
+"""The world a command works in, passed in rather than reached for: tests hand in their own."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bringup.core.output import Output, Silent
+from bringup.core.prompting import Prompter, Recommended
+from bringup.recipe.workspace import Workspace
+from bringup.state.model import State
+from bringup.state.store import Store
+
+if TYPE_CHECKING:
+    import httpx
+
+
+@dataclass
+class Context:
+    workspace: Workspace
+    prompter: Prompter = field(default_factory=Recommended)
+    out: Output = field(default_factory=Silent)
+    dry_run: bool = False
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    transport: httpx.BaseTransport | None = None
+    hosts_file: Path = Path("/etc/hosts")
+    _state: State | None = None
+    _client: httpx.Client | None = None
+    _client_lock: threading.Lock = field(default_factory=threading.Lock)
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def store(self) -> Store:
+        return Store(self.workspace.state_dir)
+
+    @property
+    def state(self) -> State:
+        if self._state is None:
+            self._state = self.store.load()
+        return self._state
+
+    def save(self) -> None:
+        if not self.dry_run:
+            with self._write_lock:  # `up` starts services from several threads
+                self.store.save(self.state)
+
+    def journal(self, event: str, service: str | None = None, /, **details: Any) -> None:
+        if not self.dry_run:
+            with self._write_lock:
+                self.store.journal(event, service, **details)
+
+    @contextlib.contextmanager
+    def working(self, *, write: bool = True) -> Iterator[None]:
+        """Hold the workspace while working; whatever happens, what was done is saved."""
+        lock = self.store.locked() if write and not self.dry_run else contextlib.nullcontext()
+        with lock:
+            try:
+                yield
+            except KeyboardInterrupt:
+                self.journal("interrupted")
+                raise
+            finally:
+                if write:
+                    self.save()
+                self.close()
+
+    def http_client(self) -> httpx.Client:
+        """One client for every request of this run (connection setup is not free)."""
+        with self._client_lock:
+            if self._client is None:
+                import httpx
+
+                self._client = httpx.Client(transport=self.transport, trust_env=False)
+            return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()

@@ -1,0 +1,92 @@
+"""One service inside a run: its recipe, its folder, its environment, its stored progress."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bringup.checks import Probe
+from bringup.core.context import Context
+from bringup.processes.runner import Result, run_command
+from bringup.processes.supervisor import Running
+from bringup.recipe.env import read_env_file, service_env
+from bringup.recipe.model import Recipe
+from bringup.state.model import ServiceState
+
+
+@dataclass
+class Service:
+    ctx: Context
+    recipe: Recipe
+    running: Running | None = None  # the process this very bringup started, if it did
+    adopted: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.recipe.name
+
+    @property
+    def entry(self) -> ServiceState:
+        return self.ctx.state.of(self.name)
+
+    @property
+    def cwd(self) -> Path:
+        return self.ctx.workspace.cwd(self.recipe)
+
+    @property
+    def user(self) -> str | None:
+        """The user the service runs as: only when bringup is root and the recipe names one."""
+        return self.recipe.user if self.recipe.user and os.geteuid() == 0 else None
+
+    def path(self, relative: str) -> Path:
+        return self.cwd / relative
+
+    def env(self) -> dict[str, str]:
+        env = service_env(self.cwd, self.recipe)
+        if self.user:
+            import pwd
+
+            entry = pwd.getpwnam(self.user)
+            env.update(HOME=entry.pw_dir, USER=self.user, LOGNAME=self.user)
+        return env
+
+    def env_values(self) -> list[str]:
+        """The values of the service's own variables (recipe env and env_file), not the outer
+        environment: where a host or a port of the stack would be written."""
+        own = dict(self.recipe.env)
+        if self.recipe.env_file:
+            own.update(read_env_file(self.path(self.recipe.env_file)))
+        return list(own.values())
+
+    def reload(self) -> None:
+        """Read the recipe again after bringup edited it."""
+        self.ctx.workspace.reread()
+        self.recipe = self.ctx.workspace.recipe(self.name)
+
+    def probe(self, *, timeout: float = 1.0) -> Probe:
+        return Probe(cwd=self.cwd, env=self.env(), log_path=self.ctx.workspace.log_path(self.name),
+                     log_offset=self.entry.log_offset, handle=self.entry.handle,
+                     timeout=timeout, http_client=self.ctx.http_client)
+
+    def shell(self, command: str, *, as_service: bool = False, timeout: float = 1800) -> Result:
+        """Show a command, run it, journal it. Every fix that runs something goes through here."""
+        user = self.user if as_service else None
+        self.ctx.out.command(command, where=self.recipe.cwd, user=user)
+        env = self.env() if as_service else None
+        result = run_command(command, cwd=self.cwd, env=env, timeout=timeout, user=user)
+        self.ctx.journal("command", self.name, command=command, code=result.code)
+        if not result.ok:
+            self.ctx.out.block(result.tail())
+        return result
+
+    def give_to_user(self, path: Path) -> None:
+        """Paths bringup creates for a service that runs as another user belong to that user."""
+        if not self.user:
+            return
+        import pwd
+        import shutil
+
+        entry = pwd.getpwnam(self.user)
+        for item in [path, *(path.rglob("*") if path.is_dir() else [])]:
+            shutil.chown(item, entry.pw_uid, entry.pw_gid)

@@ -1,0 +1,213 @@
+"""The advice for each kind, as the sentence a finding carries in its `fix`: concrete, naming
+the command or recipe key to change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from .finding import UNKNOWN
+from .modules import distribution_for
+from .packages import packages_for
+
+Advice = Callable[[str], str]
+
+# Commands that come from a project's own dependencies rather than the system.
+# fmt: off
+_NODE_TOOLS = frozenset({
+    "nodemon", "next", "vite", "tsc", "ts-node", "tsx", "webpack", "jest", "eslint",
+    "prettier", "concurrently", "react-scripts", "nest", "vue-cli-service", "ng", "parcel",
+    "rollup", "esbuild", "pm2",
+})
+_PYTHON_TOOLS = frozenset({
+    "gunicorn", "uvicorn", "celery", "flask", "alembic", "hypercorn", "daphne",
+    "waitress-serve", "pytest", "django-admin", "streamlit", "dramatiq", "rq", "huey_consumer",
+})
+# fmt: on
+_AUTH = {
+    "postgres": "use the user and password the postgres server knows in the service's "
+    "DATABASE_URL (or PGUSER/PGPASSWORD), or create that role (createuser -P NAME)",
+    "redis": "put the redis password in the service's REDIS_URL "
+    "(redis://:PASSWORD@127.0.0.1:6379/0) or make it match the server's requirepass",
+}
+# What a shell's or the kernel's exit status already says about a crash.
+_STATUS_HINTS = {
+    "126": "the command is not executable (chmod +x it); ",
+    "127": "the command was not found (check the recipe's command and PATH); ",
+    "137": "it was killed (out of memory?); ",
+    "signal 9": "it was killed (out of memory?); ",
+    "139": "it crashed on a segmentation fault; ",
+    "signal 11": "it crashed on a segmentation fault; ",
+}
+_CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".rb"})
+_SCRIPT_SUFFIXES = frozenset({"", ".sh", ".bash", ".py", ".js", ".rb", ".pl", ".cjs", ".mjs"})
+
+
+def python_module(module: str) -> str:
+    dist = distribution_for(module)
+    return (
+        f"install {dist} into the service's venv (pip install {dist}) "
+        "and add it to the recipe's needs"
+    )
+
+
+def node_module(package: str) -> str:
+    return (
+        f"install {package} in the service's folder (npm install {package}; npm ci if it is "
+        "already in package.json) and add package.json to the recipe's needs"
+    )
+
+
+def binary(name: str) -> str:
+    if name in _NODE_TOOLS:
+        return f"run npm install in the service's folder ({name} comes from node_modules/.bin)"
+    if name in _PYTHON_TOOLS:
+        return f"install {name} into the service's venv (pip install {name})"
+    packages = packages_for(name)
+    apt, brew = packages.get("apt", name), packages.get("brew", name)
+    return (
+        f"install {name} (apt install {apt} / brew install {brew}) "
+        f'and add binary = "{name}" to the recipe\'s needs'
+    )
+
+
+def interpreter(name: str) -> str:
+    return (
+        f"install {name} or fix the script's #! line; a trailing ^M there means Windows line "
+        "endings (convert the script with dos2unix)"
+    )
+
+
+def env(variable: str) -> str:
+    return f"set {variable} in the recipe's env or env_file"
+
+
+def npm_script(script: str) -> str:
+    return (
+        f'add a "{script}" script to package.json, or change the recipe\'s command to a '
+        "script that exists (npm run lists them)"
+    )
+
+
+def runtime(name: str) -> str:
+    if name == "python":
+        return (
+            "recreate the service's venv with a Python that satisfies the project's "
+            "requires-python (e.g. python3.12 -m venv .venv, or uv venv --python 3.12)"
+        )
+    return (
+        f"install the {name} version package.json's engines asks for (nvm install / fnm use) "
+        "and put it first on PATH"
+    )
+
+
+def missing_path(target: str) -> str:
+    path = PurePosixPath(target)
+    if path.name == "package.json" or path.suffix in _CODE_SUFFIXES:
+        # A program or manifest is not created from nothing: the command or cwd is wrong.
+        return f"{target} does not exist: point the recipe's command and cwd at where it is"
+    if path.suffix:
+        return (
+            f"create {target} (copy it from its template if there is one) or fix the path; "
+            "list it under the recipe's paths"
+        )
+    return missing_dir(target)
+
+
+def missing_dir(target: str) -> str:
+    return f"create the directory {target} (mkdir -p {target}) or fix the recipe's cwd"
+
+
+def shell_permission(target: str) -> str:
+    """A shell refused to run it: usually a script without its exec bit, unless it names a
+    data file (a redirect into a log, say)."""
+    if PurePosixPath(target).suffix in _SCRIPT_SUFFIXES:
+        return executable(target)
+    return writable(target)
+
+
+def file_permission(target: str) -> str:
+    """A program refused to open it: usually a file or directory it writes to."""
+    if PurePosixPath(target).suffix in _SCRIPT_SUFFIXES - {""}:
+        return executable(target)
+    return writable(target)
+
+
+def executable(target: str) -> str:
+    return f"chmod +x {target} (and list it under the recipe's permissions as executable)"
+
+
+def writable(target: str) -> str:
+    return (
+        f"make {target} writable by the user the service runs as (chown or chmod u+w), "
+        "and list it under the recipe's permissions as writable"
+    )
+
+
+def data_dir_mode(target: str) -> str:
+    return f"chmod 700 {target} (postgres refuses a data directory other users can read)"
+
+
+def data_dir_owner(target: str) -> str:
+    return f'chown -R postgres {target} and set user = "postgres" in the recipe'
+
+
+def port_in_use(port: str) -> str:
+    if port == UNKNOWN:
+        return "free the port the service binds or pick another port"
+    return f"free port {port} or pick another port (lsof -i :{port} shows who holds it)"
+
+
+def privileged_port(port: str) -> str:
+    return f"use a port above 1023 instead of {port} (ports below need root)"
+
+
+def unresolvable(host: str) -> str:
+    if host == UNKNOWN:
+        return (
+            "use 127.0.0.1 instead of the host name in the service's URLs "
+            "(a compose service name does not resolve outside compose)"
+        )
+    return (
+        f"use 127.0.0.1 instead of the host name {host} "
+        "(a compose service name does not resolve outside compose)"
+    )
+
+
+def refused(target: str) -> str:
+    if target == UNKNOWN:
+        return "start the service it connects to first, or add that service to `after`"
+    return f"start the service that owns {target} first, or add it to `after`"
+
+
+def auth(service: str) -> str:
+    return _AUTH.get(
+        service,
+        f"use the credentials the {service} server expects in the "
+        "service's env (the URL or user/password variables)",
+    )
+
+
+def database(name: str) -> str:
+    return (
+        f"create the database {name} (postgres: createdb {name}; mysql: CREATE DATABASE "
+        f"{name}), e.g. in a oneshot recipe that runs after the database server"
+    )
+
+
+def syntax(location: str) -> str:
+    return f"fix the syntax error at {location} (the log shows the offending line)"
+
+
+def root_postgres(_status: str) -> str:
+    return (
+        'run postgres as a non-root user: set user = "postgres" in the recipe '
+        "(bringup gives that user the data directory)"
+    )
+
+
+def crashed(status: str) -> str:
+    return _STATUS_HINTS.get(status, "") + (
+        "read the evidence line and the log above it (bringup logs SERVICE), fix that cause, "
+        "then run bringup next again"
+    )

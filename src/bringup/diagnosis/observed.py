@@ -1,0 +1,32 @@
+"""Findings the caller observes rather than reads from a log: a process that exited 0 while its
+port came up, a name that reached the wrong loopback."""
+
+from __future__ import annotations
+
+from .finding import Finding
+from .subjects import join_target
+
+
+def daemonized(command: str, *, evidence: str | None = None) -> Finding:
+    fix = (
+        f"make {command} stay in the foreground so bringup can supervise it "
+        "(redis-server --daemonize no, postgres -D DIR instead of pg_ctl start, "
+        "nginx -g 'daemon off;', no --daemon/-D/--detach flag)"
+    )
+    said = evidence or f"{command} exited with status 0 while its port came up"
+    return Finding.build("daemonized", command, fix=fix, evidence=said)
+
+
+def loopback_mismatch(target: str, *, listens_on: str, evidence: str | None = None) -> Finding:
+    """`target` (say localhost:5050) was refused while the service listens on `listens_on`
+    (say 127.0.0.1) only: localhost resolved to the other loopback."""
+    host, _, port = target.rpartition(":")
+    better = join_target(listens_on, port)
+    fix = (
+        f"use {better} instead of {target} in the recipe's checks and the URLs that reach it "
+        f"({host} resolved to an address the service does not listen on), "
+        "or make the service listen on both 127.0.0.1 and ::1"
+    )
+    said = evidence or f"{target} was refused; the service listens on {listens_on} only"
+    return Finding.build("loopback-mismatch", target, fix=fix, evidence=said,
+                         observed={"listens_on": listens_on})

@@ -1,0 +1,296 @@
+"""The command line: click commands over `bringup.commands`, each rendering the result it gets
+back (exit statuses are decided at the edge, bringup.face.edge). Imports are lazy so that
+`bringup --help` costs little more than click itself."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from bringup import __version__
+from bringup.face.edge import Edge
+
+if TYPE_CHECKING:
+    from bringup.core.context import Context
+    from bringup.face.console import ConsoleOutput
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def workspace_option(function: F) -> F:
+    return click.option(
+        "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="The workspace folder (default: $BRINGUP_WORKSPACE, else the nearest folder at or "
+             "above this one that holds recipes/).")(function)
+
+
+def yes_option(function: F) -> F:
+    return click.option("--yes", "-y", is_flag=True,
+                        help="Take the recommended answer to every question.")(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="bringup")
+def cli() -> None:
+    """Get a stuck multi-service stack running, one service at a time, and prove it.
+
+    Start with `bringup demo` to try it, or write recipes/NAME.toml for your services and run
+    `bringup next` until every service is proven.
+    """
+
+
+def open_context(workspace: Path | None, command: str, *, yes: bool = False,
+                 dry_run: bool = False, strict: bool = True) -> Context:
+    from bringup.recipe.workspace import find
+
+    found = find(workspace)
+    click.get_current_context().find_object(Edge).workspace = found.root  # type: ignore[union-attr]
+    if strict:
+        found.recipes  # noqa: B018  (a bad recipe stops a command before it does anything)
+    return _context(found.root, command, yes=yes, dry_run=dry_run)
+
+
+def _context(root: Path, command: str, *, yes: bool = False, dry_run: bool = False) -> Context:
+    from bringup.core.context import Context
+    from bringup.face.console import ConsoleOutput
+    from bringup.face.prompts import for_command
+    from bringup.recipe.workspace import Workspace
+
+    prompter = for_command(command, yes=yes, interactive=sys.stdin.isatty())
+    return Context(Workspace(root), prompter=prompter, out=ConsoleOutput(), dry_run=dry_run)
+
+
+def console(ctx: Context) -> ConsoleOutput:
+    from bringup.face.console import ConsoleOutput
+
+    assert isinstance(ctx.out, ConsoleOutput)
+    return ctx.out
+
+
+@cli.command("next")
+@click.argument("service", required=False)
+@yes_option
+@click.option("--dry-run", is_flag=True, help="Say what would be checked and done; change nothing.")
+@workspace_option
+def next_command(service: str | None, yes: bool, dry_run: bool, workspace: Path | None) -> int:
+    """Take the next service (or SERVICE) through needs, paths, permissions, start, verify and
+    stable, asking before every fix; proven services are re-checked first."""
+    from bringup.commands.next import run_next
+    from bringup.face import render
+
+    ctx = open_context(workspace, "next", yes=yes, dry_run=dry_run)
+    with ctx.working():
+        done = run_next(ctx, service)
+    if done.dry_run:
+        return 0
+    if done.said:
+        ctx.out.verdict(done.said, True)
+    ctx.out.line(render.next_done(done))
+    return 0
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON (bringup.report/1).")
+@click.option("--markdown", is_flag=True, help="The report as a markdown table.")
+@click.option("--no-check", is_flag=True, help="Show the stored state only; run no live check.")
+@workspace_option
+def report(as_json: bool, markdown: bool, no_check: bool, workspace: Path | None) -> int:
+    """Show what is proven working, with the evidence of live checks run now for every service.
+    Exits 1 when a proven service has regressed."""
+    from bringup.commands.report import build, exit_code
+    from bringup.face import render
+
+    if as_json and markdown:
+        raise click.UsageError("--json and --markdown do not go together")
+    ctx = open_context(workspace, "report")
+    with ctx.working(write=False):
+        data = build(ctx, check=not no_check)
+    if as_json:
+        click.echo(render.as_json(data))
+    elif markdown:
+        click.echo(render.markdown(data), nl=False)
+    else:
+        console(ctx).console.print(render.table(data))
+    return exit_code(data)
+
+
+@cli.command()
+@click.argument("service", required=False)
+@click.option("--log", "log_file", type=click.File("r", encoding="utf-8", errors="replace"),
+              help="Diagnose this log file instead (- reads standard input).")
+@click.option("--json", "as_json", is_flag=True, help="The findings as a JSON list.")
+@workspace_option
+def diagnose(service: str | None, log_file: IO[str] | None, as_json: bool,
+             workspace: Path | None) -> int:
+    """Name the causes of SERVICE's last failure (from its log and exit status), or of any log
+    with --log FILE, most likely first, each with its fix and the line it was read from. Exits 1
+    when there are findings."""
+    from bringup.commands import diagnose as diagnosing
+    from bringup.face import render
+
+    if bool(service) == bool(log_file):
+        raise click.UsageError("name a SERVICE or pass --log FILE (not both)")
+    if log_file is not None:
+        found = diagnosing.of_log(log_file.read())
+    else:
+        assert service is not None
+        found = diagnosing.of_service(open_context(workspace, "diagnose"), service)
+    if as_json:
+        click.echo(render.as_json([finding.to_json() for finding in found.findings]))
+    elif found.proven:
+        click.echo(f"{service} is proven: there is no failure to diagnose")
+    else:
+        click.echo(render.findings(found.findings))
+    return 1 if found.findings else 0
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@workspace_option
+def up(services: tuple[str, ...], workspace: Path | None) -> int:
+    """Start proven services (all, or SERVICES and what they come after) in dependency order,
+    the independent ones at the same time, each verified; asks nothing. Exits 1 when one does
+    not come up."""
+    from bringup.commands.up import up as bring_up
+    from bringup.face import render
+
+    ctx = open_context(workspace, "up")
+    with ctx.working():
+        result = bring_up(ctx, services)
+    problems = render.up_problems(result)
+    for problem in problems:
+        ctx.out.step("up", problem, False)
+    ctx.out.line(f"up: {', '.join(result.up) or 'nothing'}")
+    return 1 if problems else 0
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@workspace_option
+def down(services: tuple[str, ...], workspace: Path | None) -> int:
+    """Stop services bringup started (all, or SERVICES), in reverse dependency order: SIGTERM to
+    the process group, SIGKILL after stop_grace. Never a process bringup did not start."""
+    from bringup.commands.down import down as bring_down
+
+    ctx = open_context(workspace, "down", strict=False)
+    with ctx.working():
+        result = bring_down(ctx, services)
+    if not result.stopped:
+        ctx.out.line("nothing of bringup's was running")
+    return 0
+
+
+@cli.command()
+@workspace_option
+def watch(workspace: Path | None) -> int:
+    """Keep proven services healthy until stopped (Ctrl-C): check each every `interval`,
+    restart a failing one per its `restart` policy with a growing pause, and keep state/
+    current so `bringup report --json` is a live picture."""
+    from bringup.commands.watch import watch as keep_watching
+
+    ctx = open_context(workspace, "watch")
+    ctx.out.line(f"watching {ctx.workspace.root} (Ctrl-C stops)")
+    with ctx.working():
+        keep_watching(ctx)
+    return 0
+
+
+@cli.command()
+@click.argument("service")
+@click.option("--reason", required=True, help="Why it cannot run here (shown in the report).")
+@workspace_option
+def skip(service: str, reason: str, workspace: Path | None) -> int:
+    """Park SERVICE, which cannot run here, so the others can go on; `reset` un-parks it."""
+    from bringup.commands.park import skip as park
+
+    ctx = open_context(workspace, "skip")
+    with ctx.working():
+        park(ctx, service, reason)
+    ctx.out.verdict(f"{service} is parked: {reason}", True)
+    return 0
+
+
+@cli.command()
+@click.argument("services", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Forget the progress of every service.")
+@workspace_option
+def reset(services: tuple[str, ...], everything: bool, workspace: Path | None) -> int:
+    """Forget the progress of SERVICES (fixes already applied stay applied)."""
+    from bringup.commands.park import reset as forget
+
+    if bool(services) == everything:
+        raise click.UsageError("name the services to reset, or pass --all")
+    ctx = open_context(workspace, "reset")
+    with ctx.working():
+        done = forget(ctx, services)
+    ctx.out.line(f"forgot the progress of {', '.join(done)}")
+    return 0
+
+
+@cli.command()
+@click.argument("service")
+@click.option("-n", "lines", default=40, show_default=True, type=click.IntRange(min=1),
+              help="How many lines to show.")
+@click.option("-f", "follow", is_flag=True, help="Keep printing lines as they arrive.")
+@workspace_option
+def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:
+    """Show SERVICE's log from state/logs/ (its output and errors, a marker line at each start)."""
+    from bringup.commands.logs import show
+
+    shown = show(open_context(workspace, "logs"), service, lines, follow=follow)
+    for line in shown.lines:
+        click.echo(line)
+    for line in shown.follow or ():
+        click.echo(line)
+    return 0
+
+
+@cli.command()
+@yes_option
+@workspace_option
+def init(yes: bool, workspace: Path | None) -> int:
+    """Scan the workspace (--workspace, else $BRINGUP_WORKSPACE, else this folder) for services:
+    compose files, a Procfile, package.json, Python entry points and start scripts; write
+    recipes/NAME.toml for each one chosen. An existing recipe is never overwritten without asking
+    (--yes keeps it)."""
+    import os
+
+    from bringup.commands.init import run_init
+    from bringup.errors import UsageError
+
+    named = workspace or Path(os.environ.get("BRINGUP_WORKSPACE") or ".")
+    if not named.is_dir():
+        raise UsageError(f"{named} is not a folder: name the folder that holds the services")
+    click.get_current_context().find_object(Edge).workspace = named  # type: ignore[union-attr]
+    ctx = _context(named.resolve(), "init", yes=yes)
+    result = run_init(ctx)
+    if not result.found:
+        ctx.out.line(f"found no services in {ctx.workspace.root}: no compose file, Procfile, "
+                     "package.json, Python entry point or start script; write recipes/NAME.toml "
+                     "yourself (bringup's recipes/ catalog has ones to start from)")
+        return 0
+    written = ", ".join(f"recipes/{name}.toml" for name in result.written)
+    ctx.out.line(f"\nwrote: {written or 'nothing'}")
+    if any(ctx.workspace.recipes_dir.glob("*.toml")):
+        where = "" if ctx.workspace.root == Path.cwd().resolve() else f" --workspace {named}"
+        ctx.out.line(f"next: bringup next{where}")
+    return 0
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@workspace_option
+def demo(directory: Path | None, workspace: Path | None) -> int:
+    """Write a small stuck stack into DIRECTORY (default ./bringup-demo; --workspace names it
+    too) to try the wizard on."""
+    from bringup.commands.demo import write_demo
+
+    directory = directory or workspace or Path("bringup-demo")
+    names = write_demo(directory)
+    click.echo(f"wrote a stuck stack of {len(names)} services ({', '.join(names)}) to {directory}")
+    click.echo(f"now:  cd {directory} && bringup next")
+    return 0

@@ -1,0 +1,112 @@
+"""Every command's result rendered for people: the report as a rich table with a one-line
+summary, as markdown or JSON; findings; what `next`, `up` and `down` achieved."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from bringup.checks import CHECKS
+
+if TYPE_CHECKING:
+    from bringup.commands.next import NextResult
+    from bringup.commands.up import UpResult
+    from bringup.diagnosis import Finding
+
+STYLES = {"proven": "green", "regressed": "red", "failed": "red", "in-progress": "yellow",
+          "blocked": "dim", "pending": "cyan", "skipped": "dim", "stopped": "blue"}
+HEADERS = ("service", "status", "stage", "port", "pid", "uptime", "proven", "evidence")
+# Evidence shows the checks a recipe asks for; the process check is in every row's pid.
+ASKED = frozenset(name for name, kind in CHECKS.items() if kind.KEYS)
+
+
+def as_json(data: Any) -> str:
+    return json.dumps(data, indent=2)
+
+
+def summary(report: dict[str, Any]) -> str:
+    counts = report["summary"]
+    upcoming = counts["next"] or "nothing left"
+    return (f"{counts['proven']} of {counts['total']} proven · {counts['regressed']} regressed"
+            f" · next: {upcoming}")
+
+
+def rows(report: dict[str, Any]) -> list[tuple[str, ...]]:
+    return [(s["name"], s["status"], s["stage"], str(s["port"] or ""), str(s["pid"] or ""),
+             uptime(s["started_at"]), (s["proven_at"] or "")[5:16].replace("T", " "),
+             evidence(s)) for s in report["services"]]
+
+
+def evidence(service: dict[str, Any]) -> str:
+    """Proven: what the live checks saw. Failed: the top cause and the line it was read from.
+    Otherwise: why it waits, and any check that already answers (worth knowing)."""
+    checks = [c for c in service["checks"] if c["kind"] in ASKED]
+    if service["status"] == "proven":
+        return "; ".join(f"✓ {c['kind']} {c['detail']} ({c['ms']} ms)" for c in checks)
+    if service.get("findings"):
+        top = service["findings"][0]
+        return f"{top['kind']} {top['subject']} — {top['evidence']}"
+    answering = [f"{c['kind']} {c['target']} already answers" for c in checks if c["ok"]]
+    return "; ".join([service.get("reason") or "", *answering]).strip("; ")
+
+
+def table(report: dict[str, Any]) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    grid = Table(title=f"bringup · {report['workspace']}", caption=summary(report),
+                 title_justify="left", caption_justify="left")
+    for header in HEADERS:
+        wide = header == "evidence"
+        grid.add_column(header, overflow="fold", no_wrap=not wide, ratio=1 if wide else None,
+                        min_width=24 if wide else None)
+    for row in rows(report):
+        style = STYLES.get(row[1], "")
+        grid.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1],
+                     *(escape(cell) for cell in row[2:]))
+    return grid
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [f"# bringup report: {report['workspace']}", "", summary(report), "",
+             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+              for row in rows(report)]
+    return "\n".join(lines) + "\n"
+
+
+def uptime(started_at: str | None) -> str:
+    if not started_at:
+        return ""
+    started = datetime.strptime(started_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    seconds = max(int((datetime.now(UTC) - started).total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def findings(found: list[Finding]) -> str:
+    if not found:
+        return "no findings: nothing in the log points at a cause"
+    blocks = [f"{index}. {f.kind} {f.subject} (back to stage {f.stage})\n"
+              f"   fix:      {f.fix}\n   evidence: {f.evidence}"
+              for index, f in enumerate(found, 1)]
+    return "\n".join(blocks)
+
+
+def next_done(result: NextResult) -> str:
+    proven = ", ".join(result.proven) or "none yet"
+    upcoming = f"{result.upcoming} (run `bringup next`)" if result.upcoming else "nothing left"
+    if result.parked:
+        upcoming += f"; parked: {', '.join(result.parked)}"
+    return f"proven: {proven}\nnext: {upcoming}"
+
+
+def up_problems(result: UpResult) -> list[str]:
+    return [f"{name}: {reason}" for name, reason in {**result.failed, **result.left}.items()]

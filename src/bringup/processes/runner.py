@@ -1,0 +1,74 @@
+"""Short commands (installs, fixes, exec checks), run in one place.
+
+A command that is not found or runs too long is a result, not an exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+NOT_FOUND = 127
+TIMED_OUT = 124
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+    def tail(self, lines: int = 15) -> str:
+        return "\n".join(self.output.rstrip().splitlines()[-lines:])
+
+
+def run_command(command: str | Sequence[str], *, cwd: Path,
+                env: Mapping[str, str] | None = None, timeout: float | None = None,
+                user: str | None = None) -> Result:
+    """Run `command` (a string through /bin/sh -c, a list directly) and capture its output."""
+    argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
+    try:
+        child = subprocess.Popen(argv, cwd=cwd, env=None if env is None else dict(env),
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, start_new_session=True,
+                                 **as_user(user))  # type: ignore[call-overload]
+    except FileNotFoundError:
+        return Result(NOT_FOUND, f"{argv[0]}: command not found")
+    except PermissionError:
+        return Result(126, f"{argv[0]}: permission denied")
+    try:
+        output, _ = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(child)
+        return Result(TIMED_OUT, f"(timed out after {timeout:g} s)")
+    except BaseException:
+        _kill_group(child)
+        raise
+    return Result(child.returncode, output.decode(errors="replace"))
+
+
+def _kill_group(child: subprocess.Popen[bytes]) -> None:
+    """The command runs in a session of its own: end all of it, not just its shell."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGKILL)
+    # A process that left the group may still hold the pipe: do not wait on it for long.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.communicate(timeout=1)
+
+
+def as_user(user: str | None) -> dict[str, object]:
+    """Popen arguments that drop to `user` when bringup runs as root; nothing otherwise."""
+    if user is None or os.geteuid() != 0:
+        return {}
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}

@@ -1,0 +1,179 @@
+"""Long-running services: spawn detached, know them by pid and start time, stop by group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from bringup.processes.runner import as_user
+
+# psutil derives start times from the boot time, which Linux recomputes from the wall clock:
+# when the clock is stepped, a process's create_time moves. Linux's own record of a start, in
+# clock ticks since boot, never does; the wall-clock time is the fallback elsewhere.
+_SAME_START = 1.0
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A process bringup started: the pid alone could be reused, pid and start time cannot."""
+
+    pid: int
+    create_time: float
+    start_ticks: int | None = None
+
+
+def start_ticks(pid: int) -> int | None:
+    """When the process started, in clock ticks since boot (Linux); None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:  # noqa: PTH123  (not a path of ours)
+            fields = stat.read().rpartition(b")")[2].split()
+        return int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def identify(pid: int) -> Handle | None:
+    """The identity of a live process, to record now and recognise later."""
+    try:
+        created = psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+    return Handle(pid, created, start_ticks(pid))
+
+
+def _same_start(handle: Handle, process: psutil.Process) -> bool:
+    ticks = start_ticks(process.pid) if handle.start_ticks is not None else None
+    if ticks is not None:
+        return ticks == handle.start_ticks
+    return abs(process.create_time() - handle.create_time) <= _SAME_START
+
+
+def born_after(later: Handle, earlier: Handle) -> bool:
+    """Did `later` start no earlier than `earlier` (same clock, ticks where both have them)?"""
+    if later.start_ticks is not None and earlier.start_ticks is not None:
+        return later.start_ticks >= earlier.start_ticks
+    return later.create_time >= earlier.create_time - _SAME_START
+
+
+def _not_older(handle: Handle, process: psutil.Process) -> bool:
+    ticks = start_ticks(process.pid) if handle.start_ticks is not None else None
+    if ticks is not None:
+        return ticks >= handle.start_ticks  # type: ignore[operator]
+    return bool(process.create_time() >= handle.create_time - _SAME_START)
+
+
+@dataclass
+class Running:
+    """A process started by this very bringup: it can also tell its exit status."""
+
+    handle: Handle
+    popen: subprocess.Popen[bytes]
+
+    def exit_status(self) -> int | None:
+        return self.popen.poll()
+
+
+def spawn(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path,
+          user: str | None = None) -> Running:
+    """Start `command` in its own session (so its group can be stopped) with output to the log."""
+    argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
+    with log_path.open("ab") as log:
+        popen = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                 **as_user(user))  # type: ignore[call-overload]
+    handle = identify(popen.pid) or Handle(popen.pid, time.time())
+    return Running(handle, popen)
+
+
+def find(handle: Handle) -> psutil.Process | None:
+    """The live process behind `handle`, or None when it is gone or the pid now names another."""
+    try:
+        process = psutil.Process(handle.pid)
+        if not _same_start(handle, process) or process.status() == psutil.STATUS_ZOMBIE:
+            return None
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return None
+    return process
+
+
+def alive(handle: Handle) -> bool:
+    return find(handle) is not None
+
+
+def group_members(handle: Handle) -> list[psutil.Process]:
+    """Processes still in the group bringup created: same group id, started no earlier."""
+    if handle.pid <= 1 or handle.pid == os.getpgrp() or _pid_reused(handle):
+        return []
+    members = []
+    for process in psutil.process_iter(["pid", "status"]):
+        try:
+            if (os.getpgid(process.pid) == handle.pid and _not_older(handle, process)
+                    and process.info["status"] != psutil.STATUS_ZOMBIE):
+                members.append(process)
+        except (ProcessLookupError, PermissionError, psutil.Error):
+            continue
+    return members
+
+
+def _pid_reused(handle: Handle) -> bool:
+    try:
+        return not _same_start(handle, psutil.Process(handle.pid))
+    except psutil.NoSuchProcess:
+        return False
+
+
+def stop(handle: Handle, *, grace: float) -> bool:
+    """SIGTERM the group, SIGKILL what is left after `grace` seconds. False: nothing of ours ran."""
+    members = group_members(handle)
+    if not members:
+        own = find(handle)  # a process that is not a group leader (an adopted daemon, say)
+        if own is None:
+            return False
+        members = [own]
+    _signal_group(handle, members, signal.SIGTERM)
+    left = _wait_gone(members, grace)
+    if left:
+        _signal_group(handle, left, signal.SIGKILL)
+        _wait_gone(left, 5.0)
+    return True
+
+
+def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait for the processes to end; a zombie has ended, whoever is left to reap it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        _, alive_now = psutil.wait_procs(members, timeout=0.05)
+        members = [p for p in alive_now if _running(p)]
+        if not members or time.monotonic() >= deadline:
+            return members
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _signal_group(handle: Handle, members: list[psutil.Process], signum: int) -> None:
+    try:
+        os.killpg(handle.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        for process in members:
+            try:
+                process.send_signal(signum)
+            except psutil.Error:
+                continue
+
+
+def reap(running: Running | None) -> None:
+    """Collect the exit status of a child that died, so it does not linger as a zombie."""
+    if running is not None:
+        running.popen.poll()

@@ -1,0 +1,47 @@
+"""A failed start, verify or stable: keep the evidence, stop what is left, name the causes."""
+
+from __future__ import annotations
+
+from bringup.core import lifecycle
+from bringup.core.service import Service
+from bringup.diagnosis import Finding
+from bringup.processes import supervisor
+from bringup.proving.findings import of_failure
+from bringup.stages import Verdict, starting
+from bringup.state.logs import read_since
+from bringup.state.model import StageName
+
+TAIL = 30
+
+
+def record(service: Service, stage: StageName, verdict: Verdict) -> list[Finding]:
+    """Say what failed and why, stop what is left of it, and record it failed (or regressed)
+    at the stage that starts it again."""
+    ctx = service.ctx
+    text = read_since(ctx.workspace.log_path(service.name), service.entry.log_offset)
+    lines = [line for line in text.splitlines() if line.strip()]
+    status = verdict.exit_status
+    if status is None and service.running is not None:
+        status = service.running.exit_status()
+    findings = of_failure(service, status, verdict.outcomes, daemonizing=verdict.daemonized)
+    ctx.out.step(stage, verdict.reason, False)
+    if lines:
+        ctx.out.detail(f"last lines of state/logs/{service.name}.log:")
+        ctx.out.block("\n".join(lines[-12:]))
+    for finding in findings[:3]:
+        ctx.out.detail(f"cause: {finding.kind} {finding.subject}: {finding.fix}")
+        ctx.out.detail(f"  evidence: {finding.evidence}")
+    _stop_leftover(service)
+    lifecycle.failed(ctx, service.name, stage=stage, back=starting(), reason=verdict.reason,
+                     findings=[finding.to_json() for finding in findings], exit_status=status,
+                     log_tail=lines[-TAIL:], evidence=[o.to_json() for o in verdict.outcomes])
+    return findings
+
+
+def _stop_leftover(service: Service) -> None:
+    handle = service.entry.handle
+    if handle is not None and supervisor.group_members(handle):
+        supervisor.stop(handle, grace=min(service.recipe.stop_grace, 5.0))
+        service.ctx.out.detail(f"stopped what was left of it (pid {handle.pid})")
+        service.ctx.journal("stop", service.name, pid=handle.pid, why="failed")
+    supervisor.reap(service.running)

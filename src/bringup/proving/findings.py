@@ -1,0 +1,40 @@
+"""The findings for a service: its log since its last start and its exit status read through the
+diagnosis rules, with what the machine knows added (bringup.remedies.facts)."""
+
+from __future__ import annotations
+
+from bringup.checks import Outcome
+from bringup.core.context import Context
+from bringup.core.service import Service
+from bringup.diagnosis import Finding, daemonized, diagnose
+from bringup.remedies.facts import add_facts, loopback
+from bringup.state.logs import read_since
+
+
+def for_service(ctx: Context, name: str) -> list[Finding]:
+    """The findings kept from its last failure (with the facts of that moment); else what its
+    log since its last start and its exit status say. A proven service has none."""
+    service = Service(ctx, ctx.workspace.recipe(name))
+    entry = service.entry
+    if entry.status == "proven":
+        return []
+    if entry.findings and entry.status in ("failed", "regressed"):
+        return [Finding(**finding) for finding in entry.findings]
+    return read_log(service, entry.exit_status)
+
+
+def read_log(service: Service, exit_status: int | None) -> list[Finding]:
+    text = read_since(service.ctx.workspace.log_path(service.name), service.entry.log_offset)
+    return add_facts(service, diagnose(text, exit_status=exit_status))
+
+
+def of_failure(service: Service, exit_status: int | None, outcomes: list[Outcome], *,
+               daemonizing: bool) -> list[Finding]:
+    """The findings of a failed start: what bringup saw itself comes before what the log says."""
+    if daemonizing:
+        command = service.recipe.command_text()
+        return [daemonized(command.split()[0], evidence=f"{outcomes[0].describe()} after "
+                                                        f"`{command}` exited 0")]
+    astray = loopback(outcomes)
+    found = read_log(service, exit_status)
+    return [astray, *found] if astray else found

@@ -1,0 +1,48 @@
+"""A service's environment: the outer one, then its env_file, then the recipe's env, then its venv.
+
+Values are only ever handed to the service; they are never printed or journalled."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from bringup.recipe.model import Recipe
+
+
+def env_file_path(cwd: Path, recipe: Recipe) -> Path:
+    return cwd / (recipe.env_file or ".env")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {key: value for key, value in dotenv_values(path).items() if value is not None}
+
+
+def service_env(cwd: Path, recipe: Recipe,
+                outer: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if outer is None else outer)
+    if recipe.env_file:
+        env.update(read_env_file(cwd / recipe.env_file))
+    env.update(recipe.env)
+    for need in recipe.needs:
+        if need.kind == "python":
+            venv = cwd / need.venv
+            env["VIRTUAL_ENV"] = str(venv)
+            env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', os.defpath)}"
+            env.pop("PYTHONHOME", None)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def save_value(path: Path, key: str, value: str) -> None:
+    """Write KEY=value into a dotenv file readable by its owner only."""
+    from dotenv import set_key
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    set_key(path, key, value, quote_mode="always")

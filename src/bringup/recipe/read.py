@@ -1,0 +1,158 @@
+"""Reading `recipes/NAME.toml`, checked key by key: a bad recipe stops a command before it does
+anything, with one message naming the file, the key and what was expected."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+from bringup.checks import read_verify
+from bringup.errors import RecipeError
+from bringup.recipe.model import RESTARTS, Need, PathSpec, Permission, Recipe
+from bringup.tables import Table
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Each need kind: what its value names, and the keys that go with it. The needs stage checks
+# each kind in a module of its own (bringup.stages.needs).
+NEED_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "binary": ("command", ("install",)),
+    "python": ("path", ("venv",)),
+    "npm": ("path", ()),
+    "env": ("variable", ()),
+}
+PATH_KINDS = ("dir", "file")
+PERMISSION_KINDS = ("executable", "writable")
+TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restart",
+            "max_restarts", "stop_grace", "user", "env", "env_file", "needs", "paths",
+            "permissions", "verify")
+
+
+def load(file: Path, root: Path) -> Recipe:
+    """Read and check `file`; `root` is the workspace every path must stay inside."""
+    shown = _shown(file, root)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise RecipeError(shown, "", f"not valid TOML ({error})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RecipeError(shown, "", f"cannot be read ({error})") from None
+    if not NAME.match(file.stem):
+        raise RecipeError(shown, "", "the file name must be lowercase letters, digits, - or _")
+    return parse(Table(shown, "", data), file, root)
+
+
+def parse(table: Table, file: Path, root: Path) -> Recipe:
+    table.only(TOP_KEYS)
+    command = table.command("command")
+    if command is None:
+        raise table.fail("command", "missing; expected the command that starts the service")
+    cwd = table.text("cwd", ".") or "."
+    inside(table, "cwd", root, root / cwd)
+    base = root / cwd
+    port = table.whole("port", None, low=1, high=65535)
+    recipe = Recipe(
+        name=file.stem, file=file, command=command,
+        description=table.text("description", "") or "", cwd=cwd, after=table.strings("after"),
+        port=port, oneshot=table.get("oneshot", (bool,), False),
+        restart=table.choice("restart", RESTARTS, "on-failure"),
+        max_restarts=table.whole("max_restarts", 5, low=0, high=1000) or 0,
+        stop_grace=table.number("stop_grace", 10.0), user=table.text("user"),
+        env=_env(table), env_file=_path(table, "env_file", root, base),
+        needs=tuple(_need(item, root, base) for item in table.tables("needs")),
+        paths=tuple(_path_spec(item, root, base) for item in table.tables("paths")),
+        permissions=tuple(_permission(item, root, base) for item in table.tables("permissions")),
+        verify=read_verify(table, port),
+    )
+    if recipe.user is not None and os.geteuid() == 0 and not _user_exists(recipe.user):
+        raise table.fail("user", f"no user named {recipe.user!r} on this machine")
+    program = recipe.command_path()
+    if program is not None:
+        inside(table, "command", root, base / program)
+    if recipe.name in recipe.after:
+        raise table.fail("after", f"a service cannot come after itself ({recipe.name})")
+    return recipe
+
+
+def inside(table: Table, key: str, root: Path, path: Path) -> None:
+    if "\0" in str(path):
+        raise table.fail(key, "expected a path, got one with a NUL character")
+    # Judged as written: `..` cannot climb out, while a link the user made inside the workspace
+    # (a venv's python, a data folder on another disk) is the user's own layout.
+    written, top = Path(os.path.normpath(path.absolute())), Path(os.path.normpath(root.absolute()))
+    if written != top and top not in written.parents:
+        raise table.fail(key, f"expected a path inside the workspace, got one leading to {written}")
+
+
+def _env(table: Table) -> dict[str, str]:
+    env = table.mapping("env")
+    for key in env:
+        if not ENV_NAME.fullmatch(key):
+            raise table.fail("env", f"expected environment variable names as keys, got {key!r}")
+    return env
+
+
+def _path(table: Table, key: str, root: Path, base: Path) -> str | None:
+    value = table.text(key)
+    if value is not None:
+        inside(table, key, root, base / value)
+    return value
+
+
+def _one_kind(table: Table, kinds: tuple[str, ...], what: str) -> str:
+    present = [kind for kind in kinds if kind in table.data]
+    if len(present) != 1:
+        got = ", ".join(present) or "none"
+        raise RecipeError(table.file, table.prefix.rstrip("."),
+                          f"expected exactly one of {', '.join(kinds)} in each {what} entry, "
+                          f"got {got}")
+    return present[0]
+
+
+def _need(table: Table, root: Path, base: Path) -> Need:
+    kind = _one_kind(table, tuple(NEED_KINDS), "[[needs]]")
+    names, extra = NEED_KINDS[kind]
+    table.only((kind, *extra))
+    value = table.text(kind) or ""
+    if names == "path":
+        inside(table, kind, root, base / value)
+    if names == "variable" and not ENV_NAME.fullmatch(value):
+        raise table.fail(kind, f"expected an environment variable name, got {value!r}")
+    venv = _path(table, "venv", root, base) or ".venv"
+    install = table.mapping("install")
+    return Need(kind, value, install, venv)
+
+
+def _path_spec(table: Table, root: Path, base: Path) -> PathSpec:
+    kind = _one_kind(table, PATH_KINDS, "[[paths]]")
+    table.only((kind, "template", "run"))
+    path = _path(table, kind, root, base) or ""
+    template = _path(table, "template", root, base)
+    if template is not None and kind != "file":
+        raise table.fail("template", "a template only goes with a file entry")
+    return PathSpec(kind, path, template, table.text("run"))
+
+
+def _permission(table: Table, root: Path, base: Path) -> Permission:
+    kind = _one_kind(table, PERMISSION_KINDS, "[[permissions]]")
+    table.only((kind,))
+    return Permission(kind, _path(table, kind, root, base) or "")
+
+
+def _user_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _shown(file: Path, root: Path) -> str:
+    try:
+        return str(file.relative_to(root))
+    except ValueError:
+        return str(file)

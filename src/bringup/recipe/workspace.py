@@ -1,0 +1,101 @@
+"""The workspace: a folder with `recipes/` and `state/`, and the services in dependency order."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from bringup.errors import RecipeError, WorkspaceError
+from bringup.recipe.model import Recipe
+from bringup.recipe.read import load
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def recipes_dir(self) -> Path:
+        return self.root / "recipes"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    def log_path(self, name: str) -> Path:
+        return self.logs_dir / f"{name}.log"
+
+    def recipe_file(self, name: str) -> Path:
+        return self.recipes_dir / f"{name}.toml"
+
+    @cached_property
+    def recipes(self) -> dict[str, Recipe]:
+        """Every recipe, checked, in dependency order (ties keep alphabetical order)."""
+        found = {file.stem: load(file, self.root)
+                 for file in sorted(self.recipes_dir.glob("*.toml"))}
+        for recipe in found.values():
+            for other in recipe.after:
+                if other not in found:
+                    known = ", ".join(found) or "none"
+                    raise RecipeError(f"recipes/{recipe.name}.toml", "after",
+                                      f"names unknown service {other!r}; known services: {known}")
+        return {name: found[name] for name in _order(found)}
+
+    def reread(self) -> None:
+        """Forget the recipes read so far: bringup has just edited one."""
+        self.__dict__.pop("recipes", None)
+
+    def recipe(self, name: str) -> Recipe:
+        if name not in self.recipes:
+            known = ", ".join(self.recipes) or "none"
+            raise WorkspaceError(f"no service named {name!r} in {self.recipes_dir} "
+                                 f"(known services: {known})")
+        return self.recipes[name]
+
+    def cwd(self, recipe: Recipe) -> Path:
+        return self.root / recipe.cwd
+
+
+def find(explicit: Path | None = None, *, start: Path | None = None) -> Workspace:
+    """--workspace, else BRINGUP_WORKSPACE, else the nearest folder at or above holding recipes/."""
+    chosen = explicit or (Path(os.environ["BRINGUP_WORKSPACE"])
+                          if os.environ.get("BRINGUP_WORKSPACE") else None)
+    if chosen is not None:
+        if not (chosen / "recipes").is_dir():
+            raise WorkspaceError(f"{chosen} is not a workspace: it has no recipes/ folder")
+        return Workspace(chosen.resolve())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "recipes").is_dir():
+            return Workspace(folder)
+    raise WorkspaceError(f"no workspace at or above {here}: no folder there holds recipes/ "
+                         "(pass --workspace DIR, or try `bringup demo`)")
+
+
+def _order(recipes: dict[str, Recipe]) -> list[str]:
+    """Depth-first topological order; a cycle is an error that names it."""
+    done: list[str] = []
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        if name in path:
+            cycle = [*path[path.index(name):], name]
+            raise RecipeError(f"recipes/{name}.toml", "after",
+                              f"dependency cycle: {' -> '.join(cycle)}")
+        path.append(name)
+        for other in recipes[name].after:
+            visit(other)
+        path.pop()
+        done.append(name)
+
+    for name in recipes:
+        visit(name)
+    return done

@@ -1,0 +1,43 @@
+"""A binary on the service's PATH; fix: the first package manager this machine has that the
+recipe names a package for (apt-get and dnf only when bringup is root: it never uses sudo)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+from bringup.core.problems import Fix, Problem
+from bringup.core.service import Service
+from bringup.processes import installers
+from bringup.recipe.model import Need
+
+
+def check(service: Service, need: Need) -> Problem | None:
+    if shutil.which(need.value, path=service.env().get("PATH")):
+        return None
+    message = f"{need.value}: not found on PATH"
+    chosen = installers.choose(need.install)
+    if chosen is None:
+        routes = ", ".join(f"{key}: {pkg}" for key, pkg in need.install.items()) or "none given"
+        return Problem(need.value, message,
+                       hint=f"install {need.value} yourself (recipe install routes: {routes}; "
+                            "none of those package managers is on this machine)")
+    installer, package = chosen
+    if not installer.may_run():
+        return Problem(need.value, message,
+                       hint=f"bringup does not use sudo; run this yourself, then run bringup "
+                            f"again:  sudo {installer.command(package)}")
+    return Problem(need.value, message, fixes=(Fix(
+        f"install {package} with {installer.program}", _install(installer, package),
+        installer.command(package)),))
+
+
+def _install(installer: installers.Installer, package: str) -> Callable[[Service], str | None]:
+    def apply(service: Service) -> str | None:
+        result = service.shell(installer.command(package))
+        if not result.ok and installer.refresh is not None:
+            service.shell(" ".join(installer.refresh))
+            result = service.shell(installer.command(package))
+        return None if result.ok else f"{installer.program} could not install {package}"
+
+    return apply

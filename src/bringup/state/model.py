@@ -1,0 +1,109 @@
+"""Each service's progress as stored: closed types for its stage and status, its process."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, get_args
+
+from bringup.processes.supervisor import Handle
+
+# The stored statuses; `blocked` is never stored, it is judged from the services' order.
+Status = Literal["pending", "in-progress", "failed", "proven", "regressed", "stopped", "skipped"]
+# The stages in their order; the stage registry (bringup.stages) implements exactly these.
+StageName = Literal["needs", "paths", "permissions", "start", "verify", "stable"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+STAGE_NAMES: tuple[StageName, ...] = get_args(StageName)
+FINDING_KEYS = frozenset({"kind", "subject", "stage", "fix", "evidence"})
+EVIDENCE_KEYS = frozenset({"kind", "target", "ok", "ms", "detail"})
+
+
+@dataclass
+class ServiceState:
+    stage: StageName = "needs"
+    status: Status = "pending"
+    attempts: int = 0
+    pid: int | None = None
+    create_time: float | None = None
+    start_ticks: int | None = None
+    port: int | None = None
+    started_at: str | None = None
+    proven_at: str | None = None
+    updated_at: str | None = None
+    stopped_at: str | None = None
+    log_offset: int = 0
+    exit_status: int | None = None
+    log_tail: list[str] = field(default_factory=list)
+    reason: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    skipped_reason: str | None = None
+
+    @property
+    def handle(self) -> Handle | None:
+        if self.pid is None or self.create_time is None:
+            return None
+        return Handle(self.pid, self.create_time, self.start_ticks)
+
+    def record(self, handle: Handle) -> None:
+        self.pid, self.create_time, self.start_ticks = (handle.pid, handle.create_time,
+                                                        handle.start_ticks)
+
+    def forget_process(self) -> None:
+        self.pid = self.create_time = self.start_ticks = None
+
+    @classmethod
+    def from_json(cls, data: object) -> ServiceState:
+        """Lenient: unknown keys are ignored and a value of the wrong type falls back."""
+        state = cls()
+        if not isinstance(data, dict):
+            return state
+        hints = typing.get_type_hints(cls)
+        data = _migrated(data)  # an unknown stage or status keeps its default: the road's start
+        for spec in fields(cls):
+            value = data.get(spec.name)
+            if value is not None and _accepts(hints[spec.name], value):
+                setattr(state, spec.name, float(value) if hints[spec.name] in (
+                    float, float | None) else value)
+        if state.pid is not None and state.pid <= 1:
+            state.forget_process()  # never a pid that would signal init or a whole group
+        state.log_offset = max(state.log_offset, 0)
+        state.findings = [f for f in state.findings if _has(f, FINDING_KEYS)]
+        state.evidence = [e for e in state.evidence if _has(e, EVIDENCE_KEYS)]
+        state.log_tail = [line for line in state.log_tail if isinstance(line, str)]
+        return state
+
+
+def _migrated(data: dict[str, Any]) -> dict[str, Any]:
+    """bringup 0.1 kept a service stopped by `down` as proven, with a sentence for a reason."""
+    if (data.get("status") in ("proven", "regressed") and data.get("pid") is None
+            and str(data.get("reason")).startswith("stopped by `bringup down`")):
+        return {**data, "status": "stopped"}
+    return data
+
+
+def _has(item: object, keys: frozenset[str]) -> bool:
+    return isinstance(item, dict) and keys <= item.keys()
+
+
+def _accepts(hint: object, value: object) -> bool:
+    """Does `value` (read from JSON) fit the declared type? bool is never taken for a number."""
+    union = isinstance(hint, types.UnionType)
+    kinds = {typing.get_origin(arg) or arg for arg in (typing.get_args(hint) if union else [hint])}
+    if typing.get_origin(hint) is Literal:
+        return value in typing.get_args(hint)
+    if isinstance(value, bool):
+        return bool in kinds
+    if float in kinds and isinstance(value, int):
+        return True
+    return isinstance(value, tuple(kind for kind in kinds if isinstance(kind, type)))
+
+
+@dataclass
+class State:
+    services: dict[str, ServiceState] = field(default_factory=dict)
+
+    def of(self, name: str) -> ServiceState:
+        return self.services.setdefault(name, ServiceState())
