@@ -43,3 +43,20 @@ class Stage(Protocol):
     def passed(self, service: Service) -> str: ...  # said when its check passes at once
 
     def act(self, service: Service) -> Verdict: ...
+
+
+# What most stages say for the members they have nothing special to do in.
+def always(recipe: Recipe) -> bool:
+    return True
+
+
+def nothing_to_check(service: Service) -> list[Problem] | None:
+    return None
+
+
+def ok(service: Service) -> str:
+    return "ok"
+
+
+def nothing_to_do(service: Service) -> Verdict:
+    return PASSED

@@ -8,25 +8,14 @@ from pathlib import Path
 
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
-from bringup.recipe.model import PathSpec, Recipe
-from bringup.stages.base import PASSED, Verdict
+from bringup.recipe.model import PathSpec
+from bringup.stages.base import always, nothing_to_do, ok
 from bringup.state.model import StageName
 
 NAME: StageName = "paths"
-STARTS = False
-WATCHES = False
+STARTS = WATCHES = False
 
-
-def applies(recipe: Recipe) -> bool:
-    return True
-
-
-def passed(service: Service) -> str:
-    return "ok"
-
-
-def act(service: Service) -> Verdict:
-    return PASSED
+applies, passed, act = always, ok, nothing_to_do
 
 
 def check(service: Service) -> list[Problem]:

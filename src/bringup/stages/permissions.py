@@ -9,25 +9,14 @@ from pathlib import Path
 
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
-from bringup.recipe.model import Permission, Recipe
-from bringup.stages.base import PASSED, Verdict
+from bringup.recipe.model import Permission
+from bringup.stages.base import always, nothing_to_do, ok
 from bringup.state.model import StageName
 
 NAME: StageName = "permissions"
-STARTS = False
-WATCHES = False
+STARTS = WATCHES = False
 
-
-def applies(recipe: Recipe) -> bool:
-    return True
-
-
-def passed(service: Service) -> str:
-    return "ok"
-
-
-def act(service: Service) -> Verdict:
-    return PASSED
+applies, passed, act = always, ok, nothing_to_do
 
 
 def wanted(service: Service) -> list[Permission]:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from bringup.checks import Outcome, run_all
-from bringup.core.problems import Problem
 from bringup.core.service import Service
 from bringup.recipe.model import Recipe
-from bringup.stages.base import Verdict
+from bringup.stages.base import Verdict, nothing_to_check, ok
 from bringup.state.model import StageName
 
 NAME: StageName = "stable"
-STARTS = False
-WATCHES = True
+STARTS, WATCHES = False, True
+check, passed = nothing_to_check, ok
 
 
 def applies(recipe: Recipe) -> bool:
@@ -22,14 +21,6 @@ def applies(recipe: Recipe) -> bool:
 def describe(service: Service) -> list[str]:
     verify = service.recipe.verify
     return [f"alive and healthy every {verify.interval:g} s for {verify.stable_for:g} s"]
-
-
-def check(service: Service) -> list[Problem] | None:
-    return None
-
-
-def passed(service: Service) -> str:
-    return "ok"
 
 
 def act(service: Service) -> Verdict:

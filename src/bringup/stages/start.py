@@ -9,20 +9,15 @@ from bringup.core import lifecycle
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.processes import ports, supervisor
-from bringup.recipe.model import Recipe
 from bringup.remedies import facts, moving
-from bringup.stages.base import Verdict
+from bringup.stages.base import Verdict, always
 from bringup.state.journal import now_iso
 from bringup.state.logs import mark_start
 from bringup.state.model import StageName
 
 NAME: StageName = "start"
-STARTS = True
-WATCHES = False
-
-
-def applies(recipe: Recipe) -> bool:
-    return True
+STARTS, WATCHES = True, False
+applies = always
 
 
 def describe(service: Service) -> list[str]:

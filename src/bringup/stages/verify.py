@@ -6,23 +6,17 @@ from __future__ import annotations
 
 from bringup.checks import CHECKS, Outcome, Probe, Spec, process
 from bringup.core import lifecycle
-from bringup.core.problems import Problem
 from bringup.core.service import Service
 from bringup.processes import ports, supervisor
-from bringup.recipe.model import Recipe
-from bringup.stages.base import Verdict
+from bringup.stages.base import Verdict, always, nothing_to_check, ok
 from bringup.state.model import StageName
 
 NAME: StageName = "verify"
-STARTS = False
-WATCHES = True
+STARTS, WATCHES = False, True
+applies, check, passed = always, nothing_to_check, ok
 POLL = 0.01
 # With nothing to check, a process is ready once it has survived its first moments.
 SETTLE = 0.3
-
-
-def applies(recipe: Recipe) -> bool:
-    return True
 
 
 def describe(service: Service) -> list[str]:
@@ -31,14 +25,6 @@ def describe(service: Service) -> list[str]:
     checks = service.recipe.verify.checks
     return [CHECKS[name].describe(spec) for name, spec in checks.items()] or [
         process.describe(process.SPEC)]
-
-
-def check(service: Service) -> list[Problem] | None:
-    return None
-
-
-def passed(service: Service) -> str:
-    return "ok"
 
 
 def act(service: Service) -> Verdict:

@@ -7,8 +7,8 @@ from typing import Protocol
 
 from bringup.core.problems import Problem
 from bringup.core.service import Service
-from bringup.recipe.model import Need, Recipe
-from bringup.stages.base import PASSED, Verdict
+from bringup.recipe.model import Need
+from bringup.stages.base import always, nothing_to_do, ok
 from bringup.stages.needs import binary, env, npm, python
 from bringup.state.model import StageName
 
@@ -27,12 +27,8 @@ KINDS: dict[str, NeedKind] = {
 }
 
 NAME: StageName = "needs"
-STARTS = False
-WATCHES = False
-
-
-def applies(recipe: Recipe) -> bool:
-    return True
+STARTS = WATCHES = False
+applies, passed, act = always, ok, nothing_to_do
 
 
 def describe(service: Service) -> list[str]:
@@ -42,11 +38,3 @@ def describe(service: Service) -> list[str]:
 def check(service: Service) -> list[Problem]:
     found = (KINDS[need.kind].check(service, need) for need in service.recipe.needs)
     return [problem for problem in found if problem is not None]
-
-
-def passed(service: Service) -> str:
-    return "ok"
-
-
-def act(service: Service) -> Verdict:
-    return PASSED
