@@ -69,6 +69,12 @@ CASES = [
                  id="log-error-anchored"),
     pytest.param("log", {"log_error": "^old: Traceback"}, {"log": True}, True, "no error line",
                  id="log-error-anchored-before-offset"),
+    pytest.param("tcp", {"tcp": "127.0.0.1:{own}"}, {"handle": "listener"}, True, "connected",
+                 id="tcp-answered-by-the-service"),
+    pytest.param("tcp", {"tcp": "127.0.0.1:{acceptor}"}, {"handle": "alive"}, False,
+                 f"answered by pid {os.getpid()}", id="tcp-answered-by-a-stranger"),
+    pytest.param("http", {"http": "{web}/health"}, {"handle": "alive"}, False,
+                 "not by the service's own processes", id="http-answered-by-a-stranger"),
     pytest.param("process", {}, {"handle": "alive"}, True, "running", id="process-alive"),
     pytest.param("process", {}, {"handle": "stopped"}, False, "not running",
                  id="process-stopped"),
@@ -138,9 +144,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("checks")
     log = folder / "service.log"
     log.write_text(LOG_BEFORE + LOG_AFTER, encoding="utf-8")
+    own = free_port()
     with _acceptor() as acceptor, _web() as web, _redis(folder) as redis, \
-            _processes(folder) as handles:
-        ports = {"acceptor": acceptor, "closed": free_port(), "web": web, "redis": redis}
+            _processes(folder, own) as handles:
+        ports = {"acceptor": acceptor, "closed": free_port(), "web": web, "redis": redis,
+                 "own": own}
         yield {"at": ports, "log": log, "handles": handles}
 
 
@@ -225,16 +233,20 @@ def _wait_for(port: int, limit: float = 10.0) -> None:
 
 
 @contextlib.contextmanager
-def _processes(folder: Path) -> Iterator[dict[str, supervisor.Handle]]:
-    """One process spawned by the supervisor and alive, one spawned and then stopped."""
-    command = [sys.executable, "-c", "import time; time.sleep(60)"]
+def _processes(folder: Path, own: int) -> Iterator[dict[str, supervisor.Handle]]:
+    """Processes spawned by the supervisor: one alive, one stopped, one listening on `own`."""
+    sleep = [sys.executable, "-c", "import time; time.sleep(60)"]
+    listen = [sys.executable, "-c", "import socket, sys, time; s = socket.create_server("
+              f"('127.0.0.1', {own})); time.sleep(60)"]
     spawned = {name: supervisor.spawn(command, cwd=folder, env=dict(os.environ),
                                       log_path=folder / f"{name}.log")
-               for name in ("alive", "stopped")}
+               for name, command in (("alive", sleep), ("stopped", sleep), ("listener", listen))}
     supervisor.stop(spawned["stopped"].handle, grace=5)
     supervisor.reap(spawned["stopped"])
+    _wait_for(own)
     try:
         yield {name: running.handle for name, running in spawned.items()}
     finally:
-        supervisor.stop(spawned["alive"].handle, grace=5)
-        supervisor.reap(spawned["alive"])
+        for name in ("alive", "listener"):
+            supervisor.stop(spawned[name].handle, grace=5)
+            supervisor.reap(spawned[name])

@@ -236,6 +236,25 @@ def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
     assert f'tcp = "[::1]:{port}"' in (ws / "recipes/six.toml").read_text()
 
 
+@pytest.mark.skipif(not ipv6_loopback(), reason="needs an IPv6 loopback")
+def test_a_stranger_answering_on_the_checked_address_proves_nothing(ws: Path) -> None:
+    port = listener(ws, "six", "::1")
+    write_recipe(ws, "six", f"""
+        command = ["{PYTHON}", "six.py", "{port}"]
+        [verify]
+        tcp = "127.0.0.1:{port}"
+        startup_timeout = 1
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    with socket.create_server(("127.0.0.1", port)):  # a stranger answers on 127.0.0.1
+        result = next_yes(ws)
+        assert result.code == 0, result.output
+        assert f"answered by pid {os.getpid()}" in result.output
+        assert f"loopback-mismatch 127.0.0.1:{port}" in result.output
+    assert stored(ws, "six")["evidence"][1]["target"] == f"[::1]:{port}"
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the alias is only added as root")
 def test_a_name_written_into_the_code_gets_a_hosts_alias_recorded_for_undo(
         ws: Path, tmp_path: Path) -> None:
@@ -301,3 +320,24 @@ def test_a_held_port_the_log_does_not_name_is_found_in_the_command(
     top = json.loads(invoke("diagnose", "app", "--json", "--workspace", str(ws)).stdout)[0]
     assert top["kind"] == "port-in-use" and top["subject"] == str(holder)
     assert "which bringup did not start" in top["evidence"]
+
+
+@pytest.mark.parametrize("announces", [True, False], ids=["said-in-its-log", "seen-on-its-sockets"])
+def test_a_service_listening_elsewhere_is_a_wrong_port_and_the_recipe_follows(
+        ws: Path, announces: bool) -> None:
+    listens, recipe_port = free_port(), free_port()
+    said = f"print('Listening on http://127.0.0.1:{listens}', flush=True)\n" if announces else ""
+    write_file(ws, "app.py", f"import socket, time\ns = socket.create_server(('127.0.0.1', "
+                             f"{listens}))\n{said}time.sleep(120)\n")
+    write_recipe(ws, "app", f"""
+        command = ["{PYTHON}", "app.py"]
+        port = {recipe_port}
+        [verify]
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert f"wrong-port {listens}" in result.output
+    assert f"port = {listens}" in (ws / "recipes/app.toml").read_text()
+    assert stored(ws, "app")["status"] == "proven"

@@ -13,8 +13,8 @@ from bringup.diagnosis import KIND_STAGE, diagnose
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 LOGS = sorted(CORPUS.glob("*.log"))
-# Neither can be read from a log alone; test_rules covers their constructors.
-FACT_KINDS = {"daemonized", "loopback-mismatch"}
+# None can be read from a log alone; test_rules covers their constructors.
+FACT_KINDS = {"daemonized", "loopback-mismatch", "wrong-port"}
 
 
 @pytest.mark.parametrize("log", LOGS, ids=lambda log: log.stem)

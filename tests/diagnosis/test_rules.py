@@ -7,10 +7,12 @@ import pytest
 from bringup.diagnosis import (
     KIND_STAGE,
     Finding,
+    announced_ports,
     daemonized,
     diagnose,
     distribution_for,
     loopback_mismatch,
+    wrong_port,
 )
 from bringup.diagnosis.rules import RULES
 
@@ -52,7 +54,7 @@ def test_missing_module_fix_names_the_distribution() -> None:
 
 
 def test_every_kind_has_a_stage() -> None:
-    assert len(KIND_STAGE) == 18
+    assert len(KIND_STAGE) == 19
     assert set(KIND_STAGE.values()) <= STAGES
     assert {rule.kind for rule in RULES} <= set(KIND_STAGE)
 
@@ -268,3 +270,26 @@ def test_loopback_mismatch() -> None:
 def test_findings_are_values() -> None:
     finding = Finding.build("missing-env", "PORT", fix="set PORT", evidence="  PORT is not set ")
     assert finding == Finding("missing-env", "PORT", "needs", "set PORT", "PORT is not set")
+
+
+@pytest.mark.parametrize(("line", "ports"), [
+    ("Listening on http://127.0.0.1:4000", [4000]),
+    (" * Running on http://127.0.0.1:5000", [5000]),
+    ("INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)", [8000]),
+    ("[2024-01-01] [1] [INFO] Listening at: http://127.0.0.1:8000 (1)", [8000]),
+    ('LOG:  listening on IPv4 address "127.0.0.1", port 5433', [5433]),
+    ("Starting development server at http://127.0.0.1:8000/", [8000]),
+    ("  ➜  Local:   http://localhost:5173/", [5173]),
+    ("Tomcat started on port(s): 8080 (http) with context path ''", [8080]),
+    ("Connecting to redis at 127.0.0.1:6379", []),
+    ("Ready to accept connections tcp", []),
+])
+def test_the_ports_a_log_announces(line: str, ports: list[int]) -> None:
+    assert list(announced_ports(f"booting\n{line}\n")) == ports
+
+
+def test_wrong_port_names_where_it_listens_and_what_the_recipe_checks() -> None:
+    finding = wrong_port(4000, 4100, evidence="Listening on http://127.0.0.1:4000")
+    assert (finding.kind, finding.subject, finding.stage) == ("wrong-port", "4000", "start")
+    assert "port to 4000" in finding.fix and "PORT" in finding.fix
+    assert finding.observed == {"expected": "4100"}

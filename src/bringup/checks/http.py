@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bringup.checks.base import Address, Outcome, Probe, Spec, alone
+from bringup.checks.ownership import stranger
 from bringup.tables import Table
 
 if TYPE_CHECKING:
@@ -76,7 +77,11 @@ def check(spec: HttpSpec, probe: Probe) -> Outcome:
     elapsed = (time.perf_counter() - started) * 1000
     if probe.http_client is None:
         client.close()  # made for this one request; a shared one belongs to the context
-    return Outcome("http", spec.url, ok, elapsed, detail, address=spec.address())
+    address = spec.address()
+    who = stranger(probe, address) if ok and address else None
+    if who is not None:
+        ok, detail = False, f"{detail}, answered by {who}, not by the service's own processes"
+    return Outcome("http", spec.url, ok, elapsed, detail, address=address)
 
 
 def _client(probe: Probe) -> httpx.Client:

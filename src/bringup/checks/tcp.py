@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bringup.checks.base import Address, Outcome, Probe, Spec, alone
+from bringup.checks.ownership import stranger
 from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"tcp": (int, str), "tcp_send": (str,), "tcp_expect": (str,)}
@@ -59,26 +60,31 @@ def describe(spec: TcpSpec) -> str:
 
 def check(spec: TcpSpec, probe: Probe) -> Outcome:
     started = time.perf_counter()
-    ok, detail = _exchange(spec, probe.timeout)
-    return Outcome("tcp", spec.target, ok, (time.perf_counter() - started) * 1000, detail,
-                   address=spec.address())
+    ok, detail, reached = _exchange(spec, probe.timeout)
+    elapsed = (time.perf_counter() - started) * 1000
+    who = stranger(probe, spec.address(), reached=reached) if ok else None
+    if who is not None:
+        ok, detail = False, f"answered by {who}, not by the service's own processes"
+    return Outcome("tcp", spec.target, ok, elapsed, detail, address=spec.address())
 
 
-def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str]:
+def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str, str | None]:
+    """(ok, detail, the IP address the connection reached)."""
     host, port = spec.address()
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
+            reached = str(sock.getpeername()[0])
             if spec.send is None and spec.expect is None:
-                return True, "connected"
+                return True, "connected", reached
             if spec.send:
                 sock.sendall(spec.send.encode())
             reply = _read_until(sock, spec.expect)
     except OSError as error:
-        return False, _why(error, host)
+        return False, _why(error, host), None
     first_line = reply.strip().splitlines()[0] if reply.strip() else "(no reply)"
     if spec.expect is not None and spec.expect not in reply:
-        return False, f"replied {first_line!r}, expected {spec.expect!r}"
-    return True, first_line
+        return False, f"replied {first_line!r}, expected {spec.expect!r}", reached
+    return True, first_line, reached
 
 
 def _why(error: OSError, host: str) -> str:

@@ -5,18 +5,21 @@ only the live system knows (who holds a port, which recipe owns an address)."""
 
 from __future__ import annotations
 
+from .announced import announced_ports
 from .engine import diagnose
 from .finding import KIND_STAGE, Finding
 from .modules import distribution_for
-from .observed import daemonized, loopback_mismatch
+from .observed import daemonized, loopback_mismatch, wrong_port
 from .packages import packages_for
 
 __all__ = [
     "KIND_STAGE",
     "Finding",
+    "announced_ports",
     "daemonized",
     "diagnose",
     "distribution_for",
     "loopback_mismatch",
     "packages_for",
+    "wrong_port",
 ]

@@ -24,6 +24,7 @@ KIND_STAGE: dict[str, str] = {
     "syntax-error": "start",
     "daemonized": "start",
     "loopback-mismatch": "verify",
+    "wrong-port": "start",
     "crashed": "start",
 }
 

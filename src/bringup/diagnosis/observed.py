@@ -1,5 +1,6 @@
-"""Findings the caller observes rather than reads from a log: a process that exited 0 while its
-port came up, a name that reached the wrong loopback."""
+"""Findings the caller observes rather than reads from a log alone: a process that exited 0
+while its port came up, a name that reached the wrong loopback, a service listening on another
+port than its recipe says."""
 
 from __future__ import annotations
 
@@ -30,3 +31,11 @@ def loopback_mismatch(target: str, *, listens_on: str, evidence: str | None = No
     said = evidence or f"{target} was refused; the service listens on {listens_on} only"
     return Finding.build("loopback-mismatch", target, fix=fix, evidence=said,
                          observed={"listens_on": listens_on})
+
+
+def wrong_port(listens: int, expected: int, *, evidence: str) -> Finding:
+    """The service listens on `listens` while its recipe checks `expected`."""
+    fix = (f"set the recipe's port to {listens}, where it listens; or make it listen on "
+           f"{expected}: set the variable its code reads (PORT and the like) to {expected}")
+    return Finding.build("wrong-port", str(listens), fix=fix, evidence=evidence,
+                         observed={"expected": str(expected)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from typing import Any
 
 import psutil
 
@@ -35,6 +36,65 @@ def listener_pids(port: int) -> set[int]:
     return {conn.pid for conn in connections
             if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port
             and conn.pid is not None}
+
+
+def listening(processes: list[psutil.Process]) -> set[int]:
+    """The TCP ports these processes listen on."""
+    return {port for _, port, _ in _listeners(_sockets(processes))}
+
+
+def reached_by(ip: str, port: int, processes: list[psutil.Process]) -> bool | None:
+    """Does a connection to `ip`:`port` reach a socket of these processes? The kernel hands it
+    to the listener bound to that very address, else to one bound to the any-address. None:
+    nothing bringup can see listens there."""
+    try:
+        sockets = psutil.net_connections(kind="inet")
+    except psutil.AccessDenied:  # the system's table is closed here: judge by our own sockets
+        sockets = _sockets(processes)
+    listeners = [(bound, pid) for bound, number, pid in _listeners(sockets) if number == port]
+    target = _plain(ip)
+    exact = [pid for bound, pid in listeners if bound == target]
+    chosen = exact or [pid for bound, pid in listeners if _covers(bound, target)]
+    if not chosen:
+        return None
+    pids = {process.pid for process in processes}
+    return any(pid in pids for pid in chosen)
+
+
+def _listeners(sockets: list[Any]) -> list[tuple[str, int, int | None]]:
+    """(address, port, pid) of each listening socket."""
+    return [(_plain(conn.laddr.ip), conn.laddr.port, conn.pid) for conn in sockets
+            if conn.status == psutil.CONN_LISTEN and conn.laddr]
+
+
+def _plain(ip: str) -> str:
+    """An address as one spelling: IPv4-mapped IPv6 (::ffff:127.0.0.1) as IPv4, no zone."""
+    ip = ip.split("%", maxsplit=1)[0]
+    return ip.removeprefix("::ffff:") if ip.startswith("::ffff:") and "." in ip else ip
+
+
+def _covers(bound: str, target: str) -> bool:
+    """Does a socket bound to `bound` (an any-address) take connections to `target`?"""
+    if bound == "0.0.0.0":
+        return ":" not in target
+    return bound == "::"  # dual-stack by default: IPv6 and IPv4 both
+
+
+def _sockets(processes: list[psutil.Process]) -> list[Any]:
+    """Their inet sockets: one read of the system's table where allowed, else one per process."""
+    pids = {process.pid for process in processes}
+    if not pids:
+        return []
+    try:
+        return [conn for conn in psutil.net_connections(kind="inet") if conn.pid in pids]
+    except psutil.AccessDenied:
+        found: list[Any] = []
+        for process in processes:
+            try:
+                found += process.net_connections(kind="inet")
+            except psutil.Error:
+                continue
+        return found
 
 
 def holder(port: int) -> Holder | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -120,6 +121,20 @@ def group_members(handle: Handle) -> list[psutil.Process]:
         except (ProcessLookupError, PermissionError, psutil.Error):
             continue
     return members
+
+
+def tree(handle: Handle) -> list[psutil.Process]:
+    """The service's processes: the one bringup recorded, its descendants, and what is left of
+    the group bringup created for it."""
+    found: dict[int, psutil.Process] = {}
+    own = find(handle)
+    if own is not None:
+        found[own.pid] = own
+        with contextlib.suppress(psutil.Error):  # it ended meanwhile
+            found.update((child.pid, child) for child in own.children(recursive=True))
+    for member in group_members(handle):
+        found.setdefault(member.pid, member)
+    return list(found.values())
 
 
 def _pid_reused(handle: Handle) -> bool:

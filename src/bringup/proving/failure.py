@@ -23,7 +23,7 @@ def record(service: Service, stage: StageName, verdict: Verdict) -> list[Finding
     status = verdict.exit_status
     if status is None and service.running is not None:
         status = service.running.exit_status()
-    findings = of_failure(service, status, verdict.outcomes, daemonizing=verdict.daemonized)
+    findings = of_failure(service, status, verdict.outcomes, verdict.findings)
     ctx.out.step(stage, verdict.reason, False)
     if lines:
         ctx.out.detail(f"last lines of state/logs/{service.name}.log:")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bringup.checks import Outcome
 from bringup.core.context import Context
 from bringup.core.service import Service
-from bringup.diagnosis import Finding, daemonized, diagnose
+from bringup.diagnosis import Finding, diagnose
 from bringup.remedies.facts import add_facts, loopback
 from bringup.state.logs import read_since
 
@@ -28,13 +28,12 @@ def read_log(service: Service, exit_status: int | None) -> list[Finding]:
     return add_facts(service, diagnose(text, exit_status=exit_status))
 
 
-def of_failure(service: Service, exit_status: int | None, outcomes: list[Outcome], *,
-               daemonizing: bool) -> list[Finding]:
-    """The findings of a failed start: what bringup saw itself comes before what the log says."""
-    if daemonizing:
-        command = service.recipe.command_text()
-        return [daemonized(command.split()[0], evidence=f"{outcomes[0].describe()} after "
-                                                        f"`{command}` exited 0")]
+def of_failure(service: Service, exit_status: int | None, outcomes: list[Outcome],
+               seen: list[Finding]) -> list[Finding]:
+    """The findings of a failed start: what bringup saw itself (`seen` by the stage, a check on
+    the wrong loopback) comes before what the log says, one finding per kind and subject."""
     astray = loopback(outcomes)
-    found = read_log(service, exit_status)
-    return [astray, *found] if astray else found
+    unique: dict[tuple[str, str], Finding] = {}
+    for finding in [*seen, *([astray] if astray else []), *read_log(service, exit_status)]:
+        unique.setdefault((finding.kind, finding.subject), finding)
+    return list(unique.values())

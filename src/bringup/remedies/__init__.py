@@ -26,6 +26,7 @@ REMEDIES: dict[str, Remedy] = {
     "connection-refused": network.after,
     "unresolvable-host": network.unresolvable,
     "loopback-mismatch": network.loopback,
+    "wrong-port": network.wrong_port,
 }
 
 

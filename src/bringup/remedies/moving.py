@@ -12,13 +12,14 @@ from bringup.recipe.env import read_env_file, save_value
 LOOPBACK = r"(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0)"
 
 
-def move(service: Service, *, above: int = 0) -> str | None:
-    """Give the service a free port, then point the env of the others at it. Each edit is shown;
-    an env file's values are never printed (they may hold passwords)."""
-    old = service.recipe.port
+def move(service: Service, *, above: int = 0, old: int | None = None,
+         to: int | None = None) -> str | None:
+    """Give the service a free port (or `to`), then point the env of the others at it. Each
+    edit is shown; an env file's values are never printed (they may hold passwords)."""
+    old = old or service.recipe.port
     if old is None:
         return "the recipe declares no port to move"
-    new = ports.free_port(max(old, above))
+    new = to or ports.free_port(max(old, above))
     edit.change_port(service.recipe.file, old, new)
     service.reload()
     ctx = service.ctx

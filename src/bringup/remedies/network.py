@@ -24,6 +24,16 @@ def move_port(service: Service, finding: Finding) -> Fix | None:
                "services that reach it)", lambda s: moving.move(s, above=1024))
 
 
+def wrong_port(service: Service, finding: Finding) -> Fix | None:
+    """It listens elsewhere: the recipe (and the services that reach it) follow where it does."""
+    expected = finding.observed.get("expected") or str(service.recipe.port or "")
+    if not finding.subject.isdigit() or not expected.isdigit():
+        return None
+    listens, old = int(finding.subject), int(expected)
+    return Fix(f"use port {listens} in the recipe, where {service.name} listens (and in the env "
+               "of the services that reach it)", lambda s: moving.move(s, old=old, to=listens))
+
+
 def after(service: Service, finding: Finding) -> Fix | None:
     port = finding.subject.rpartition(":")[2]
     owner = port_owner(service.ctx, int(port), besides=service.name) if port.isdigit() else None

@@ -8,6 +8,7 @@ from typing import Protocol
 from bringup.checks import Outcome
 from bringup.core.problems import Problem
 from bringup.core.service import Service
+from bringup.diagnosis import Finding
 from bringup.recipe.model import Recipe
 from bringup.state.model import StageName
 
@@ -20,7 +21,7 @@ class Verdict:
     reason: str = ""
     outcomes: list[Outcome] = field(default_factory=list)
     exit_status: int | None = None
-    daemonized: bool = False
+    findings: list[Finding] = field(default_factory=list)  # what the stage saw for itself
 
 
 PASSED = Verdict(True)

@@ -4,11 +4,15 @@ Polled fast, so a service that becomes ready is noticed within milliseconds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bringup.checks import CHECKS, Outcome, Probe, Spec, process
 from bringup.core import lifecycle
 from bringup.core.service import Service
+from bringup.diagnosis import daemonized
 from bringup.processes import ports, supervisor
 from bringup.stages.base import Verdict, always, nothing_to_check, ok
+from bringup.stages.listening import PortWatch
 from bringup.state.model import StageName
 
 NAME: StageName = "verify"
@@ -40,6 +44,7 @@ def wait(service: Service) -> Verdict:
     probe = service.probe(timeout=0.5)
     passed_now: dict[str, Outcome] = {}
     last: dict[str, Outcome] = {}
+    elsewhere = PortWatch(service)
     started = ctx.clock()
     deadline = started + verify.startup_timeout
     while True:
@@ -62,6 +67,10 @@ def wait(service: Service) -> Verdict:
         settled = verify.checks or ctx.clock() - started >= min(SETTLE, verify.startup_timeout)
         if not service.recipe.oneshot and len(passed_now) == len(verify.checks) and settled:
             return Verdict(True, outcomes=[*_process(probe), *passed_now.values()])
+        wrong = elsewhere.look(ctx.clock())
+        if wrong is not None:
+            return Verdict(False, f"it listens on port {wrong.subject}, not where its checks "
+                                  "look", list(last.values()), findings=[wrong])
         if ctx.clock() >= deadline:
             return Verdict(False, _timeout_reason(service, last, ctx.clock() - started),
                            list(last.values()))
@@ -91,9 +100,12 @@ def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
         answering = _port_comes_up(service, probe)
         if answering:
             _adopt_daemon(service, answering)
+            command = service.recipe.command_text()
+            found = daemonized(command.split()[0], evidence=f"{answering[0].describe()} after "
+                                                            f"`{command}` exited 0")
             return Verdict(False, "the command exited 0 while its port answers: it went to "
                                   "the background (daemonized), so bringup cannot supervise it",
-                           answering, status, daemonized=True)
+                           answering, status, findings=[found])
     return Verdict(False, f"exited with {shown} before it was ready", list(last.values()), status)
 
 
@@ -118,6 +130,7 @@ def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
     daemon was left behind."""
     reaching: list[tuple[str, Spec]] = [(name, spec) for name, spec
                                         in service.recipe.verify.checks.items() if spec.address()]
+    probe = replace(probe, handle=None)  # whoever answers: is it born of the command? (below)
     deadline = service.ctx.clock() + min(service.recipe.verify.startup_timeout, 3.0)
     while reaching:
         outcomes = [CHECKS[name].check(spec, probe) for name, spec in reaching]
