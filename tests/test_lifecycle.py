@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bringup.commands.watch import watch
@@ -103,3 +104,21 @@ def test_a_state_file_of_bringup_0_1_reads_a_stopped_service_as_stopped(ws: Path
         '{"schema": "bringup.state/1", "services": {"api": {"status": "regressed", "stage": '
         '"stable", "reason": "stopped by `bringup down`; `bringup up` starts it again"}}}')
     assert Store(ws / "state").load().of("api").status == "stopped"
+
+
+def test_a_process_started_from_an_older_recipe_is_restarted_not_adopted(ws: Path) -> None:
+    web_service(ws, "api")
+    next_ok(ws)
+    first = stored(ws, "api")["pid"]
+    recipe = ws / "recipes/api.toml"
+    recipe.write_text(recipe.read_text().replace('"]\n', '", "--edited"]\n', 1))
+    output = next_ok(ws)
+    assert "api has regressed" in output and "before its command changed" in output
+    assert stored(ws, "api")["status"] == "proven"
+    second = stored(ws, "api")["pid"]
+    assert second != first and not psutil.pid_exists(first)
+    assert "already running" in invoke("up", "--workspace", str(ws)).output
+    recipe.write_text(recipe.read_text().replace("port = ", 'env = { MODE = "x" }\nport = ', 1))
+    restarted = invoke("up", "--workspace", str(ws))
+    assert restarted.code == 0 and "its env changed" in restarted.output
+    assert stored(ws, "api")["pid"] not in (first, second)

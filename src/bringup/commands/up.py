@@ -79,11 +79,14 @@ def bring_up(ctx: Context, name: str) -> str | None:
     service = Service(ctx, ctx.workspace.recipes[name])
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
-        if checking.healthy(checking.check_one(service)):
+        changed = service.stale()
+        if not changed and checking.healthy(checking.check_one(service)):
             ctx.out.step("up", f"{name}: already running (pid {handle.pid})", True)
             return None
+        why = f"its {', '.join(changed)} changed" if changed else "not answering"
+        ctx.out.step("up", f"{name}: restarting (pid {handle.pid}): {why}", None)
         supervisor.stop(handle, grace=service.recipe.stop_grace)
-        lifecycle.replaced(ctx, name, why="up: not answering", pid=handle.pid)
+        lifecycle.replaced(ctx, name, why=f"up: {why}", pid=handle.pid)
     port = service.recipe.port
     if port is not None and ports.in_use(port):
         return port_held(ctx, port, ports.holder(port))

@@ -54,10 +54,13 @@ def halted(ctx: Context, name: str, stage: StageName, reason: str) -> None:
     ctx.journal("verdict", name, status="in-progress", stage=stage, reason=reason)
 
 
-def started(ctx: Context, name: str, handle: Handle, *, port: int | None, command: str) -> None:
-    """A process was started for the service: who it is is recorded before anything else."""
+def started(ctx: Context, name: str, handle: Handle, *, port: int | None, command: str,
+            origin: dict[str, str]) -> None:
+    """A process was started for the service: who it is, and what it was started from, are
+    recorded before anything else."""
     entry = ctx.state.of(name)
     entry.record(handle)
+    entry.started_from = origin
     entry.attempts += 1
     entry.port, entry.started_at, entry.exit_status, entry.stopped_at = port, now_iso(), None, None
     ctx.save()
@@ -163,7 +166,7 @@ def reset(ctx: Context, name: str) -> None:
     old = ctx.state.of(name)
     ctx.state.services[name] = ServiceState(
         pid=old.pid, create_time=old.create_time, start_ticks=old.start_ticks,
-        log_offset=old.log_offset, fingerprints=old.fingerprints)
+        started_from=old.started_from, log_offset=old.log_offset, fingerprints=old.fingerprints)
     ctx.save()
     ctx.journal("reset", name)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,27 @@ class Service:
             own.update(read_env_file(self.path(self.recipe.env_file)))
         return list(own.values())
 
+    def origin(self) -> dict[str, str]:
+        """What a process of this service would be started from now, as one hash per part
+        (values are never kept): its command, folder, user, env, env file and manifests."""
+        manifests = [self.path(need.value) for need in self.recipe.needs
+                     if need.kind in ("python", "npm")]
+        env_file = self.path(self.recipe.env_file) if self.recipe.env_file else None
+        return {
+            "command": _digest(self.recipe.command_text()),
+            "folder": _digest(self.recipe.cwd),
+            "user": _digest(self.recipe.user or ""),
+            "env": _digest(json.dumps(sorted(self.recipe.env.items()))),
+            "env file": _digest(_read_bytes(env_file)),
+            "manifests": _digest(b"".join(_read_bytes(file) for file in manifests)),
+        }
+
+    def stale(self) -> list[str]:
+        """The parts its running process was started from that have changed since (all of them
+        when the start did not record them)."""
+        now, then = self.origin(), self.entry.started_from
+        return [part for part, digest in now.items() if then.get(part) != digest]
+
     def reload(self) -> None:
         """Read the recipe again after bringup edited it."""
         self.ctx.workspace.reread()
@@ -90,3 +113,14 @@ class Service:
         entry = pwd.getpwnam(self.user)
         for item in [path, *(path.rglob("*") if path.is_dir() else [])]:
             shutil.chown(item, entry.pw_uid, entry.pw_gid)
+
+
+def _digest(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()[:16]
+
+
+def _read_bytes(file: Path | None) -> bytes:
+    try:
+        return file.read_bytes() if file is not None else b""
+    except OSError:
+        return b""

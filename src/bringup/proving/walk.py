@@ -103,8 +103,10 @@ def _stop_if_blocked(service: Service) -> None:
 
 
 def _still_running(service: Service) -> bool:
+    """The process of an interrupted walk runs on: it is watched on, unless what it was
+    started from has changed (then the start stage offers to restart it)."""
     handle = service.entry.handle
-    if handle is not None and supervisor.alive(handle):
+    if handle is not None and supervisor.alive(handle) and not service.stale():
         service.adopted = True
         return True
     return False
@@ -119,9 +121,13 @@ def recheck_proven(ctx: Context) -> dict[str, Standing]:
     standings = judge(ctx, checking.check_all(ctx, proven))
     for name in proven:
         reason = standings[name].reason if standings[name].status == "regressed" else None
-        stale = needs_stage.check(Service(ctx, ctx.workspace.recipes[name]))
-        if stale:
-            reason = "; ".join(problem.message for problem in stale)
+        service = Service(ctx, ctx.workspace.recipes[name])
+        unmet = needs_stage.check(service)
+        changed = service.stale() if service.entry.handle else []
+        if unmet or changed:
+            reason = "; ".join([problem.message for problem in unmet] + (
+                [f"its process was started before its {', '.join(changed)} changed"]
+                if changed else []))
             standings[name] = Standing(name, "regressed", reason)
         entry = ctx.state.of(name)
         if reason is None and entry.status == "regressed":

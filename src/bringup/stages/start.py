@@ -58,12 +58,15 @@ def act(service: Service) -> Verdict:
 
 
 def _own(service: Service, who: str) -> Problem:
+    """Adopting it is recommended only when it runs what the recipe says now and was well."""
     adopt = Fix("adopt it: keep it running and verify it", _adopt)
     restart = Fix("restart it", _restart)
+    changed = service.stale()
     broken = service.entry.status in ("regressed", "failed")
-    fixes = (restart, adopt) if broken else (adopt, restart)
+    fixes = (restart, adopt) if broken or changed else (adopt, restart)
+    since = f"; started before its {', '.join(changed)} changed" if changed else ""
     return Problem(service.name, f"bringup's own earlier instance of {service.name} is running "
-                                 f"({who})", fixes=fixes)
+                                 f"({who}{since})", fixes=fixes)
 
 
 def _adopt(service: Service) -> str | None:
@@ -111,5 +114,5 @@ def launch(service: Service) -> str | None:
         ctx.journal("start-failed", service.name, error=str(error))
         return f"cannot run {recipe.command_text()}: {error.strerror or error}"
     lifecycle.started(ctx, service.name, service.running.handle, port=recipe.port,
-                      command=recipe.command_text())
+                      command=recipe.command_text(), origin=service.origin())
     return None

@@ -39,6 +39,7 @@ class ServiceState:
     findings: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    started_from: dict[str, str] = field(default_factory=dict)  # hashes of what it ran from
     skipped_reason: str | None = None
 
     @property
