@@ -341,3 +341,32 @@ def test_a_service_listening_elsewhere_is_a_wrong_port_and_the_recipe_follows(
     assert f"wrong-port {listens}" in result.output
     assert f"port = {listens}" in (ws / "recipes/app.toml").read_text()
     assert stored(ws, "app")["status"] == "proven"
+
+
+WORKER = """
+import logging, os, sys, time
+os.makedirs("logs", exist_ok=True)
+logging.basicConfig(filename="logs/worker.log")
+try:
+    os.environ["QUEUE_URL"]
+except KeyError:
+    logging.exception("cannot start the worker")
+    sys.exit(0)
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_worker_whose_error_is_in_its_log_file_is_diagnosed_from_that_file(ws: Path) -> None:
+    write_file(ws, "worker.py", WORKER)
+    ready_recipe(ws, "worker", f"""
+        command = ["{PYTHON}", "worker.py"]
+        logs = ["logs/worker.log"]
+        """)
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    assert "exited with status 0 before it was ready" in result.output
+    assert "missing-env QUEUE_URL" in result.output
+    assert stored(ws, "worker")["status"] == "proven"
+    shown = invoke("logs", "worker", "--workspace", str(ws)).stdout
+    assert "=== worker.log ===" in shown and "KeyError: 'QUEUE_URL'" in shown

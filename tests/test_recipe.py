@@ -206,3 +206,24 @@ def test_a_venv_python_linking_outside_the_workspace_is_fine(ws: Path) -> None:
     (ws / ".venv/bin/python").symlink_to(sys.executable)
     write_recipe(ws, "app", 'command = ".venv/bin/python app.py"\n')
     assert invoke("report", "--no-check", "--workspace", str(ws)).code == 0
+
+
+@pytest.mark.parametrize(("command", "files"), [
+    ('"celery -A app worker -l info --logfile=logs/celery.log"', ("logs/celery.log",)),
+    ('["redis-server", "--logfile", "var/redis.log"]', ("var/redis.log",)),
+    ('"gunicorn app:app --error-logfile - --log-file gunicorn.log"', ("gunicorn.log",)),
+    ('"worker -f worker.log"', ("worker.log",)),
+    ('"worker -f config.toml -l debug"', ()),
+])
+def test_log_files_named_by_the_command(ws: Path, command: str, files: tuple[str, ...]) -> None:
+    assert parse(ws, with_command(command)).log_files() == files
+
+
+def test_log_files_from_the_recipe_come_first_and_stay_inside(ws: Path) -> None:
+    recipe = parse(ws, 'command = "w --logfile b.log"\nlogs = ["a.log", "b.log"]')
+    assert recipe.log_files() == ("a.log", "b.log")
+    result = invoke("report", "--no-check", "--workspace", str(ws))
+    assert result.code == 0
+    write_recipe(ws, "api", 'command = "w"\nlogs = ["../../x.log"]\n')
+    result = invoke("report", "--no-check", "--workspace", str(ws))
+    assert result.code == 2 and "logs: expected a path inside the workspace" in result.stderr

@@ -80,9 +80,14 @@ class Probe:
     env: Mapping[str, str]
     log_path: Path
     log_offset: int = 0
+    log_files: tuple[tuple[Path, int], ...] = ()  # files it logs to; where this start began
     handle: Handle | None = None
     timeout: float = 1.0
     http_client: Callable[[], httpx.Client] | None = None
+
+    def logs(self) -> list[tuple[Path, int]]:
+        """Every log of this start: its output, then the files it writes its log to."""
+        return [(self.log_path, self.log_offset), *self.log_files]
 
 
 S_contra = TypeVar("S_contra", bound=Spec, contravariant=True)

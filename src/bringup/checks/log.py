@@ -1,4 +1,5 @@
-"""log: this start's log shows the ready line, and no line matches `log_error`."""
+"""log: this start's log (its output and the files it logs to) shows the ready line, and no line
+matches `log_error`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bringup.checks.base import Outcome, Probe, Spec
-from bringup.state.logs import read_since
+from bringup.state.logs import read_sources
 from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"log": (str,), "log_error": (str,)}
@@ -47,7 +48,7 @@ def describe(spec: LogSpec) -> str:
 
 def check(spec: LogSpec, probe: Probe) -> Outcome:
     started = time.perf_counter()
-    text = read_since(probe.log_path, probe.log_offset)
+    text = read_sources(probe.logs())
     ok, detail, bad = _scan(spec, text)
     elapsed = (time.perf_counter() - started) * 1000
     phrase = f"log line matches log_error: {bad}" if bad is not None else ""

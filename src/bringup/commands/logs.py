@@ -1,4 +1,4 @@
-"""`bringup logs`: a service's own log from state/logs/."""
+"""`bringup logs`: a service's own log from state/logs/, and the files it writes its log to."""
 
 from __future__ import annotations
 
@@ -17,8 +17,12 @@ class LogLines:
 
 
 def show(ctx: Context, name: str, count: int, *, follow: bool) -> LogLines:
-    ctx.workspace.recipe(name)
+    recipe = ctx.workspace.recipe(name)
     path = ctx.workspace.log_path(name)
     if not path.is_file():
         raise UsageError(f"no log yet at {path}: the service has not been started by bringup")
-    return LogLines(logs.tail(path, count), logs.follow(path) if follow else None)
+    files = [ctx.workspace.cwd(recipe) / file for file in recipe.log_files()]
+    lines = logs.tail(path, count)
+    for file in (file for file in files if file.is_file()):
+        lines += [f"=== {file.name} ===", *logs.tail(file, count)]
+    return LogLines(lines, logs.follow([path, *files]) if follow else None)

@@ -14,6 +14,7 @@ from bringup.processes.runner import Result, run_command
 from bringup.processes.supervisor import Running
 from bringup.recipe.env import read_env_file, service_env
 from bringup.recipe.model import Recipe
+from bringup.state.logs import read_sources
 from bringup.state.model import ServiceState
 
 
@@ -89,8 +90,19 @@ class Service:
 
     def probe(self, *, timeout: float = 1.0) -> Probe:
         return Probe(cwd=self.cwd, env=self.env(), log_path=self.ctx.workspace.log_path(self.name),
-                     log_offset=self.entry.log_offset, handle=self.entry.handle,
-                     timeout=timeout, http_client=self.ctx.http_client)
+                     log_offset=self.entry.log_offset, log_files=tuple(self.log_sources()[1:]),
+                     handle=self.entry.handle, timeout=timeout,
+                     http_client=self.ctx.http_client)
+
+    def log_sources(self) -> list[tuple[Path, int]]:
+        """Its output log, then each file it writes its log to, with where this start began."""
+        offsets = self.entry.log_files
+        return [(self.ctx.workspace.log_path(self.name), self.entry.log_offset),
+                *((self.path(file), offsets.get(file, 0)) for file in self.recipe.log_files())]
+
+    def log_text(self) -> str:
+        """All this start has logged so far, its output first."""
+        return read_sources(self.log_sources())
 
     def shell(self, command: str, *, as_service: bool = False, timeout: float = 1800) -> Result:
         """Show a command, run it, journal it. Every fix that runs something goes through here."""

@@ -8,7 +8,6 @@ from bringup.diagnosis import Finding
 from bringup.processes import supervisor
 from bringup.proving.findings import of_failure
 from bringup.stages import Verdict, starting
-from bringup.state.logs import read_since
 from bringup.state.model import StageName
 
 TAIL = 30
@@ -18,15 +17,15 @@ def record(service: Service, stage: StageName, verdict: Verdict) -> list[Finding
     """Say what failed and why, stop what is left of it, and record it failed (or regressed)
     at the stage that starts it again."""
     ctx = service.ctx
-    text = read_since(ctx.workspace.log_path(service.name), service.entry.log_offset)
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in service.log_text().splitlines() if line.strip()]
     status = verdict.exit_status
     if status is None and service.running is not None:
         status = service.running.exit_status()
     findings = of_failure(service, status, verdict.outcomes, verdict.findings)
     ctx.out.step(stage, verdict.reason, False)
     if lines:
-        ctx.out.detail(f"last lines of state/logs/{service.name}.log:")
+        files = ", ".join([f"state/logs/{service.name}.log", *service.recipe.log_files()])
+        ctx.out.detail(f"last lines of {files}:")
         ctx.out.block("\n".join(lines[-12:]))
     for finding in findings[:3]:
         ctx.out.detail(f"cause: {finding.kind} {finding.subject}: {finding.fix}")

@@ -1,5 +1,6 @@
-"""The findings for a service: its log since its last start and its exit status read through the
-diagnosis rules, with what the machine knows added (bringup.remedies.facts)."""
+"""The findings for a service: its logs since its last start (its output and the files it logs
+to) and its exit status read through the diagnosis rules, with what the machine knows added
+(bringup.remedies.facts)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.diagnosis import Finding, diagnose
 from bringup.remedies.facts import add_facts, loopback
-from bringup.state.logs import read_since
 
 
 def for_service(ctx: Context, name: str) -> list[Finding]:
@@ -24,8 +24,8 @@ def for_service(ctx: Context, name: str) -> list[Finding]:
 
 
 def read_log(service: Service, exit_status: int | None) -> list[Finding]:
-    text = read_since(service.ctx.workspace.log_path(service.name), service.entry.log_offset)
-    return add_facts(service, diagnose(text, exit_status=exit_status))
+    """What its logs say since its last start, its output and its log files alike."""
+    return add_facts(service, diagnose(service.log_text(), exit_status=exit_status))
 
 
 def of_failure(service: Service, exit_status: int | None, outcomes: list[Outcome],

@@ -59,6 +59,7 @@ class Recipe:
     paths: tuple[PathSpec, ...] = ()
     permissions: tuple[Permission, ...] = ()
     verify: Verify = field(default_factory=Verify)
+    logs: tuple[str, ...] = ()  # files it writes its log to, read like its output
 
     def command_text(self) -> str:
         return self.command if isinstance(self.command, str) else shlex.join(self.command)
@@ -75,7 +76,39 @@ class Recipe:
         program = words[0] if words else ""
         return program if "/" in program and not program.startswith("/") else None
 
+    def log_files(self) -> tuple[str, ...]:
+        """The files its log goes to: the recipe's `logs`, and those its command names
+        (`--logfile F`, `--log-file=F`, `-l F`/`-f F` when F looks like a file)."""
+        return tuple(dict.fromkeys([*self.logs, *_logfiles_named(self._words())]))
+
+    def _words(self) -> list[str]:
+        if isinstance(self.command, tuple):
+            return list(self.command)
+        try:
+            return shlex.split(self.command)
+        except ValueError:
+            return self.command.split()
+
     def ports(self) -> set[int]:
         """Every port the recipe declares: its own, and those its checks reach."""
         declared = {port for _, port in self.verify.addresses()}
         return declared | ({self.port} if self.port is not None else set())
+
+
+LOGFILE_FLAGS = ("--logfile", "--log-file", "--error-logfile", "--error-log", "--log")
+SHORT_FLAGS = ("-l", "-f")  # a log level or a config file as often: only when it looks like a log
+
+
+def _logfiles_named(words: list[str]) -> list[str]:
+    found = []
+    for index, word in enumerate(words):
+        flag, equals, value = word.partition("=")
+        if equals and flag in LOGFILE_FLAGS:
+            found.append(value)
+        elif word in LOGFILE_FLAGS + SHORT_FLAGS and index + 1 < len(words):
+            value = words[index + 1]
+            if word in LOGFILE_FLAGS or value.endswith((".log", ".out", ".err")):
+                found.append(value)
+        elif word.startswith("logfile="):  # supervisord and the like
+            found.append(word.partition("=")[2])
+    return [value for value in found if value and value != "-" and not value.startswith("-")]

@@ -27,7 +27,7 @@ PATH_KINDS = ("dir", "file")
 PERMISSION_KINDS = ("executable", "writable")
 TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restart",
             "max_restarts", "stop_grace", "user", "env", "env_file", "needs", "paths",
-            "permissions", "verify")
+            "permissions", "verify", "logs")
 
 
 def load(file: Path, root: Path) -> Recipe:
@@ -65,6 +65,7 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
         paths=tuple(_path_spec(item, root, base) for item in table.tables("paths")),
         permissions=tuple(_permission(item, root, base) for item in table.tables("permissions")),
         verify=read_verify(table, port),
+        logs=_paths(table, "logs", root, base),
     )
     if recipe.user is not None and os.geteuid() == 0 and not _user_exists(recipe.user):
         raise table.fail("user", f"no user named {recipe.user!r} on this machine")
@@ -99,6 +100,13 @@ def _path(table: Table, key: str, root: Path, base: Path) -> str | None:
     if value is not None:
         inside(table, key, root, base / value)
     return value
+
+
+def _paths(table: Table, key: str, root: Path, base: Path) -> tuple[str, ...]:
+    values = table.strings(key)
+    for value in values:
+        inside(table, key, root, base / value)
+    return values
 
 
 def _one_kind(table: Table, kinds: tuple[str, ...], what: str) -> str:

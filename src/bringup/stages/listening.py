@@ -7,7 +7,6 @@ from __future__ import annotations
 from bringup.core.service import Service
 from bringup.diagnosis import Finding, announced_ports, wrong_port
 from bringup.processes import ports, supervisor
-from bringup.state.logs import read_since
 
 GRACE = 5.0
 LOOK_EVERY = 0.25
@@ -31,9 +30,7 @@ class PortWatch:
         return self._announced() or self._listening(now)
 
     def _announced(self) -> Finding | None:
-        service = self.service
-        text = read_since(service.ctx.workspace.log_path(service.name), service.entry.log_offset)
-        said = announced_ports(text)
+        said = announced_ports(self.service.log_text())
         if not said or self.expected & said.keys():
             return None
         port, line = next(iter(said.items()))

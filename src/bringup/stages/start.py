@@ -12,7 +12,7 @@ from bringup.processes import ports, supervisor
 from bringup.remedies import facts, moving
 from bringup.stages.base import Verdict, always
 from bringup.state.journal import now_iso
-from bringup.state.logs import mark_start
+from bringup.state.logs import mark_start, size
 from bringup.state.model import StageName
 
 NAME: StageName = "start"
@@ -106,6 +106,7 @@ def launch(service: Service) -> str | None:
     log_path = ctx.workspace.log_path(service.name)
     entry.log_offset = mark_start(log_path, f"{now_iso()} attempt {entry.attempts + 1}: "
                                             f"{recipe.command_text()}")
+    entry.log_files = {file: size(service.path(file)) for file in recipe.log_files()}
     ctx.out.command(recipe.command_text(), where=recipe.cwd, user=service.user)
     try:
         service.running = supervisor.spawn(recipe.command, cwd=service.cwd, env=service.env(),

@@ -33,6 +33,7 @@ class ServiceState:
     updated_at: str | None = None
     stopped_at: str | None = None
     log_offset: int = 0
+    log_files: dict[str, int] = field(default_factory=dict)  # its log files: where this start began
     exit_status: int | None = None
     log_tail: list[str] = field(default_factory=list)
     reason: str | None = None
