@@ -37,7 +37,7 @@ def test_a_ready_service_is_proven_with_evidence(ws: Path) -> None:
     assert "proven: web" in output
     saved = stored(ws, "web")
     assert saved["status"] == "proven" and saved["stage"] == "stable"
-    assert {check["kind"] for check in saved["evidence"]} == {"process", "http"}  # type: ignore[attr-defined]
+    assert {check["kind"] for check in saved["evidence"]} == {"process", "http", "diagnosis"}
     assert (ws / "state" / "logs" / "web.log").read_text().startswith("=== bringup start")
 
 

@@ -6,20 +6,25 @@ only the live system knows (who holds a port, which recipe owns an address)."""
 from __future__ import annotations
 
 from .announced import announced_ports
-from .engine import diagnose
+from .engine import diagnose, worth_reading
 from .finding import KIND_STAGE, Finding
 from .modules import distribution_for
-from .observed import daemonized, loopback_mismatch, wrong_port
+from .observed import daemonized, loopback_mismatch, waiting, wrong_port
 from .packages import packages_for
+from .waits import arrived, waits_for
 
 __all__ = [
     "KIND_STAGE",
     "Finding",
     "announced_ports",
+    "arrived",
     "daemonized",
     "diagnose",
     "distribution_for",
     "loopback_mismatch",
     "packages_for",
+    "waiting",
+    "waits_for",
+    "worth_reading",
     "wrong_port",
 ]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .fallback import crashed, names_an_error
+from .fallback import crashed, names_an_error, unhandled
 from .finding import UNKNOWN, Finding
 from .place import Place
 from .prefilter import needle_pattern
@@ -55,19 +55,34 @@ class _Log:
         return Place(self.lines, index, self.exit_status, self.searched)
 
 
-def diagnose(text: str, *, exit_status: int | None = None) -> list[Finding]:
+def diagnose(text: str, *, exit_status: int | None = None,
+             running: bool = False) -> list[Finding]:
     """The findings for a failed run's log, most likely cause first, one per kind and subject.
-    With nothing recognised, a non-zero status or a line naming an error gives one `crashed`."""
+    With nothing recognised, a non-zero status or a line naming an error gives one `crashed`.
+    `running`: the log of a service that still runs, read as it is written: a warning is no
+    cause there, and only an unhandled error (a traceback, a panic) gives a `crashed`."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     text = text.replace("\r\n", "\n")
     log = _Log(text.split("\n"), text.lower().split("\n"), exit_status)
     candidates = [index for index, line in enumerate(log.lowered) if _PREFILTER.search(line)]
     tracebacks = _tracebacks(log, candidates)
-    findings = _rank(log, _hits(log, reversed(candidates), tracebacks), tracebacks)
-    if findings or not (exit_status or names_an_error(log.lines)):
+    hits = _hits(log, reversed(candidates), tracebacks)
+    findings = _rank(log, [hit for hit in hits if not hit.warning] if running else hits,
+                     tracebacks)
+    if findings:
         return findings
-    return [crashed(log.lines, exit_status)]
+    if running:
+        return [crashed(log.lines, None)] if unhandled(log.lines) else []
+    if exit_status or names_an_error(log.lines):
+        return [crashed(log.lines, exit_status)]
+    return []
+
+
+def worth_reading(line: str) -> bool:
+    """Could a rule (or a traceback) be read from this line? The cheap test, for a log read
+    line by line as it grows."""
+    return bool(_PREFILTER.search(line.lower()))
 
 
 def _tracebacks(log: _Log, candidates: list[int]) -> Tracebacks:

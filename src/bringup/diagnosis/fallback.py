@@ -43,3 +43,14 @@ def last_error(lines: list[str]) -> str:
         elif not meaningful and not _NOISE.search(line):
             meaningful = line.strip()
     return meaningful
+
+
+# What a running program prints when an error escaped every handler.
+_UNHANDLED = re.compile(r"Traceback \(most recent call last\)|\bUnhandled\b|\buncaught\b"
+                        r"|UnhandledPromiseRejection|^panic: |^goroutine \d+ \[running\]",
+                        re.IGNORECASE)
+
+
+def unhandled(lines: list[str]) -> bool:
+    """Does any line say that an error went unhandled?"""
+    return any(_UNHANDLED.search(line) for line in lines)

@@ -1,6 +1,6 @@
 """Findings the caller observes rather than reads from a log alone: a process that exited 0
 while its port came up, a name that reached the wrong loopback, a service listening on another
-port than its recipe says."""
+port than its recipe says, a wait for a dependency that never ends."""
 
 from __future__ import annotations
 
@@ -39,3 +39,14 @@ def wrong_port(listens: int, expected: int, *, evidence: str) -> Finding:
            f"{expected}: set the variable its code reads (PORT and the like) to {expected}")
     return Finding.build("wrong-port", str(listens), fix=fix, evidence=evidence,
                          observed={"expected": str(expected)})
+
+
+def waiting(dependency: str, times: int, *, evidence: str) -> Finding:
+    """The log waited on `dependency` `times` times and never said it got there."""
+    fix = (f"start {dependency} first (and add it to `after`), or point the service at where "
+           f"{dependency} really runs; it waited {times} times and never connected")
+    if dependency == "unknown":
+        fix = ("start what the service connects to first (its log does not name it), or fix "
+               f"the address it uses; it waited {times} times and never connected")
+    return Finding.build("connection-refused", dependency, fix=fix, evidence=evidence,
+                         observed={"waits": str(times)})

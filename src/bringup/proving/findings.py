@@ -34,6 +34,7 @@ def of_failure(service: Service, exit_status: int | None, outcomes: list[Outcome
     the wrong loopback) comes before what the log says, one finding per kind and subject."""
     astray = loopback(outcomes)
     unique: dict[tuple[str, str], Finding] = {}
-    for finding in [*seen, *([astray] if astray else []), *read_log(service, exit_status)]:
+    for finding in [*add_facts(service, seen), *([astray] if astray else []),
+                    *read_log(service, exit_status)]:
         unique.setdefault((finding.kind, finding.subject), finding)
     return list(unique.values())

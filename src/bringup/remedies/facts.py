@@ -76,16 +76,41 @@ def _held_port_named(service: Service) -> int | None:
 
 
 def _refused(service: Service, finding: Finding) -> Finding:
+    if "waits" in finding.observed:
+        host = finding.subject.rpartition(":")[0] or finding.subject
+        if (host not in service.ctx.workspace.recipes and host != "unknown"
+                and not resolves(host)):  # a wait for a name that does not resolve: that is why
+            return _unresolvable(service, Finding.build(
+                "unresolvable-host", host, fix=finding.fix, evidence=finding.evidence))
     try:
         _, port = split_target(finding.subject)
     except ValueError:
-        return finding
+        return _named(service, finding)
     owner = port_owner(service.ctx, port, besides=service.name)
     if owner is None:
         return finding
     fix = (f"start {owner} first: it owns {finding.subject} and is {_standing(service.ctx, owner)}"
            f"; add {owner} to `after` so it is proven before {service.name}")
     return replace(finding, fix=fix)
+
+
+def _named(service: Service, finding: Finding) -> Finding:
+    """A wait that names what it waits for without a port ("Waiting for db"): a recipe of that
+    name is the address it means."""
+    recipe = service.ctx.workspace.recipes.get(finding.subject)
+    if recipe is None or recipe.port is None or recipe.name == service.name:
+        return finding
+    return _refused(service, replace(finding, subject=f"127.0.0.1:{recipe.port}"))
+
+
+def resolves(host: str) -> bool:
+    import socket
+
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return True
 
 
 def _standing(ctx: Context, name: str) -> str:

@@ -6,6 +6,7 @@ from bringup.checks import Outcome, run_all
 from bringup.core.service import Service
 from bringup.recipe.model import Recipe
 from bringup.stages.base import Verdict, nothing_to_check, ok
+from bringup.stages.logwatch import LogWatch
 from bringup.state.model import StageName
 
 NAME: StageName = "stable"
@@ -26,17 +27,19 @@ def describe(service: Service) -> list[str]:
 def act(service: Service) -> Verdict:
     ctx, verify = service.ctx, service.recipe.verify
     probe = service.probe(timeout=max(min(verify.interval, 2.0), 0.5))
+    causes = LogWatch(service)
     started = ctx.clock()
     end = started + verify.stable_for
     while True:
-        outcomes = run_all(verify, probe)
-        failing = [o for o in outcomes if not o.ok]
         elapsed = ctx.clock() - started
+        over = elapsed >= verify.stable_for
+        outcomes = [*run_all(verify, probe), causes.end() if over else causes.look()]
+        failing = [o for o in outcomes if not o.ok]
         if failing:
             status = service.running.exit_status() if service.running else None
             return Verdict(False, _flap(elapsed, verify.stable_for, failing, status),
-                           outcomes, status)
-        if elapsed >= verify.stable_for:
+                           outcomes, status, findings=[causes.finding] if causes.finding else [])
+        if over:
             return Verdict(True, ", ".join(f"{o.kind} {o.detail}" for o in outcomes),
                            outcomes=outcomes)
         ctx.sleep(min(verify.interval, max(end - ctx.clock(), 0.0)))

@@ -4,15 +4,13 @@ Polled fast, so a service that becomes ready is noticed within milliseconds."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bringup.checks import CHECKS, Outcome, Probe, Spec, process
-from bringup.core import lifecycle
+from bringup.checks import CHECKS, Outcome, Probe, process
 from bringup.core.service import Service
-from bringup.diagnosis import daemonized
-from bringup.processes import ports, supervisor
+from bringup.processes import supervisor
 from bringup.stages.base import Verdict, always, nothing_to_check, ok
+from bringup.stages.daemons import left_behind
 from bringup.stages.listening import PortWatch
+from bringup.stages.logwatch import LogWatch
 from bringup.state.model import StageName
 
 NAME: StageName = "verify"
@@ -40,41 +38,94 @@ def act(service: Service) -> Verdict:
 
 def wait(service: Service) -> Verdict:
     """Poll until every check has passed once, the process dies, or the time is up."""
-    ctx, verify = service.ctx, service.recipe.verify
-    probe = service.probe(timeout=0.5)
-    passed_now: dict[str, Outcome] = {}
-    last: dict[str, Outcome] = {}
-    elsewhere = PortWatch(service)
-    started = ctx.clock()
-    deadline = started + verify.startup_timeout
+    waiting = _Waiting(service)
     while True:
-        if service.recipe.oneshot:
-            if has_ended(service):
-                status = exit_status(service)
-                return Verdict(status == 0, "" if status == 0 else f"exited with status {status}",
-                               exit_status=status)
-        elif has_ended(service):
-            return _ended(service, probe, last)
-        for name, spec in verify.checks.items():
-            if name in passed_now and not spec.recheck:
+        verdict = waiting.step()
+        if verdict is not None:
+            return verdict
+        service.ctx.sleep(POLL)
+
+
+class _Waiting:
+    """One start being waited on: what has passed so far, and what watches it meanwhile."""
+
+    def __init__(self, service: Service) -> None:
+        self.service, self.verify = service, service.recipe.verify
+        self.probe = service.probe(timeout=0.5)
+        self.passed: dict[str, Outcome] = {}
+        self.last: dict[str, Outcome] = {}
+        self.elsewhere, self.causes = PortWatch(service), LogWatch(service)
+        self.started = service.ctx.clock()
+
+    def step(self) -> Verdict | None:
+        """One poll: a verdict once there is one."""
+        if has_ended(self.service):
+            return self._ended()
+        if self.service.recipe.oneshot:
+            return self._failed_for_good() or self._timed_out()
+        return self._checked() or self._elsewhere() or self._timed_out()
+
+    def _failed_for_good(self) -> Verdict | None:
+        """A task is judged by its exit; only a check that fails for good (an error line its
+        recipe names) ends the wait before it."""
+        for name, spec in self.verify.checks.items():
+            outcome = CHECKS[name].check(spec, self.probe) if spec.recheck else None
+            if outcome is not None and outcome.final:
+                return Verdict(False, outcome.describe(), [outcome])
+        return None
+
+    def _ended(self) -> Verdict:
+        status = exit_status(self.service)
+        if self.service.recipe.oneshot:
+            return Verdict(status == 0, "" if status == 0 else f"exited with status {status}",
+                           exit_status=status)
+        daemon = left_behind(self.service, self.probe) if status == 0 else None
+        if daemon is not None:
+            found, answering = daemon
+            return Verdict(False, "the command exited 0 while its port answers: it went to "
+                                  "the background (daemonized), so bringup cannot supervise it",
+                           answering, status, findings=[found])
+        shown = "an unknown status" if status is None else f"status {status}"
+        return Verdict(False, f"exited with {shown} before it was ready",
+                       list(self.last.values()), status)
+
+    def _checked(self) -> Verdict | None:
+        """Run what has not passed yet (and what can still fail later); read the log."""
+        for name, spec in self.verify.checks.items():
+            if name in self.passed and not spec.recheck:
                 continue
-            outcome = CHECKS[name].check(spec, probe)
-            last[name] = outcome
+            outcome = self.last[name] = CHECKS[name].check(spec, self.probe)
             if outcome.final:
-                return Verdict(False, outcome.describe(), list(last.values()))
+                return Verdict(False, outcome.describe(), list(self.last.values()))
             if outcome.ok:
-                passed_now[name] = outcome
-        settled = verify.checks or ctx.clock() - started >= min(SETTLE, verify.startup_timeout)
-        if not service.recipe.oneshot and len(passed_now) == len(verify.checks) and settled:
-            return Verdict(True, outcomes=[*_process(probe), *passed_now.values()])
-        wrong = elsewhere.look(ctx.clock())
-        if wrong is not None:
-            return Verdict(False, f"it listens on port {wrong.subject}, not where its checks "
-                                  "look", list(last.values()), findings=[wrong])
-        if ctx.clock() >= deadline:
-            return Verdict(False, _timeout_reason(service, last, ctx.clock() - started),
-                           list(last.values()))
-        ctx.sleep(POLL)
+                self.passed[name] = outcome
+        said = self.causes.look()
+        if not said.ok:
+            return Verdict(False, said.describe(), [*self.last.values(), said],
+                           findings=[self.causes.finding] if self.causes.finding else [])
+        elapsed = self.service.ctx.clock() - self.started
+        settled = self.verify.checks or elapsed >= min(SETTLE, self.verify.startup_timeout)
+        if len(self.passed) == len(self.verify.checks) and settled:
+            return Verdict(True, outcomes=[*_process(self.probe), *self.passed.values(), said])
+        return None
+
+    def _elsewhere(self) -> Verdict | None:
+        wrong = self.elsewhere.look(self.service.ctx.clock())
+        if wrong is None:
+            return None
+        return Verdict(False, f"it listens on port {wrong.subject}, not where its checks look",
+                       list(self.last.values()), findings=[wrong])
+
+    def _timed_out(self) -> Verdict | None:
+        waited = self.service.ctx.clock() - self.started
+        if waited < self.verify.startup_timeout:
+            return None
+        failing = [o for o in self.last.values() if not o.ok]
+        what = "; ".join(o.describe() for o in failing) or "checks failing"
+        if self.service.recipe.oneshot:
+            what = "it has not exited"
+        reason = f"{what} for {waited:.0f} s (startup_timeout {self.verify.startup_timeout:g} s)"
+        return Verdict(False, reason, list(self.last.values()))
 
 
 def exit_status(service: Service) -> int | None:
@@ -91,59 +142,3 @@ def has_ended(service: Service) -> bool:
 
 def _process(probe: Probe) -> list[Outcome]:
     return [process.check(process.SPEC, probe)] if probe.handle else []
-
-
-def _ended(service: Service, probe: Probe, last: dict[str, Outcome]) -> Verdict:
-    status = exit_status(service)
-    shown = "an unknown status" if status is None else f"status {status}"
-    if status == 0:
-        answering = _port_comes_up(service, probe)
-        if answering:
-            _adopt_daemon(service, answering)
-            command = service.recipe.command_text()
-            found = daemonized(command.split()[0], evidence=f"{answering[0].describe()} after "
-                                                            f"`{command}` exited 0")
-            return Verdict(False, "the command exited 0 while its port answers: it went to "
-                                  "the background (daemonized), so bringup cannot supervise it",
-                           answering, status, findings=[found])
-    return Verdict(False, f"exited with {shown} before it was ready", list(last.values()), status)
-
-
-def _adopt_daemon(service: Service, answering: list[Outcome]) -> None:
-    """The process now holding the port was born after bringup ran the command: the command
-    left it behind, so it is the service's own (and `down` or a restart can stop it)."""
-    ours = service.entry.handle
-    for outcome in answering:
-        holder = ports.holder(outcome.address[1]) if outcome.address else None
-        left = supervisor.identify(holder.pid) if holder else None
-        if ours is None or left is None:
-            continue
-        if supervisor.born_after(left, ours):
-            service.running = None
-            lifecycle.adopted(service.ctx, service.name, left,
-                              why="left behind by the command, holding its port")
-            return
-
-
-def _port_comes_up(service: Service, probe: Probe) -> list[Outcome]:
-    """After an exit 0: the checks that reach an address passing within a moment means a
-    daemon was left behind."""
-    reaching: list[tuple[str, Spec]] = [(name, spec) for name, spec
-                                        in service.recipe.verify.checks.items() if spec.address()]
-    probe = replace(probe, handle=None)  # whoever answers: is it born of the command? (below)
-    deadline = service.ctx.clock() + min(service.recipe.verify.startup_timeout, 3.0)
-    while reaching:
-        outcomes = [CHECKS[name].check(spec, probe) for name, spec in reaching]
-        if all(outcome.ok for outcome in outcomes):
-            return outcomes
-        if service.ctx.clock() >= deadline:
-            break
-        service.ctx.sleep(POLL * 5)
-    return []
-
-
-def _timeout_reason(service: Service, last: dict[str, Outcome], waited: float) -> str:
-    failing = [o for o in last.values() if not o.ok]
-    what = "; ".join(o.describe() for o in failing) or "checks failing"
-    limit = service.recipe.verify.startup_timeout
-    return f"{what} for {waited:.0f} s (startup_timeout {limit:g} s)"

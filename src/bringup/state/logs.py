@@ -67,7 +67,7 @@ def follow(paths: list[Path], sleep: float = 0.25) -> Iterator[str]:
     while True:
         grew = False
         for index, path in enumerate(paths):
-            lines, offsets[path] = _complete_lines(path, offsets[path])
+            lines, offsets[path] = complete_lines(path, offsets[path])
             for line in lines:
                 grew = True
                 yield line if index == 0 else f"{path.name}: {line}"
@@ -75,7 +75,7 @@ def follow(paths: list[Path], sleep: float = 0.25) -> Iterator[str]:
             time.sleep(sleep)
 
 
-def _complete_lines(path: Path, offset: int) -> tuple[list[str], int]:
+def complete_lines(path: Path, offset: int) -> tuple[list[str], int]:
     """The whole lines written from `offset` on, and the offset after them."""
     try:
         with path.open("rb") as log:
