@@ -75,6 +75,10 @@ CASES = [
                  f"answered by pid {os.getpid()}", id="tcp-answered-by-a-stranger"),
     pytest.param("http", {"http": "{web}/health"}, {"handle": "alive"}, False,
                  "not by the service's own processes", id="http-answered-by-a-stranger"),
+    pytest.param("connects", {"connects": ["cache"]}, {"handle": "client", "peers": "own"}, True,
+                 "connected to cache", id="connects-held"),
+    pytest.param("connects", {"connects": ["cache"]}, {"handle": "alive", "peers": "own"}, False,
+                 "no connection to cache (port", id="connects-none"),
     pytest.param("process", {}, {"handle": "alive"}, True, "running", id="process-alive"),
     pytest.param("process", {}, {"handle": "stopped"}, False, "not running",
                  id="process-stopped"),
@@ -135,6 +139,8 @@ def _probe_extras(extras: dict[str, Any], world: dict[str, Any]) -> dict[str, An
         found.update(log_path=world["log"], log_offset=len(LOG_BEFORE.encode()))
     if "handle" in extras:
         found["handle"] = world["handles"][extras["handle"]]
+    if "peers" in extras:
+        found["peers"] = {"cache": frozenset({world["at"][extras["peers"]]})}
     return found
 
 
@@ -238,15 +244,22 @@ def _processes(folder: Path, own: int) -> Iterator[dict[str, supervisor.Handle]]
     sleep = [sys.executable, "-c", "import time; time.sleep(60)"]
     listen = [sys.executable, "-c", "import socket, sys, time; s = socket.create_server("
               f"('127.0.0.1', {own})); time.sleep(60)"]
+    hold = [sys.executable, "-c", "import socket, time; c = socket.create_connection("
+            f"('127.0.0.1', {own})); print('held', flush=True); time.sleep(60)"]
     spawned = {name: supervisor.spawn(command, cwd=folder, env=dict(os.environ),
                                       log_path=folder / f"{name}.log")
                for name, command in (("alive", sleep), ("stopped", sleep), ("listener", listen))}
     supervisor.stop(spawned["stopped"].handle, grace=5)
     supervisor.reap(spawned["stopped"])
     _wait_for(own)
+    spawned["client"] = supervisor.spawn(hold, cwd=folder, env=dict(os.environ),
+                                         log_path=folder / "client.log")
+    deadline = time.monotonic() + 10
+    while "held" not in (folder / "client.log").read_text() and time.monotonic() < deadline:
+        time.sleep(0.02)
     try:
         yield {name: running.handle for name, running in spawned.items()}
     finally:
-        for name in ("alive", "listener"):
+        for name in ("alive", "listener", "client"):
             supervisor.stop(spawned[name].handle, grace=5)
             supervisor.reap(spawned[name])

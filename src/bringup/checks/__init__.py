@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bringup.checks import exec_, http, log, process, tcp
+from bringup.checks import connects, exec_, http, log, process, tcp
 from bringup.checks.base import Address, CheckKind, Outcome, Probe, Spec, Verify
 from bringup.tables import Table
 
@@ -16,6 +16,7 @@ CHECKS: dict[str, CheckKind[Any]] = {
     "http": http,
     "exec": exec_,
     "log": log,
+    "connects": connects,
 }
 TIMINGS = {"startup_timeout": 30.0, "stable_for": 10.0, "interval": 1.0}
 

@@ -30,6 +30,7 @@ class Outcome:
     address: Address | None = None
     phrase: str = ""  # how a message says it, when the kind words it itself
     final: bool = False  # a failure that waiting cannot fix (an error line already logged)
+    advisory: bool = False  # evidence only: it does not count towards being healthy
 
     def describe(self) -> str:
         """One phrase for messages: `tcp 127.0.0.1:6379 refused`, `process not running`."""
@@ -58,6 +59,11 @@ class Spec:
         """The host and port it reaches, for the kinds that reach one."""
         return None
 
+    def refers_to(self) -> Mapping[str, tuple[str, ...]]:
+        """The other services it names, by the key naming them: the workspace holds them to
+        exist, as it holds `after`."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Verify:
@@ -84,6 +90,7 @@ class Probe:
     handle: Handle | None = None
     timeout: float = 1.0
     http_client: Callable[[], httpx.Client] | None = None
+    peers: Mapping[str, frozenset[int]] = field(default_factory=dict)  # others' ports, by name
 
     def logs(self) -> list[tuple[Path, int]]:
         """Every log of this start: its output, then the files it writes its log to."""

@@ -64,17 +64,20 @@ def _result(ctx: Context, standings: dict[str, Standing], *, service: str | None
 
 
 def _nothing_left(ctx: Context, standings: dict[str, Standing]) -> NextResult:
+    """Nothing to walk: every service is proven, parked, stopped, or waits on one that is."""
+    result = _result(ctx, standings)
     blocked = [s for s in standings.values() if s.status == "blocked"]
-    if blocked:
+    if blocked and not result.stopped:
         raise WorkFailed("nothing can be worked on now: " + "; ".join(
             f"{s.name} {s.reason}" for s in blocked))
-    result = _result(ctx, standings)
     said = "every service is proven"
     if result.parked:
         said += f" but the parked ones ({', '.join(result.parked)})"
     if result.stopped:
         said += (f"; stopped by `bringup down`: {', '.join(result.stopped)} "
                  "(`bringup up` starts them)")
+    if blocked:
+        said += f"; waiting on them: {', '.join(s.name for s in blocked)}"
     return _result(ctx, standings, said=said)
 
 

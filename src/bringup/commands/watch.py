@@ -61,7 +61,7 @@ def tend(service: Service, state: Watched) -> None:
         state.pause = FIRST_PAUSE
         ctx.save()
         return
-    failing = "; ".join(o.describe() for o in outcomes if not o.ok)
+    failing = "; ".join(o.describe() for o in outcomes if not o.ok and not o.advisory)
     exited = service.running.exit_status() if service.running else None
     if recipe.restart == "on-failure" and exited == 0:
         lifecycle.stopped(ctx, service.name, why="exited 0", reason=(

@@ -89,10 +89,12 @@ class Service:
         self.recipe = self.ctx.workspace.recipe(self.name)
 
     def probe(self, *, timeout: float = 1.0) -> Probe:
+        peers = {name: frozenset(recipe.ports())
+                 for name, recipe in self.ctx.workspace.recipes.items() if name != self.name}
         return Probe(cwd=self.cwd, env=self.env(), log_path=self.ctx.workspace.log_path(self.name),
                      log_offset=self.entry.log_offset, log_files=tuple(self.log_sources()[1:]),
                      handle=self.entry.handle, timeout=timeout,
-                     http_client=self.ctx.http_client)
+                     http_client=self.ctx.http_client, peers=peers)
 
     def log_sources(self) -> list[tuple[Path, int]]:
         """Its output log, then each file it writes its log to, with where this start began."""

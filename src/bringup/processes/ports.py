@@ -43,6 +43,12 @@ def listening(processes: list[psutil.Process]) -> set[int]:
     return {port for _, port, _ in _listeners(_sockets(processes))}
 
 
+def connected_to(processes: list[psutil.Process]) -> set[tuple[str, int]]:
+    """The remote addresses these processes hold an established TCP connection to."""
+    return {(_plain(conn.raddr.ip), conn.raddr.port) for conn in _sockets(processes)
+            if conn.status == psutil.CONN_ESTABLISHED and conn.raddr}
+
+
 def reached_by(ip: str, port: int, processes: list[psutil.Process]) -> bool | None:
     """Does a connection to `ip`:`port` reach a socket of these processes? The kernel hands it
     to the listener bound to that very address, else to one bound to the any-address. None:

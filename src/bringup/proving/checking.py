@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bringup.checks import Outcome, run_all
+from bringup.checks import Outcome, Probe, connects, run_all
 from bringup.core.context import Context
 from bringup.core.service import Service
 
@@ -22,11 +23,30 @@ def check_all(ctx: Context, names: list[str]) -> dict[str, list[Outcome]]:
 
 
 def check_one(service: Service) -> list[Outcome]:
-    """What is true now: the recipe's checks, and the process when bringup knows one."""
+    """What is true now: the recipe's checks, and the process when bringup knows one; for a
+    running service that comes after others, whether it holds a connection to them (evidence,
+    unless its recipe asks for it)."""
     if service.recipe.oneshot:
         return []
-    return run_all(service.recipe.verify, service.probe(timeout=TIMEOUT))
+    probe = service.probe(timeout=TIMEOUT)
+    outcomes = run_all(service.recipe.verify, probe)
+    asked = "connects" in service.recipe.verify.checks
+    if service.recipe.after and not asked and outcomes[0].ok:  # outcomes[0]: the process
+        outcomes += _connections(service.recipe.after, probe)
+    return outcomes
+
+
+def _connections(after: tuple[str, ...], probe: Probe) -> list[Outcome]:
+    """Which of the services it comes after it is seen connected to (none said: none seen)."""
+    started = time.perf_counter()
+    seen = connects.connected(after, probe)
+    if not seen:
+        return []
+    detail = "; ".join(f"connected to {name}" for name in seen)
+    return [Outcome("connects", ", ".join(seen), True, (time.perf_counter() - started) * 1000,
+                    detail, advisory=True)]
 
 
 def healthy(outcomes: list[Outcome]) -> bool:
-    return bool(outcomes) and all(outcome.ok for outcome in outcomes)
+    counted = [outcome for outcome in outcomes if not outcome.advisory]
+    return bool(counted) and all(outcome.ok for outcome in counted)

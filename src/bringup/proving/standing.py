@@ -31,6 +31,8 @@ def judge(ctx: Context, live: dict[str, list[Outcome]] | None) -> dict[str, Stan
             status, reason = "skipped", f"skipped: {entry.skipped_reason or 'no reason given'}"
         elif entry.status in ("proven", "regressed"):
             status, reason = _proven_now(entry, live.get(name) if live else None, recipe.oneshot)
+            if status == "proven":
+                status, reason = _depends(status, [found[dep] for dep in recipe.after])
         elif entry.status == "stopped":
             status, reason = "stopped", entry.reason
         else:
@@ -58,13 +60,22 @@ def _waiting(entry: ServiceState, after: list[Standing]) -> tuple[Shown, str | N
     return "pending", "not started yet"
 
 
+def _depends(status: Shown, after: list[Standing]) -> tuple[Shown, str | None]:
+    """A proven service is proven only while what it comes after is."""
+    for dep in after:
+        if dep.status != "proven":
+            said = {"skipped": "parked"}.get(dep.status, dep.status)
+            return "blocked", f"depends on {dep.name}, which is {said}"
+    return status, None
+
+
 def _proven_now(entry: ServiceState, outcomes: list[Outcome] | None,
                 oneshot: bool) -> tuple[Shown, str | None]:
     if outcomes is None or oneshot:
         return entry.status, entry.reason
     if healthy(outcomes):
         return "proven", None
-    failing = [o for o in outcomes if not o.ok] or outcomes
+    failing = [o for o in outcomes if not o.ok and not o.advisory] or outcomes
     what = "; ".join(o.describe() for o in failing) or "no live check"
     return "regressed", f"was proven; now {what}"
 

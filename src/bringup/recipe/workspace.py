@@ -40,10 +40,10 @@ class Workspace:
         found = {file.stem: load(file, self.root)
                  for file in sorted(self.recipes_dir.glob("*.toml"))}
         for recipe in found.values():
-            for other in recipe.after:
-                if other not in found:
+            for key, names in _references(recipe):
+                for other in (name for name in names if name not in found):
                     known = ", ".join(found) or "none"
-                    raise RecipeError(f"recipes/{recipe.name}.toml", "after",
+                    raise RecipeError(f"recipes/{recipe.name}.toml", key,
                                       f"names unknown service {other!r}; known services: {known}")
         return {name: found[name] for name in _order(found)}
 
@@ -76,6 +76,12 @@ def find(explicit: Path | None = None, *, start: Path | None = None) -> Workspac
             return Workspace(folder)
     raise WorkspaceError(f"no workspace at or above {here}: no folder there holds recipes/ "
                          "(pass --workspace DIR, or try `bringup demo`)")
+
+
+def _references(recipe: Recipe) -> list[tuple[str, tuple[str, ...]]]:
+    """Every key of the recipe that names other services, with the names."""
+    named = [spec.refers_to() for spec in recipe.verify.checks.values()]
+    return [("after", recipe.after), *(item for refers in named for item in refers.items())]
 
 
 def _order(recipes: dict[str, Recipe]) -> list[str]:
