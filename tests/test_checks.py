@@ -49,6 +49,19 @@ CASES = [
                  id="http-post-echoed"),
     pytest.param("http", {"http": "http://127.0.0.1:{closed}/health"}, {}, False, "refused",
                  id="http-refused"),
+    pytest.param("http", {"http": "{web}/echo", "http_form": {"vote": "a b"},
+                          "http_expect": "echo: vote=a+b type: application/x-www-form-urlencoded"},
+                 {}, True, "status 200", id="http-form-posted"),
+    pytest.param("http", {"http": "{web}/echo", "http_json": {"vote": "a"},
+                          "http_expect": 'echo: {{"vote": "a"}} type: application/json'}, {},
+                 True, "status 200", id="http-json-posted"),
+    pytest.param("http", {"http": "{web}/token", "http_headers": {"X-Token": "s3"},
+                          "http_expect": "token s3"}, {}, True, "status 200",
+                 id="http-header-sent"),
+    pytest.param("http", {"http": "{web}/visits", "http_expect": r"Number of visits is: \d+"},
+                 {}, True, "status 200", id="http-expect-regex"),
+    pytest.param("http", {"http": "{web}/visits", "http_expect": r"visits is: [a-z]+$"}, {},
+                 False, "body lacks", id="http-expect-regex-no-match"),
     pytest.param("exec", {"exec": "echo accepting connections", "exec_expect": "accepting"}, {},
                  True, "accepting connections", id="exec-ok-expected"),
     pytest.param("exec", {"exec": "echo broken; exit 3"}, {}, False, "broken",
@@ -179,14 +192,21 @@ def _accept_all(server: socket.socket) -> None:
         connection.close()
 
 
+PAGES = {"/health": "ok", "/visits": "Number of visits is: 42"}
+
+
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        self._answer(200 if self.path == "/health" else 404,
-                     b"ok" if self.path == "/health" else b"missing")
+        if self.path == "/token":
+            self._answer(200, f"token {self.headers.get('X-Token')}".encode())
+        else:
+            page = PAGES.get(self.path)
+            self._answer(404 if page is None else 200, (page or "missing").encode())
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self._answer(200, b"echo: " + body)
+        kind = self.headers.get("Content-Type", "none")
+        self._answer(200, b"echo: " + body + f" type: {kind}".encode())
 
     def _answer(self, status: int, body: bytes) -> None:
         self.send_response(status)

@@ -150,3 +150,61 @@ def test_a_written_recipe_brings_a_real_service_up(ws: Path) -> None:
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 0 and "proven: web" in result.stdout, result.output
     assert f"127.0.0.1:{port}" in invoke("report", "--json", "--workspace", str(ws)).stdout
+
+
+def compose_api(healthcheck: str = "", dockerfile: str = "", code: str = "") -> dict[str, str]:
+    files = {"docker-compose.yml": f"""
+services:
+  api:
+    build: ./api
+    command: ["python", "app.py"]
+    ports: ["8080:5000"]
+{healthcheck}
+""", "api/app.py": code, "api/requirements.txt": ""}
+    if dockerfile:
+        files["api/Dockerfile"] = dockerfile
+    return files
+
+
+@pytest.mark.parametrize(("files", "key", "value"), [
+    (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "curl", "-f", '
+                             '"http://localhost:5000/health"]'),
+     "http", "http://127.0.0.1:5000/health"),
+    (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
+                             'http://localhost:5000/ready || exit 1"]'),
+     "http", "http://127.0.0.1:5000/ready"),
+    (compose_api(dockerfile="FROM python\nHEALTHCHECK --interval=5s CMD curl -f "
+                            "http://localhost:5000/ping || exit 1\n"),
+     "http", "http://127.0.0.1:5000/ping"),
+    (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "python", "check.py"]'),
+     "exec", "python check.py"),
+    (compose_api(code="@app.route('/healthz')\ndef health():\n    return 'ok'\n"),
+     "http", "http://127.0.0.1:5000/healthz"),
+], ids=["compose-curl", "compose-shell-wget", "dockerfile", "compose-own-script", "code-route"])
+def test_init_writes_a_functional_check_where_the_project_has_one(
+        tmp_path: Path, files: dict[str, str], key: str, value: str) -> None:
+    api = init(make(tmp_path, files))["api"]
+    spec = api.verify.checks[key]
+    assert (spec.url if key == "http" else spec.command) == value  # type: ignore[attr-defined]
+    assert "only a TCP connect" not in api.file.read_text(encoding="utf-8")
+
+
+def test_init_says_when_it_could_only_write_a_tcp_check(tmp_path: Path) -> None:
+    api = init(make(tmp_path, compose_api()))["api"]
+    assert list(api.verify.checks) == ["tcp"]
+    assert "only a TCP connect checks it" in api.file.read_text(encoding="utf-8")
+
+
+def test_a_health_route_init_found_proves_the_service(ws: Path) -> None:
+    port = free_port()
+    write_file(ws, "server.py", SERVER.replace('self.path == "/health"',
+                                               'self.path == "/healthz"') +
+               "\n# app.get('/healthz')\n")
+    write_file(ws, "Procfile", f"web: {PYTHON} -u server.py {port}\n")
+    recipe = init(ws)["web"]
+    assert recipe.verify.checks["http"].url == f"http://127.0.0.1:{port}/healthz"  # type: ignore[attr-defined]
+    text = (ws / "recipes/web.toml").read_text(encoding="utf-8")
+    (ws / "recipes/web.toml").write_text(text.replace("[verify]\n", "[verify]\nstable_for = 0.3\n"
+                                                                    "interval = 0.1\n"))
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 0 and "http status 200" in result.output, result.output

@@ -80,6 +80,13 @@ CASES = [
     ("cycle", {"a": OK + 'after = ["b"]', "b": OK + 'after = ["c"]', "c": OK + 'after = ["a"]'},
      ["after", "dependency cycle", "a -> b -> c -> a"]),
     ("after-itself", one(OK + 'after = ["api"]'), ["after", "after itself (api)"]),
+    ("http-two-bodies", one(OK + '[verify]\nhttp = "http://x/"\nhttp_data = "a"\n'
+                               'http_form = { b = "c" }'),
+     ["verify.http_form", "instead of http_data", "one body"]),
+    ("http-form-number", one(OK + '[verify]\nhttp = "http://x/"\nhttp_form = { n = 1 }'),
+     ["verify.http_form.n", "expected a string"]),
+    ("http-headers-alone", one(OK + '[verify]\nhttp_headers = { A = "b" }'),
+     ["verify.http_headers", "goes with http"]),
     ("connects-unknown", {"api": OK + '[verify]\nconnects = ["db"]', "cache": OK},
      ["recipes/api.toml", "verify.connects", "'db'", "known services: api, cache"]),
     ("connects-not-names", one(OK + '[verify]\nconnects = ["Not A Name"]'),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,17 +17,21 @@ if TYPE_CHECKING:
 
 KEYS: Mapping[str, tuple[type, ...]] = {
     "http": (str,), "http_expect": (str,), "http_status": (int,), "http_method": (str,),
-    "http_data": (str,)}
+    "http_data": (str,), "http_form": (dict,), "http_json": (dict, list, str, int, float, bool),
+    "http_headers": (dict,)}
 ADDRESS_KEYS: tuple[str, ...] = ("http",)
+BODIES = ("http_data", "http_form", "http_json")
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
 class HttpSpec(Spec):
     url: str
-    expect: str | None = None
+    expect: str | None = None  # text the body holds, or a regular expression it matches
     status: int | None = None  # None: any status from 200 to 399
     method: str = "GET"
-    data: str | None = None
+    data: str | None = None  # the body sent, as it is or encoded from http_form / http_json
+    headers: tuple[tuple[str, str], ...] = ()
 
     def address(self) -> Address | None:
         from urllib.parse import urlsplit
@@ -40,7 +45,7 @@ class HttpSpec(Spec):
 def read(table: Table) -> HttpSpec | None:
     url = table.get("http", (str,))
     if url is None:
-        alone(table, "http", ("http_expect", "http_status", "http_data"))
+        alone(table, "http", ("http_expect", "http_status", *BODIES, "http_headers"))
         return None
     if not _url_ok(url):
         raise table.fail("http", "expected an http:// or https:// URL with a host (and a port "
@@ -48,11 +53,28 @@ def read(table: Table) -> HttpSpec | None:
     status = table.get("http_status", (int,))
     if status is not None and not 100 <= status <= 599:
         raise table.fail("http_status", f"expected an HTTP status from 100 to 599, got {status}")
-    method = table.get("http_method", (str,), "GET")
+    data, headers, posts = _body(table)
+    method = table.get("http_method", (str,), "POST" if posts else "GET")
     if not method.isalpha():
         raise table.fail("http_method", f"expected an HTTP method such as GET, got {method!r}")
-    return HttpSpec(url, table.nonempty("http_expect"), status, method.upper(),
-                    table.nonempty("http_data"))
+    return HttpSpec(url, table.nonempty("http_expect"), status, method.upper(), data,
+                    (*headers, *table.mapping("http_headers").items()))
+
+
+def _body(table: Table) -> tuple[str | None, tuple[tuple[str, str], ...], bool]:
+    """(the body, the headers it brings, whether it is a form or JSON that is posted)."""
+    import json
+    from urllib.parse import urlencode
+
+    given = [key for key in BODIES if key in table.data]
+    if len(given) > 1:
+        raise table.fail(given[1], f"goes instead of {given[0]}: one body a request")
+    if "http_form" in table.data:
+        return urlencode(table.mapping("http_form")), (("Content-Type", FORM),), True
+    if "http_json" in table.data:
+        body = json.dumps(table.get("http_json", KEYS["http_json"]))
+        return body, (("Content-Type", "application/json"),), True
+    return table.nonempty("http_data"), (), False
 
 
 def _url_ok(url: str) -> bool:
@@ -95,7 +117,7 @@ def _request(spec: HttpSpec, probe: Probe, client: httpx.Client) -> tuple[bool, 
 
     try:
         response = client.request(spec.method, spec.url, content=spec.data,
-                                  timeout=probe.timeout)
+                                  headers=dict(spec.headers), timeout=probe.timeout)
     except httpx.ConnectError as error:
         return False, "refused" if "refused" in str(error).lower() else str(error)
     except httpx.TimeoutException:
@@ -105,9 +127,19 @@ def _request(spec: HttpSpec, probe: Probe, client: httpx.Client) -> tuple[bool, 
     status = response.status_code
     if not _status_ok(status, spec.status):
         return False, f"status {status}"
-    if spec.expect is not None and spec.expect not in response.text:
+    if spec.expect is not None and not _holds(response.text, spec.expect):
         return False, f"status {status}, body lacks {spec.expect!r}"
     return True, f"status {status}"
+
+
+def _holds(body: str, expect: str) -> bool:
+    """The body holds the text, or matches it as a regular expression."""
+    if expect in body:
+        return True
+    try:
+        return re.search(expect, body) is not None
+    except re.error:
+        return False
 
 
 def _status_ok(status: int, wanted_status: int | None) -> bool:

@@ -4,10 +4,10 @@ returning the services it saw as candidates, in one registry. Nothing here write
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bringup.discover import compose, package_json, procfile, python, scripts
+from bringup.discover import compose, health, package_json, procfile, python, scripts
 from bringup.discover.candidate import Candidate
 
 
@@ -27,7 +27,8 @@ DETECTORS: dict[str, Callable[[Path], list[Candidate]]] = {
 
 
 def scan(root: Path) -> Scan:
-    """Every detector in registry order; a name seen twice keeps the first finding."""
+    """Every detector in registry order; a name seen twice keeps the first finding. A service
+    with a port and no check that shows it works gets its code's health route, or a note."""
     kept: dict[str, Candidate] = {}
     also: list[tuple[Candidate, Candidate]] = []
     for detect in DETECTORS.values():
@@ -36,4 +37,19 @@ def scan(root: Path) -> Scan:
                 also.append((candidate, kept[candidate.name]))
             else:
                 kept[candidate.name] = candidate
-    return Scan(list(kept.values()), also)
+    return Scan([_checked(root, candidate) for candidate in kept.values()], also)
+
+
+FUNCTIONAL = ("http", "exec", "log")  # checks that show more than an open port
+
+
+def _checked(root: Path, candidate: Candidate) -> Candidate:
+    if (candidate.port is None or candidate.catalog or candidate.problem
+            or any(key in candidate.verify for key in FUNCTIONAL)):
+        return candidate
+    found = health.from_code(root / candidate.cwd, candidate.port)
+    if found is None:
+        return replace(candidate, notes=(*candidate.notes, health.NO_CHECK))
+    check, said = found
+    return replace(candidate, verify={**candidate.verify, **check},
+                   notes=(*candidate.notes, said))

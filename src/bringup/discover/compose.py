@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bringup.discover import health
 from bringup.discover.candidate import (
     Candidate,
     Need,
@@ -94,9 +95,14 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     env_file = spec.get("env_file")
     env_file = (env_file[0] if env_file else None) if isinstance(env_file, list) else env_file
     shown_file = _relative(root / str(env_file), folder) if isinstance(env_file, str) else None
+    dockerfile = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+    found = (health.from_compose(spec, own_port, port)
+             or health.from_dockerfile(read(folder / str(dockerfile)), own_port, port))
+    verify, said = found or ({}, "")
     return Candidate(name, source, command, cwd, port, after, env,
-                     (*manifest_needs(folder, command), *needs), env_file=shown_file,
-                     notes=_env_notes(given, env, needs))
+                     (*manifest_needs(folder, command), *needs), verify=verify,
+                     env_file=shown_file,
+                     notes=(*_env_notes(given, env, needs), *([said] if said else [])))
 
 
 def _published(ports: Any) -> tuple[int | None, int | None]:
