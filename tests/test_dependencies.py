@@ -5,8 +5,11 @@ asks for it."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
+
+import pytest
 
 from helpers import (
     PYTHON,
@@ -40,14 +43,19 @@ while True:
 """
 
 
-def stack(ws: Path, *, asks: bool) -> int:
+def stack(ws: Path, *, asks: bool, redis: bool = False) -> int:
     port = free_port()
     write_file(ws, "cache.py", CACHE)
     write_file(ws, "client.py", CLIENT)
+    command = (f'["redis-server", "--port", "{port}", "--bind", "127.0.0.1", "--save", "", '
+               '"--appendonly", "no"]' if redis else f'["{PYTHON}", "cache.py", "{port}"]')
+    ping = 'tcp_send = "PING\\r\\n"\ntcp_expect = "+PONG"' if redis else ""
     write_recipe(ws, "cache", f"""
-        command = ["{PYTHON}", "cache.py", "{port}"]
+        command = {command}
         port = {port}
         [verify]
+        tcp = {port}
+        {ping}
         stable_for = 0.2
         interval = 0.1
         """)
@@ -71,9 +79,13 @@ def checks_of(data: dict[str, object], name: str) -> dict[str, dict[str, object]
     return {check["kind"]: check for check in service["checks"]}
 
 
+@pytest.mark.parametrize("redis", [
+    False, pytest.param(True, marks=pytest.mark.skipif(shutil.which("redis-server") is None,
+                                                       reason="needs redis-server"))],
+    ids=["listener", "redis-server"])
 def test_a_dependency_stopped_under_a_proven_dependent_blocks_it_until_it_is_up(
-        ws: Path) -> None:
-    stack(ws, asks=False)
+        ws: Path, redis: bool) -> None:
+    stack(ws, asks=False, redis=redis)
     code, data = report_json(ws)
     seen = checks_of(data, "api")["connects"]
     assert code == 0 and seen["ok"] and seen["detail"] == "connected to cache"
