@@ -9,7 +9,7 @@ import socket
 from functools import cache
 
 from bringup.checks.base import Address, Probe
-from bringup.processes import ports, supervisor
+from bringup.processes import ports
 
 
 def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> str | None:
@@ -20,11 +20,10 @@ def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> s
     host, port = address
     if probe.handle is None:
         return None
-    processes = supervisor.tree(probe.handle)
     for ip in [reached] if reached else _resolved(host, port):
         if not _here(ip):
             return None
-        ours = ports.reached_by(ip, port, processes)
+        ours = ports.reached_by(ip, port, probe.handle)
         if ours is not None:
             return None if ours else _who(port)
     return None

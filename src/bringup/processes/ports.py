@@ -8,6 +8,8 @@ from typing import Any
 
 import psutil
 
+from bringup.processes.supervisor import Handle, belongs, tree
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -38,33 +40,46 @@ def listener_pids(port: int) -> set[int]:
             and conn.pid is not None}
 
 
-def listening(processes: list[psutil.Process]) -> set[int]:
-    """The TCP ports these processes listen on."""
-    return {port for _, port, _ in _listeners(_sockets(processes))}
+def listening(handle: Handle) -> set[int]:
+    """The TCP ports the service's processes listen on."""
+    return {port for _, port, pid in _listeners(_all_sockets(handle))
+            if pid is not None and belongs(handle, pid)}
 
 
-def connected_to(processes: list[psutil.Process]) -> set[tuple[str, int]]:
-    """The remote addresses these processes hold an established TCP connection to."""
-    return {(_plain(conn.raddr.ip), conn.raddr.port) for conn in _sockets(processes)
-            if conn.status == psutil.CONN_ESTABLISHED and conn.raddr}
+def connected_to(handle: Handle) -> set[tuple[str, int]]:
+    """The remote addresses the service's processes hold an established TCP connection to."""
+    return {(_plain(conn.raddr.ip), conn.raddr.port) for conn in _all_sockets(handle)
+            if conn.status == psutil.CONN_ESTABLISHED and conn.raddr and conn.pid is not None
+            and belongs(handle, conn.pid)}
 
 
-def reached_by(ip: str, port: int, processes: list[psutil.Process]) -> bool | None:
-    """Does a connection to `ip`:`port` reach a socket of these processes? The kernel hands it
-    to the listener bound to that very address, else to one bound to the any-address. None:
-    nothing bringup can see listens there."""
-    try:
-        sockets = psutil.net_connections(kind="inet")
-    except psutil.AccessDenied:  # the system's table is closed here: judge by our own sockets
-        sockets = _sockets(processes)
-    listeners = [(bound, pid) for bound, number, pid in _listeners(sockets) if number == port]
+def reached_by(ip: str, port: int, handle: Handle) -> bool | None:
+    """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
+    hands it to the listener bound to that very address, else to one bound to the any-address.
+    None: nothing bringup can see listens there."""
+    listeners = [(bound, pid) for bound, number, pid in _listeners(_all_sockets(handle))
+                 if number == port]
     target = _plain(ip)
     exact = [pid for bound, pid in listeners if bound == target]
     chosen = exact or [pid for bound, pid in listeners if _covers(bound, target)]
     if not chosen:
         return None
-    pids = {process.pid for process in processes}
-    return any(pid in pids for pid in chosen)
+    return any(pid is not None and belongs(handle, pid) for pid in chosen)
+
+
+def _all_sockets(handle: Handle) -> list[Any]:
+    """The machine's inet sockets, with their pids; where that table is closed to bringup, those
+    of the service's own processes."""
+    try:
+        return psutil.net_connections(kind="inet")
+    except psutil.AccessDenied:
+        found: list[Any] = []
+        for process in tree(handle):
+            try:
+                found += process.net_connections(kind="inet")
+            except psutil.Error:
+                continue
+        return found
 
 
 def _listeners(sockets: list[Any]) -> list[tuple[str, int, int | None]]:
@@ -84,23 +99,6 @@ def _covers(bound: str, target: str) -> bool:
     if bound == "0.0.0.0":
         return ":" not in target
     return bound == "::"  # dual-stack by default: IPv6 and IPv4 both
-
-
-def _sockets(processes: list[psutil.Process]) -> list[Any]:
-    """Their inet sockets: one read of the system's table where allowed, else one per process."""
-    pids = {process.pid for process in processes}
-    if not pids:
-        return []
-    try:
-        return [conn for conn in psutil.net_connections(kind="inet") if conn.pid in pids]
-    except psutil.AccessDenied:
-        found: list[Any] = []
-        for process in processes:
-            try:
-                found += process.net_connections(kind="inet")
-            except psutil.Error:
-                continue
-        return found
 
 
 def holder(port: int) -> Holder | None:

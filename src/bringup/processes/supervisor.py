@@ -137,6 +137,22 @@ def tree(handle: Handle) -> list[psutil.Process]:
     return list(found.values())
 
 
+def belongs(handle: Handle, pid: int) -> bool:
+    """Is `pid` one of the service's processes: the one bringup recorded, a descendant of it,
+    or a member of the group bringup created? Asked of one pid, without listing them all."""
+    try:
+        process = psutil.Process(pid)
+        if pid == handle.pid:
+            return _same_start(handle, process)
+        if any(parent.pid == handle.pid and _same_start(handle, parent)
+               for parent in process.parents()):
+            return True
+        return (handle.pid > 1 and os.getpgid(pid) == handle.pid and not _pid_reused(handle)
+                and _not_older(handle, process))
+    except (psutil.Error, ProcessLookupError, PermissionError):
+        return False
+
+
 def _pid_reused(handle: Handle) -> bool:
     try:
         return not _same_start(handle, psutil.Process(handle.pid))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bringup.core.service import Service
 from bringup.diagnosis import Finding, announced_ports, wrong_port
-from bringup.processes import ports, supervisor
+from bringup.processes import ports
 
 GRACE = 5.0
 LOOK_EVERY = 0.25
@@ -38,7 +38,7 @@ class PortWatch:
 
     def _listening(self, now: float) -> Finding | None:
         handle = self.service.entry.handle
-        found = ports.listening(supervisor.tree(handle)) if handle else set()
+        found = ports.listening(handle) if handle else set()
         if not found or self.expected & found:
             self._since = None
             return None
