@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bringup.errors import WorkspaceError
 from bringup.state.model import ServiceState, State
 from bringup.state.store import Store
 
@@ -98,8 +99,10 @@ def test_lenient_read(ws: Path, entry: dict[str, object], name: str, expected: o
     assert getattr(read_back(ws, entry), name) == expected
 
 
-def test_entry_that_is_not_a_table_reads_as_fresh(ws: Path) -> None:
-    assert read_back(ws, ["nonsense"]) == ServiceState()  # type: ignore[arg-type]
+def test_an_entry_that_is_not_a_table_is_refused_not_read_as_fresh(ws: Path) -> None:
+    # Read as fresh, its pid would be forgotten: a process `down` could no longer stop.
+    with pytest.raises(WorkspaceError, match=r"services\.api as list, not a table"):
+        read_back(ws, ["nonsense"])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("content", "fragment"), [

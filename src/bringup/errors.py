@@ -22,9 +22,17 @@ class RecipeError(BringupError):
     """A recipe that does not follow the format: names the file, the key and the expectation."""
 
     def __init__(self, file: str, key: str, expected: str) -> None:
+        file, key = printable(file), printable(key)
         where = f"{file}: {key}" if key else file
         super().__init__(f"{where}: {expected}")
         self.file, self.key, self.expected = file, key, expected
+
+
+def printable(text: str) -> str:
+    """Text from a file or its name, fit for one line of a terminal: control characters (a
+    newline, an escape sequence) are shown escaped, never sent as they are."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode()
+                   for char in text)
 
 
 class WorkspaceError(BringupError):

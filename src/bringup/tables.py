@@ -67,12 +67,19 @@ class Table:
             raise self.fail(name, "expected a non-empty string")
         return value
 
-    def number(self, name: str, default: float, *, minimum: float = 0) -> float:
+    def number(self, name: str, default: float, *, minimum: float = 0,
+               least: float = 0) -> float:
+        """A finite number of at least `minimum`; `least` above 0: a positive one, and not
+        below `least` (a smaller interval is a busy loop, not a check)."""
         value: float = self.get(name, (float,), default)
         if not math.isfinite(value):
             raise self.fail(name, f"expected a finite number, got {value}")
         if value < minimum:
             raise self.fail(name, f"expected a number of at least {minimum:g}, got {value:g}")
+        if least and value <= 0:
+            raise self.fail(name, "expected a number above 0")
+        if value < least:
+            raise self.fail(name, f"expected at least {least:g}, got {value:g}")
         return value
 
     def whole(self, name: str, default: int | None, *, low: int, high: int) -> int | None:
@@ -91,8 +98,8 @@ class Table:
     def command(self, name: str) -> str | tuple[str, ...] | None:
         value = self.get(name, (str, list))
         if isinstance(value, list):
-            if not value or not all(isinstance(part, str) for part in value):
-                raise self.fail(name, "expected a non-empty array of strings")
+            if not value or not all(isinstance(part, str) for part in value) or not value[0]:
+                raise self.fail(name, "expected a non-empty array of strings, the program first")
             return tuple(value)
         if value is not None and not value.strip():
             raise self.fail(name, "expected a non-empty string")
@@ -101,7 +108,8 @@ class Table:
     def choice(self, name: str, options: tuple[Choice, ...], default: Choice) -> Choice:
         value: Choice = self.get(name, (str,), default)
         if value not in options:
-            raise self.fail(name, f"expected one of {', '.join(map(repr, options))}, got {value!r}")
+            raise self.fail(name, f"expected one of {', '.join(map(repr, options))}, got "
+                                  f"{cut(repr(value))}")
         return value
 
     def mapping(self, name: str) -> dict[str, str]:
@@ -122,10 +130,17 @@ class Table:
         return found
 
 
+SHOWN = 60  # a value quoted in a message is cut to this many characters
+
+
 def _show(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     for kind, name in _NAMES.items():
         if type(value) is kind:
-            return f"{name} ({value!r})" if kind in (str, int, float) else name
+            return f"{name} ({cut(repr(value))})" if kind in (str, int, float) else name
     return type(value).__name__
+
+
+def cut(text: str) -> str:
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"

@@ -19,6 +19,7 @@ CHECKS: dict[str, CheckKind[Any]] = {
     "connects": connects,
 }
 TIMINGS = {"startup_timeout": 30.0, "stable_for": 10.0, "interval": 1.0}
+LEAST = {"interval": 0.01, "startup_timeout": 0.01}  # seconds: less is a busy loop
 
 __all__ = ["CHECKS", "Address", "CheckKind", "Outcome", "Probe", "Spec", "Verify", "read_verify",
            "run_all"]
@@ -33,10 +34,8 @@ def read_verify(parent: Table, port: int | None) -> Verify:
               if (spec := kind.read(table)) is not None}
     if port is not None and not any(spec.readiness for spec in checks.values()):
         checks = {"tcp": tcp.at_port(port), **checks}
-    timing = {key: table.number(key, default) for key, default in TIMINGS.items()}
-    for key in ("interval", "startup_timeout"):
-        if timing[key] <= 0:
-            raise table.fail(key, "expected a number above 0")
+    timing = {key: table.number(key, default, least=LEAST.get(key, 0))
+              for key, default in TIMINGS.items()}
     return Verify(checks, **timing)
 
 

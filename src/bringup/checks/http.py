@@ -55,7 +55,7 @@ def read(table: Table) -> HttpSpec | None:
         raise table.fail("http_status", f"expected an HTTP status from 100 to 599, got {status}")
     data, headers, posts = _body(table)
     method = table.get("http_method", (str,), "POST" if posts else "GET")
-    if not method.isalpha():
+    if not re.fullmatch(r"[A-Za-z]{1,20}", method):
         raise table.fail("http_method", f"expected an HTTP method such as GET, got {method!r}")
     return HttpSpec(url, table.nonempty("http_expect"), status, method.upper(), data,
                     (*headers, *table.mapping("http_headers").items()))
@@ -77,6 +77,9 @@ def _body(table: Table) -> tuple[str | None, tuple[tuple[str, str], ...], bool]:
     return table.nonempty("http_data"), (), False
 
 
+HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
+
+
 def _url_ok(url: str) -> bool:
     from urllib.parse import urlsplit
 
@@ -85,7 +88,9 @@ def _url_ok(url: str) -> bool:
         parts.port  # noqa: B018  (raises for a port out of range)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    host = parts.netloc.rpartition("@")[2]
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return parts.scheme in ("http", "https") and bool(HOST.fullmatch(host))
 
 
 def describe(spec: HttpSpec) -> str:

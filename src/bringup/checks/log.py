@@ -31,7 +31,7 @@ class LogSpec(Spec):
 
 
 def read(table: Table) -> LogSpec | None:
-    ready, error = table.nonempty("log"), table.get("log_error", (str,))
+    ready, error = table.nonempty("log"), table.nonempty("log_error")  # "" matches every line
     if error is not None:
         try:
             re.compile(error)

@@ -48,7 +48,17 @@ class Context:
     def save(self) -> None:
         if not self.dry_run:
             with self._write_lock:  # `up` starts services from several threads
+                self._keep_damaged()
                 self.store.save(self.state)
+
+    def _keep_damaged(self) -> None:
+        """A state file read with fields that fell back is kept as it was, and said, once."""
+        damaged, self.state.damaged = self.state.damaged, []
+        if damaged and self.store.file.is_file():
+            kept = self.store.keep_damaged()
+            more = f" and {len(damaged) - 1} more" if len(damaged) > 1 else ""
+            self.out.line(f"{self.store.file}: {damaged[0]}{more} could not be read as written; "
+                          f"the file as it was is kept as {kept.name}", "warning")
 
     def journal(self, event: str, service: str | None = None, /, **details: Any) -> None:
         if not self.dry_run:

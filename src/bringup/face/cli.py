@@ -48,7 +48,9 @@ def open_context(workspace: Path | None, command: str, *, yes: bool = False,
     from bringup.recipe.workspace import find
 
     found = find(workspace)
-    click.get_current_context().find_object(Edge).workspace = found.root  # type: ignore[union-attr]
+    edge = click.get_current_context().find_object(Edge)
+    if edge is not None:
+        edge.workspace, edge.dry_run = found.root, dry_run
     if strict:
         found.recipes  # noqa: B018  (a bad recipe stops a command before it does anything)
     return _context(found.root, command, yes=yes, dry_run=dry_run)

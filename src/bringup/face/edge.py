@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bringup.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, BringupError
+from bringup.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, BringupError, WorkspaceError
 
 
 class Edge:
@@ -16,6 +16,7 @@ class Edge:
 
     def __init__(self) -> None:
         self.workspace: Path | None = None
+        self.dry_run = False  # a dry run writes nothing into the workspace, not even this
 
 
 def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> int:
@@ -24,8 +25,7 @@ def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> 
 
     edge = Edge()
     try:
-        result = (group or cli).main(args=argv, prog_name="bringup", standalone_mode=False,
-                                     obj=edge)
+        result = _run(group or cli, argv, edge)
     except BringupError as error:
         click.echo(f"bringup: {error}", err=True)
         return error.exit_code
@@ -36,14 +36,42 @@ def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> 
         error.show()
         return EXIT_USAGE
     except Exception as error:  # noqa: BLE001  (the one edge where the unexpected is caught)
-        where = _save_traceback(edge.workspace)
-        click.echo(f"bringup: unexpected error: {error!r} (traceback in {where}; please report "
-                   "it)", err=True)
-        return EXIT_BUG
+        return _bug(error, edge)
     return result if isinstance(result, int) else 0
 
 
-def _save_traceback(workspace: Path | None) -> Path:
+def _run(group: click.Group, argv: list[str] | None, edge: Edge) -> object:
+    try:
+        return group.main(args=argv, prog_name="bringup", standalone_mode=False, obj=edge)
+    except OSError as error:
+        said = _unwritable(error, edge.workspace)
+        if said is None:
+            raise
+        raise WorkspaceError(said) from None
+
+
+def _unwritable(error: OSError, workspace: Path | None) -> str | None:
+    """A state folder bringup cannot write (read-only, full, a file or a folder in the way) is
+    the user's to fix: one line saying what and where."""
+    if workspace is None or not error.filename:
+        return None
+    state = workspace / "state"
+    where = Path(str(error.filename))
+    if where != state and state not in where.parents:
+        return None
+    why = error.strerror or type(error).__name__
+    return (f"{state}/ cannot be written ({why}: {where}); bringup keeps its progress there: "
+            "make it a folder it can write to")
+
+
+def _bug(error: BaseException, edge: Edge) -> int:
+    where = _save_traceback(None if edge.dry_run else edge.workspace, edge.dry_run)
+    click.echo(f"bringup: unexpected error: {error!r} (traceback in {where}; please report "
+               "it)", err=True)
+    return EXIT_BUG
+
+
+def _save_traceback(workspace: Path | None, elsewhere: bool) -> Path:
     import tempfile
     import traceback
 
@@ -52,6 +80,8 @@ def _save_traceback(workspace: Path | None) -> Path:
 
     text = traceback.format_exc()
     try:
+        if elsewhere:
+            raise OSError("not into the workspace")
         root = workspace or find().root
         target = root / "state" / "logs" / "bringup-error.log"
         atomic.write_text(target, text)

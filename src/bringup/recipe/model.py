@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,13 +67,7 @@ class Recipe:
 
     def command_path(self) -> str | None:
         """The command's program when it is a relative path (./start.sh): it must exist and run."""
-        if isinstance(self.command, str):
-            try:
-                words = shlex.split(self.command)
-            except ValueError:
-                return None
-        else:
-            words = list(self.command)
+        words = self._words()
         program = words[0] if words else ""
         return program if "/" in program and not program.startswith("/") else None
 
@@ -84,10 +79,7 @@ class Recipe:
     def _words(self) -> list[str]:
         if isinstance(self.command, tuple):
             return list(self.command)
-        try:
-            return shlex.split(self.command)
-        except ValueError:
-            return self.command.split()
+        return words_of(self.command)
 
     def ports(self) -> set[int]:
         """Every port the recipe declares: its own, and those its checks reach."""
@@ -112,3 +104,13 @@ def _logfiles_named(words: list[str]) -> list[str]:
         elif word.startswith("logfile="):  # supervisord and the like
             found.append(word.partition("=")[2])
     return [value for value in found if value and value != "-" and not value.startswith("-")]
+
+
+_WORD = re.compile(r"""'([^']*)'|"((?:\\.|[^"\\])*)"|(\S+)""")
+
+
+def words_of(command: str) -> list[str]:
+    """The words of a shell command, quotes taken off: what the program and its flags are.
+    Linear in the command's length (shlex is not, on one long word)."""
+    return [next(group for group in match.groups() if group is not None)
+            for match in _WORD.finditer(command)]

@@ -3,15 +3,18 @@ anything, with one message naming the file, the key and what was expected."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 
 from bringup.checks import read_verify
 from bringup.errors import RecipeError
+from bringup.processes.installers import INSTALLERS
 from bringup.recipe.model import RESTARTS, Need, PathSpec, Permission, Recipe
-from bringup.tables import Table
+from bringup.tables import Table, cut
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -33,15 +36,31 @@ TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restar
 def load(file: Path, root: Path) -> Recipe:
     """Read and check `file`; `root` is the workspace every path must stay inside."""
     shown = _shown(file, root)
+    if not NAME.fullmatch(file.stem):
+        raise RecipeError(shown, "", "the file name must be lowercase letters, digits, - or _")
     try:
+        if not stat.S_ISREG(file.stat().st_mode):  # a FIFO would block the read for ever
+            raise RecipeError(shown, "", "expected a regular file")
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise RecipeError(shown, "", f"not valid TOML ({error})") from None
+    except RecursionError:
+        raise RecipeError(shown, "", "not valid TOML (nested too deeply)") from None
     except (OSError, UnicodeDecodeError) as error:
         raise RecipeError(shown, "", f"cannot be read ({error})") from None
-    if not NAME.match(file.stem):
-        raise RecipeError(shown, "", "the file name must be lowercase letters, digits, - or _")
+    _no_nul(Table(shown, "", data), data, "")
     return parse(Table(shown, "", data), file, root)
+
+
+def _no_nul(table: Table, value: object, key: str) -> None:
+    """No text of a recipe may hold a NUL: no command, path or value can carry one."""
+    if isinstance(value, str) and "\0" in value:
+        raise table.fail(key, "expected text without NUL characters")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()
+    for name, item in items:
+        inner = f"{key}[{name}]" if isinstance(name, int) else f"{key}.{name}" if key else name
+        _no_nul(table, item, inner)
 
 
 def parse(table: Table, file: Path, root: Path) -> Recipe:
@@ -52,6 +71,7 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
     cwd = table.text("cwd", ".") or "."
     inside(table, "cwd", root, root / cwd)
     base = root / cwd
+    _no_loop(table, "cwd", base)
     port = table.whole("port", None, low=1, high=65535)
     recipe = Recipe(
         name=file.stem, file=file, command=command,
@@ -82,9 +102,20 @@ def inside(table: Table, key: str, root: Path, path: Path) -> None:
         raise table.fail(key, "expected a path, got one with a NUL character")
     # Judged as written: `..` cannot climb out, while a link the user made inside the workspace
     # (a venv's python, a data folder on another disk) is the user's own layout.
-    written, top = Path(os.path.normpath(path.absolute())), Path(os.path.normpath(root.absolute()))
-    if written != top and top not in written.parents:
-        raise table.fail(key, f"expected a path inside the workspace, got one leading to {written}")
+    written = os.path.normpath(path.absolute())
+    top = os.path.normpath(root.absolute())
+    if written != top and not written.startswith(top.rstrip(os.sep) + os.sep):
+        raise table.fail(key, f"expected a path inside the workspace, got one leading to "
+                              f"{cut(written)}")
+
+
+def _no_loop(table: Table, key: str, path: Path) -> None:
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise table.fail(key, "expected a folder, got a symbolic link that leads round in "
+                                  "a loop") from None
 
 
 def _env(table: Table) -> dict[str, str]:
@@ -130,6 +161,11 @@ def _need(table: Table, root: Path, base: Path) -> Need:
         raise table.fail(kind, f"expected an environment variable name, got {value!r}")
     venv = _path(table, "venv", root, base) or ".venv"
     install = table.mapping("install")
+    for manager in install:
+        if manager not in INSTALLERS:
+            raise RecipeError(table.file, table.key(f"install.{manager}"),
+                              f"expected a package manager bringup knows "
+                              f"({', '.join(INSTALLERS)})")
     return Need(kind, value, install, venv)
 
 

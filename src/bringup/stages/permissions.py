@@ -23,8 +23,8 @@ def wanted(service: Service) -> list[Permission]:
     """The recipe's entries, plus the command when it is a relative path such as ./start.sh."""
     entries = list(service.recipe.permissions)
     command = service.recipe.command_path()
-    covered = {service.path(entry.path).resolve() for entry in entries}
-    if command and service.path(command).resolve() not in covered:
+    covered = {os.path.realpath(service.path(entry.path)) for entry in entries}
+    if command and os.path.realpath(service.path(command)) not in covered:
         entries.append(Permission("executable", command))
     return entries
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -59,23 +60,40 @@ class ServiceState:
     @classmethod
     def from_json(cls, data: object) -> ServiceState:
         """Lenient: unknown keys are ignored and a value of the wrong type falls back."""
-        state = cls()
-        if not isinstance(data, dict):
-            return state
-        hints = typing.get_type_hints(cls)
-        data = _migrated(data)  # an unknown stage or status keeps its default: the road's start
-        for spec in fields(cls):
-            value = data.get(spec.name)
-            if value is not None and _accepts(hints[spec.name], value):
-                setattr(state, spec.name, float(value) if hints[spec.name] in (
-                    float, float | None) else value)
-        if state.pid is not None and state.pid <= 1:
-            state.forget_process()  # never a pid that would signal init or a whole group
-        state.log_offset = max(state.log_offset, 0)
-        state.findings = [f for f in state.findings if _has(f, FINDING_KEYS)]
-        state.evidence = [e for e in state.evidence if _has(e, EVIDENCE_KEYS)]
-        state.log_tail = [line for line in state.log_tail if isinstance(line, str)]
-        return state
+        return read_entry(data)[0]
+
+
+def read_entry(data: object) -> tuple[ServiceState, list[str]]:
+    """The entry, read leniently, and the fields of it that could not be read as written (they
+    fell back to their defaults)."""
+    state = ServiceState()
+    if not isinstance(data, dict):
+        return state, ["the entry"]
+    hints = typing.get_type_hints(ServiceState)
+    data = _migrated(data)  # an unknown stage or status keeps its default: the road's start
+    fell: list[str] = []
+    for spec in fields(ServiceState):
+        value = data.get(spec.name)
+        if value is None:
+            continue
+        if not _accepts(hints[spec.name], value) or (isinstance(value, float)
+                                                     and not math.isfinite(value)):
+            fell.append(spec.name)
+            continue
+        setattr(state, spec.name, float(value) if hints[spec.name] in (
+            float, float | None) else value)
+    if state.pid is not None and state.pid <= 1:
+        state.forget_process()  # never a pid that would signal init or a whole group
+        fell.append("pid")
+    before = (len(state.findings), len(state.evidence), len(state.log_tail), state.log_offset)
+    state.log_offset = max(state.log_offset, 0)
+    state.findings = [f for f in state.findings if _has(f, FINDING_KEYS)]
+    state.evidence = [e for e in state.evidence if _has(e, EVIDENCE_KEYS)]
+    state.log_tail = [line for line in state.log_tail if isinstance(line, str)]
+    after = (len(state.findings), len(state.evidence), len(state.log_tail), state.log_offset)
+    fell += [name for name, was, now in zip(("findings", "evidence", "log_tail", "log_offset"),
+                                            before, after, strict=True) if was != now]
+    return state, fell
 
 
 def _migrated(data: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +124,8 @@ def _accepts(hint: object, value: object) -> bool:
 @dataclass
 class State:
     services: dict[str, ServiceState] = field(default_factory=dict)
+    # What could not be read as written (never saved): the file is kept before it is replaced.
+    damaged: list[str] = field(default_factory=list, compare=False)
 
     def of(self, name: str) -> ServiceState:
         return self.services.setdefault(name, ServiceState())

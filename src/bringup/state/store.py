@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from bringup import atomic
-from bringup.errors import LockedError, WorkspaceError
+from bringup.errors import LockedError, WorkspaceError, printable
 from bringup.state import journal
-from bringup.state.model import ServiceState, State
+from bringup.state.journal import now_iso
+from bringup.state.model import State, read_entry
+from bringup.tables import cut
 
 SCHEMA = "bringup.state/1"
 
@@ -30,22 +32,47 @@ class Store:
     def load(self) -> State:
         try:
             raw = self.file.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # nothing kept yet (or no folder for it)
             return State()
         except (OSError, UnicodeDecodeError) as error:
             raise WorkspaceError(f"{self.file} cannot be read ({error})") from None
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
-            raise WorkspaceError(f"{self.file} is not valid JSON ({error}); bringup will not "
-                                 "overwrite it: fix it, or move it away to start afresh") from None
+            raise self._refused(f"is not valid JSON ({error})") from None
+        except RecursionError:
+            raise self._refused("is not valid JSON (nested too deeply)") from None
         schema = data.get("schema") if isinstance(data, dict) else None
         if schema != SCHEMA:
-            raise WorkspaceError(f"{self.file} has schema {schema!r}, this bringup reads {SCHEMA!r}"
-                                 " (written by a newer bringup?); bringup will not overwrite it")
-        services = data.get("services")
-        return State({name: ServiceState.from_json(entry)
-                      for name, entry in (services.items() if isinstance(services, dict) else [])})
+            raise WorkspaceError(f"{self.file} has schema {cut(repr(schema))}, this bringup reads "
+                                 f"{SCHEMA!r} (written by a newer bringup?); bringup will not "
+                                 "overwrite it")
+        return self._services(data.get("services", {}))
+
+    def _services(self, services: object) -> State:
+        """Each service's entry: a file whose shape is wrong is refused whole (its pids may be
+        processes bringup must still be able to stop); a field of the wrong type falls back."""
+        if not isinstance(services, dict):
+            raise self._refused(f"has services as {type(services).__name__}, not a table of "
+                                "services")
+        state = State()
+        for name, entry in services.items():
+            if not isinstance(entry, dict):
+                raise self._refused(f"has services.{printable(cut(name))} as "
+                                    f"{type(entry).__name__}, not a table")
+            state.services[name], fell = read_entry(entry)
+            state.damaged += [f"services.{name}.{field}" for field in fell]
+        return state
+
+    def _refused(self, why: str) -> WorkspaceError:
+        return WorkspaceError(f"{self.file} {why}; bringup will not overwrite it: fix it, or "
+                              "move it away to start afresh")
+
+    def keep_damaged(self) -> Path:
+        """Keep the file as it was read, beside it, before it is written over."""
+        kept = self.dir / f"state.json.bad-{now_iso()[:19].replace(':', '')}"
+        atomic.write_bytes(kept, self.file.read_bytes())
+        return kept
 
     def save(self, state: State) -> None:
         data = {"schema": SCHEMA, "services": {name: asdict(entry)
