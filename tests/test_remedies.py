@@ -133,3 +133,15 @@ def test_every_remedy_kind_is_a_finding_kind() -> None:
     from bringup.diagnosis import KIND_STAGE
 
     assert set(REMEDIES) <= set(KIND_STAGE)
+
+
+def test_a_template_copy_is_whole_or_not_at_all(ws: Path) -> None:
+    write_file(ws, "settings.example.json", '{"a": 1}')
+    (ws / "settings.example.json").chmod(0o640)
+    ready_app(ws, "open('settings.json').read()\n")
+    with (ws / "recipes/app.toml").open("a") as recipe:
+        recipe.write('[[paths]]\nfile = "settings.json"\ntemplate = "settings.example.json"\n')
+    assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    copied = ws / "settings.json"
+    assert copied.read_text() == '{"a": 1}' and (copied.stat().st_mode & 0o777) == 0o640
+    assert not list(ws.glob(".settings.json-*"))

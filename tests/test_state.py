@@ -171,3 +171,31 @@ def test_environment_values_never_reach_disk(ws: Path) -> None:
                  (ws / "state" / "journal.jsonl").read_text()):
         assert SECRET not in text
     assert all(str(line["ts"]).endswith("Z") for line in journal_lines(ws))
+
+
+def test_the_holder_is_named_even_when_asked_before_it_wrote_its_pid(ws: Path) -> None:
+    from filelock import FileLock
+
+    (ws / "state").mkdir()
+    write_recipe(ws, "api", 'command = "true"')
+    lock = FileLock(ws / "state/.lock")
+    lock.acquire()  # taken, its pid not written yet: it is written a moment later
+    try:
+        import threading
+
+        threading.Timer(0.3, (ws / "state/lock.pid").write_text, args=("4242\n",)).start()
+        result = invoke("next", "--yes", "--workspace", str(ws))
+        assert result.code == 2 and "another bringup (pid 4242)" in result.stderr
+    finally:
+        lock.release()
+
+
+def test_an_env_value_is_saved_whole_and_the_other_lines_kept(ws: Path) -> None:
+    from bringup.recipe.env import read_env_file, save_value
+
+    env = write_file(ws, ".env", "# mine\nexport A=1\nB='two'\n")
+    save_value(env, "B", "it's new")
+    save_value(env, "C", "three")
+    assert env.read_text() == "# mine\nexport A=1\nB='it\\'s new'\nC='three'\n"
+    assert read_env_file(env) == {"A": "1", "B": "it's new", "C": "three"}
+    assert sorted(path.name for path in ws.iterdir()) == [".env", "recipes"]  # no temporary

@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from bringup import atomic
 from bringup.recipe.model import Recipe
 
 
@@ -40,9 +41,16 @@ def service_env(cwd: Path, recipe: Recipe,
 
 
 def save_value(path: Path, key: str, value: str) -> None:
-    """Write KEY=value into a dotenv file readable by its owner only."""
-    from dotenv import set_key
+    """Write KEY='value' into a dotenv file, replacing the line of KEY if there is one; the
+    file is written whole and is readable by its owner only."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    line = f"{key}='{value.replace(chr(39), chr(92) + chr(39))}'"
+    kept = [existing for existing in lines if _key_of(existing) != key]
+    where = next((index for index, existing in enumerate(lines) if _key_of(existing) == key),
+                 len(kept))
+    atomic.write_text(path, "\n".join([*kept[:where], line, *kept[where:]]) + "\n", mode=0o600)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=True)
-    set_key(path, key, value, quote_mode="always")
+
+def _key_of(line: str) -> str:
+    name = line.strip().removeprefix("export ").partition("=")[0].strip()
+    return name if "=" in line else ""

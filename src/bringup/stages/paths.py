@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from bringup import atomic
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.recipe.model import PathSpec
@@ -68,14 +69,12 @@ def _mkdir(spec: PathSpec) -> Callable[[Service], str | None]:
 def _copy(spec: PathSpec) -> Callable[[Service], str | None]:
     def apply(service: Service) -> str | None:
         assert spec.template is not None
-        target = service.path(spec.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with service.path(spec.template).open("rb") as source, target.open("xb") as copy:
-                shutil.copyfileobj(source, copy)
+        target, template = service.path(spec.path), service.path(spec.template)
+        try:  # whole or not at all: a copy cut short must not count as the file
+            atomic.create_bytes(target, template.read_bytes(),
+                                mode=stat.S_IMODE(template.stat().st_mode))
         except FileExistsError:
             return f"{spec.path} appeared meanwhile; left as it is"
-        shutil.copymode(service.path(spec.template), target)
         service.give_to_user(target)
         service.ctx.journal("copied", service.name, path=spec.path, template=spec.template)
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -93,9 +94,8 @@ class Store:
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            holder = _read(pid_file) or "unknown"
-            raise LockedError(f"another bringup (pid {holder}) is working in {self.dir.parent}; "
-                              "wait for it to finish") from None
+            raise LockedError(f"another bringup (pid {_holder(pid_file)}) is working in "
+                              f"{self.dir.parent}; wait for it to finish") from None
         try:
             pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
             yield
@@ -104,8 +104,16 @@ class Store:
             lock.release()
 
 
+def _holder(pid_file: Path) -> str:
+    """The holder writes its pid right after it takes the lock: give it a moment to."""
+    deadline = time.monotonic() + 2.0
+    while (found := _read(pid_file)) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return found or "unknown"
+
+
 def _read(file: Path) -> str | None:
     try:
-        return file.read_text(encoding="utf-8").strip()
+        return file.read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
