@@ -31,13 +31,15 @@ def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
     stopped = []
     for name in (name for name in order if not names or name in names):
         handle = ctx.state.of(name).handle
-        if handle is None:
-            continue
         grace = recipes[name].stop_grace if name in recipes else DEFAULT_GRACE
-        signalled = supervisor.stop(handle, grace=grace)
+        # Every process that carries the service's tag: one bringup was killed before it
+        # recorded, a helper that left the group with setsid.
+        signalled = supervisor.stop(handle, grace=grace, tag=f"{ctx.workspace.tag}/{name}/")
+        if handle is None and not signalled:
+            continue
         if signalled:
             stopped.append(name)
-            ctx.out.step("stop", f"{name} (pid {handle.pid})", True)
+            ctx.out.step("stop", name + (f" (pid {handle.pid})" if handle else ""), True)
         lifecycle.stopped(ctx, name, reason=lifecycle.stopped_by_down(name), why="down",
-                          pid=handle.pid if signalled else None)
+                          pid=handle.pid if signalled and handle else None)
     return DownResult(stopped)

@@ -77,6 +77,10 @@ def _blocked(ctx: Context, name: str, result: UpResult) -> bool:
 def bring_up(ctx: Context, name: str) -> str | None:
     """Start one proven service (unless it already runs and answers) and verify it."""
     service = Service(ctx, ctx.workspace.recipes[name])
+    orphan = service.found_again()
+    if orphan is not None:
+        lifecycle.adopted(ctx, name, orphan, why="found by its tag: bringup stopped before it "
+                                                "recorded it")
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
         changed = service.stale()
@@ -85,7 +89,7 @@ def bring_up(ctx: Context, name: str) -> str | None:
             return None
         why = f"its {', '.join(changed)} changed" if changed else "not answering"
         ctx.out.step("up", f"{name}: restarting (pid {handle.pid}): {why}", None)
-        supervisor.stop(handle, grace=service.recipe.stop_grace)
+        supervisor.stop(handle, grace=service.recipe.stop_grace, tag=service.tag)
         lifecycle.replaced(ctx, name, why=f"up: {why}", pid=handle.pid)
     port = service.recipe.port
     if port is not None and ports.in_use(port):

@@ -94,7 +94,7 @@ def _restart(service: Service, state: Watched, failing: str) -> None:
     ctx.out.step("watch", f"{service.name}: {failing}; restarting", False)
     handle = service.entry.handle
     if handle is not None:
-        supervisor.stop(handle, grace=service.recipe.stop_grace)
+        supervisor.stop(handle, grace=service.recipe.stop_grace, tag=service.tag)
         lifecycle.replaced(ctx, service.name, why="watch: restart", pid=handle.pid)
     state.restarts.append(ctx.clock())
     ctx.journal("restart", service.name, why=failing, within_window=len(state.restarts))

@@ -54,6 +54,14 @@ def halted(ctx: Context, name: str, stage: StageName, reason: str) -> None:
     ctx.journal("verdict", name, status="in-progress", stage=stage, reason=reason)
 
 
+def launching(ctx: Context, name: str, start: str) -> None:
+    """A start is about to spawn its process: recorded first, so that a bringup killed before
+    it records the process can find it again by its tag."""
+    ctx.state.of(name).start_id = start
+    ctx.save()
+    ctx.journal("launching", name, start=start)
+
+
 def started(ctx: Context, name: str, handle: Handle, *, port: int | None, command: str,
             origin: dict[str, str]) -> None:
     """A process was started for the service: who it is, and what it was started from, are

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bringup.checks import Probe
 from bringup.core.context import Context
+from bringup.processes import supervisor, tags
 from bringup.processes.runner import Result, run_command
-from bringup.processes.supervisor import Running
+from bringup.processes.supervisor import Handle, Running
 from bringup.recipe.env import read_env_file, service_env
 from bringup.recipe.model import Recipe
 from bringup.state.logs import read_sources
@@ -82,6 +83,21 @@ class Service:
         when the start did not record them)."""
         now, then = self.origin(), self.entry.started_from
         return [part for part, digest in now.items() if then.get(part) != digest]
+
+    @property
+    def tag(self) -> str:
+        """What every process of this service carries in its environment, whatever its start."""
+        return f"{self.ctx.workspace.tag}/{self.name}/"
+
+    def found_again(self) -> Handle | None:
+        """The process of the last start, when bringup did not record it (it was killed right
+        after the spawn): the eldest that carries that start's tag."""
+        start = self.entry.start_id
+        handle = self.entry.handle
+        if start is None or (handle is not None and supervisor.alive(handle)):
+            return None
+        eldest = next(iter(tags.tagged(self.tag + start)), None)
+        return supervisor.identify(eldest.pid) if eldest else None
 
     def reload(self) -> None:
         """Read the recipe again after bringup edited it."""

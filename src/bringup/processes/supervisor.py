@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psutil
 
+from bringup.processes import tags
 from bringup.processes.runner import as_user
 
 # psutil derives start times from the boot time, which Linux recomputes from the wall clock:
@@ -82,11 +83,13 @@ class Running:
 
 
 def spawn(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path,
-          user: str | None = None) -> Running:
-    """Start `command` in its own session (so its group can be stopped) with output to the log."""
+          user: str | None = None, tag: str | None = None) -> Running:
+    """Start `command` in its own session (so its group can be stopped) with output to the log,
+    carrying `tag` in its environment."""
     argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
+    env = {**env, tags.VARIABLE: tag} if tag else dict(env)
     with log_path.open("ab") as log:
-        popen = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+        popen = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                  **as_user(user))  # type: ignore[call-overload]
     handle = identify(popen.pid) or Handle(popen.pid, time.time())
@@ -160,18 +163,21 @@ def _pid_reused(handle: Handle) -> bool:
         return False
 
 
-def stop(handle: Handle, *, grace: float) -> bool:
-    """SIGTERM the group, SIGKILL what is left after `grace` seconds. False: nothing of ours ran."""
-    members = group_members(handle)
+def stop(handle: Handle | None, *, grace: float, tag: str | None = None) -> bool:
+    """SIGTERM the group, and every process that carries `tag` (a prefix of the service's tag,
+    whatever its group or session); SIGKILL what is left after `grace` seconds. False: nothing
+    of ours ran."""
+    members = group_members(handle) if handle else []
+    own = find(handle) if handle else None  # not a group leader: an adopted daemon, say
+    members += [own] if own and own.pid not in {m.pid for m in members} else []
+    members += [p for p in (tags.tagged(tag) if tag else [])
+                if p.pid not in {m.pid for m in members} and p.pid not in (1, os.getpid())]
     if not members:
-        own = find(handle)  # a process that is not a group leader (an adopted daemon, say)
-        if own is None:
-            return False
-        members = [own]
-    _signal_group(handle, members, signal.SIGTERM)
+        return False
+    _signal(handle, members, signal.SIGTERM)
     left = _wait_gone(members, grace)
     if left:
-        _signal_group(handle, left, signal.SIGKILL)
+        _signal(handle, left, signal.SIGKILL)
         _wait_gone(left, 5.0)
     return True
 
@@ -193,15 +199,24 @@ def _running(process: psutil.Process) -> bool:
         return False
 
 
-def _signal_group(handle: Handle, members: list[psutil.Process], signum: int) -> None:
-    try:
-        os.killpg(handle.pid, signum)
-    except (ProcessLookupError, PermissionError):
-        for process in members:
-            try:
+def _signal(handle: Handle | None, members: list[psutil.Process], signum: int) -> None:
+    """The group at once when bringup made one, then each process not reached by that."""
+    grouped = set()
+    if handle is not None and handle.pid > 1 and handle.pid != os.getpgrp():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(handle.pid, signum)
+            grouped = {p.pid for p in members if _group_of(p.pid) == handle.pid}
+    for process in members:
+        if process.pid not in grouped:
+            with contextlib.suppress(psutil.Error):
                 process.send_signal(signum)
-            except psutil.Error:
-                continue
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except (ProcessLookupError, PermissionError):
+        return None
 
 
 def reap(running: Running | None) -> None:

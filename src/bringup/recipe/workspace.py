@@ -28,6 +28,13 @@ class Workspace:
     def logs_dir(self) -> Path:
         return self.state_dir / "logs"
 
+    @property
+    def tag(self) -> str:
+        """This workspace's part of the tag its services' processes carry."""
+        import hashlib
+
+        return hashlib.sha256(str(self.root).encode()).hexdigest()[:12]
+
     def log_path(self, name: str) -> Path:
         return self.logs_dir / f"{name}.log"
 

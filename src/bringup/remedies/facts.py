@@ -13,7 +13,7 @@ from bringup.checks.tcp import split_target
 from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.diagnosis import Finding, loopback_mismatch
-from bringup.processes import ports, supervisor
+from bringup.processes import ports, supervisor, tags
 from bringup.processes.ports import Holder
 
 URL_HOST = re.compile(r"://(?:[^@/\s]*@)?([A-Za-z][\w.-]*?)(?=[:/?]|$)")
@@ -41,12 +41,13 @@ def port_owner(ctx: Context, port: int, *, besides: str | None = None) -> str | 
 
 
 def bringup_service_holding(ctx: Context, pid: int) -> str | None:
-    """The service whose process group (started by bringup) holds `pid`, if any."""
+    """The service of this workspace whose process `pid` is (recorded, or carrying its tag)."""
     for name, entry in ctx.state.services.items():
         handle = entry.handle
-        if handle and any(p.pid == pid for p in supervisor.group_members(handle)):
+        if handle and supervisor.belongs(handle, pid):
             return name
-    return None
+    workspace, _, rest = (tags.tag_of(pid) or "").partition("/")
+    return rest.partition("/")[0] or None if workspace == ctx.workspace.tag else None
 
 
 def port_held(ctx: Context, port: int, holder: Holder | None) -> str:

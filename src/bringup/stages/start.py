@@ -8,7 +8,7 @@ import time
 from bringup.core import lifecycle
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
-from bringup.processes import ports, supervisor
+from bringup.processes import ports, supervisor, tags
 from bringup.remedies import facts, moving
 from bringup.stages.base import Verdict, always
 from bringup.state.journal import now_iso
@@ -26,6 +26,10 @@ def describe(service: Service) -> list[str]:
 
 
 def check(service: Service) -> list[Problem]:
+    orphan = service.found_again()
+    if orphan is not None:
+        lifecycle.adopted(service.ctx, service.name, orphan,
+                          why="found by its tag: bringup stopped before it recorded it")
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
         return [] if service.adopted else [_own(service, f"pid {handle.pid}")]
@@ -33,7 +37,10 @@ def check(service: Service) -> list[Problem]:
     if port is None or not ports.in_use(port):
         return []
     holder = ports.holder(port)
-    if holder and handle and any(p.pid == holder.pid for p in supervisor.group_members(handle)):
+    ours = holder is not None and (
+        (handle is not None and supervisor.belongs(handle, holder.pid))
+        or (tags.tag_of(holder.pid) or "").startswith(service.tag))
+    if holder is not None and ours:
         return [] if service.adopted else [_own(service, holder.describe())]
     return [Problem(str(port), facts.port_held(service.ctx, port, holder),
                     fixes=(Fix(f"use another free port (updates {service.recipe.file.name} and "
@@ -76,8 +83,7 @@ def _adopt(service: Service) -> str | None:
 
 def _restart(service: Service) -> str | None:
     handle = service.entry.handle
-    if handle is not None:
-        supervisor.stop(handle, grace=service.recipe.stop_grace)
+    supervisor.stop(handle, grace=service.recipe.stop_grace, tag=service.tag)
     lifecycle.replaced(service.ctx, service.name, why="restart",
                        pid=handle.pid if handle else None)
     return None
@@ -108,9 +114,12 @@ def launch(service: Service) -> str | None:
                                             f"{recipe.command_text()}")
     entry.log_files = {file: size(service.path(file)) for file in recipe.log_files()}
     ctx.out.command(recipe.command_text(), where=recipe.cwd, user=service.user)
+    start = tags.new_start()
+    lifecycle.launching(ctx, service.name, start)
     try:
         service.running = supervisor.spawn(recipe.command, cwd=service.cwd, env=service.env(),
-                                           log_path=log_path, user=service.user)
+                                           log_path=log_path, user=service.user,
+                                           tag=service.tag + start)
     except OSError as error:
         ctx.journal("start-failed", service.name, error=str(error))
         return f"cannot run {recipe.command_text()}: {error.strerror or error}"

@@ -42,6 +42,7 @@ class ServiceState:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     fingerprints: dict[str, str] = field(default_factory=dict)
     started_from: dict[str, str] = field(default_factory=dict)  # hashes of what it ran from
+    start_id: str | None = None  # the last start, recorded before its process was spawned
     skipped_reason: str | None = None
 
     @property
