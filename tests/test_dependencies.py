@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,10 @@ def test_a_dependency_stopped_under_a_proven_dependent_blocks_it_until_it_is_up(
     assert api["reason"] == "depends on cache, which is stopped"
     assert "waiting on them: api" in next_ok(ws)
     assert invoke("up", "cache", "--workspace", str(ws)).code == 0
+    deadline = time.monotonic() + 10  # the client reconnects to the new cache by itself
+    while "connects" not in checks_of(report_json(ws)[1], "api"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     _, data = report_json(ws)
     assert {s["name"]: s["status"] for s in data["services"]} == {"cache": "proven",
                                                                   "api": "proven"}

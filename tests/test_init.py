@@ -177,12 +177,19 @@ services:
                             "http://localhost:5000/ping || exit 1\n"),
      "http", "http://127.0.0.1:5000/ping"),
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "python", "check.py"]'),
-     "exec", "python check.py"),
+     "exec", ("python", "check.py")),
     (compose_api(code="@app.route('/healthz')\ndef health():\n    return 'ok'\n"),
      "http", "http://127.0.0.1:5000/healthz"),
-], ids=["compose-curl", "compose-shell-wget", "dockerfile", "compose-own-script", "code-route"])
+    (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "sh", "-c", "curl -f '
+                             'http://localhost:5000/up || exit 1"]'),
+     "http", "http://127.0.0.1:5000/up"),
+    (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "python check.py '
+                             '--name \\"a b\\" || exit 1"]'),
+     "exec", 'python check.py --name "a b" || exit 1'),
+], ids=["compose-curl", "compose-shell-wget", "dockerfile", "compose-own-script", "code-route",
+        "compose-sh-c-curl", "compose-shell-script-quoted"])
 def test_init_writes_a_functional_check_where_the_project_has_one(
-        tmp_path: Path, files: dict[str, str], key: str, value: str) -> None:
+        tmp_path: Path, files: dict[str, str], key: str, value: object) -> None:
     api = init(make(tmp_path, files))["api"]
     spec = api.verify.checks[key]
     assert (spec.url if key == "http" else spec.command) == value  # type: ignore[attr-defined]
@@ -195,11 +202,41 @@ def test_init_says_when_it_could_only_write_a_tcp_check(tmp_path: Path) -> None:
     assert "only a TCP connect checks it" in api.file.read_text(encoding="utf-8")
 
 
+ROUTED = """
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class App:
+    routes = {}
+
+    def get(self, path):
+        def add(view):
+            self.routes[path] = view
+            return view
+        return add
+
+app = App()
+
+@app.get("/healthz")
+def health():
+    return "ok"
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        view = app.routes.get(self.path)
+        body = (view() if view else "missing").encode()
+        self.send_response(200 if view else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
 def test_a_health_route_init_found_proves_the_service(ws: Path) -> None:
     port = free_port()
-    write_file(ws, "server.py", SERVER.replace('self.path == "/health"',
-                                               'self.path == "/healthz"') +
-               "\n# app.get('/healthz')\n")
+    write_file(ws, "server.py", ROUTED)
     write_file(ws, "Procfile", f"web: {PYTHON} -u server.py {port}\n")
     recipe = init(ws)["web"]
     assert recipe.verify.checks["http"].url == f"http://127.0.0.1:{port}/healthz"  # type: ignore[attr-defined]
@@ -208,3 +245,14 @@ def test_a_health_route_init_found_proves_the_service(ws: Path) -> None:
                                                                     "interval = 0.1\n"))
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 0 and "http status 200" in result.output, result.output
+
+
+@pytest.mark.parametrize("files", [
+    compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "curl -f '
+                            'http://localhost:${PORT:-8000}/health || exit 1"]'),
+    compose_api(code="import os\nmode = os.environ.get('status')\n# app.get('/health')\n"),
+], ids=["interpolated-port", "not-a-route"])
+def test_what_init_cannot_read_as_a_check_is_left_to_the_tcp_one(
+        tmp_path: Path, files: dict[str, str]) -> None:
+    api = init(make(tmp_path, files))["api"]
+    assert list(api.verify.checks) == ["tcp"]

@@ -31,7 +31,8 @@ def part_of(path: Path) -> str:
 def imports(path: Path) -> Iterator[tuple[int, str]]:
     """(line, dotted name) of every import, inside functions and TYPE_CHECKING blocks too."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = ".".join(("bringup", *path.relative_to(SOURCE).parent.parts))
+    inside = path.is_relative_to(SOURCE)
+    package = ".".join(("bringup", *(path.relative_to(SOURCE).parent.parts if inside else ())))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from ((node.lineno, alias.name) for alias in node.names)
@@ -76,17 +77,40 @@ def test_only_the_face_talks_to_people(path: Path) -> None:
     assert not [name for _, name in imports(path) if name.split(".")[0] in FACE_ONLY]
 
 
+def spawning(path: Path) -> list[str]:
+    """What in a module can start a process: an import of subprocess and its kind, a name from
+    os that spawns (imported by itself or called on os under any alias), psutil.Popen, a pool of
+    processes, asyncio's subprocesses."""
+    found = [name for _, name in imports(path) if name.split(".")[0] in SPAWNING
+             or name in ("concurrent.futures.ProcessPoolExecutor", "psutil.Popen")
+             or (name.startswith("os.") and name[3:].startswith(OS_SPAWNING))]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = {alias.asname or alias.name for node in ast.walk(tree)
+               if isinstance(node, ast.Import) for alias in node.names
+               if alias.name in ("os", "asyncio", "psutil")}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and (node.attr.startswith((*OS_SPAWNING, "create_subprocess"))
+                     or node.attr in ("Popen", "ProcessPoolExecutor"))):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(SOURCE)))
 def test_only_processes_starts_a_process(path: Path) -> None:
-    if part_of(path) == "processes":
-        return
-    assert not [name for _, name in imports(path) if name.split(".")[0] in SPAWNING]
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    calls = [node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
-             and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
-             and node.func.value.id in ("os", "asyncio") and node.func.attr.startswith(
-                 (*OS_SPAWNING, "create_subprocess"))]
-    assert not calls
+    if part_of(path) != "processes":
+        assert spawning(path) == []
+
+
+def test_the_process_rule_sees_every_way_to_start_one(tmp_path: Path) -> None:
+    ways = ["import os as o\no.execv('x', [])", "from os import system", "import psutil\n"
+            "psutil.Popen(['x'])", "from concurrent.futures import ProcessPoolExecutor",
+            "import multiprocessing", "import asyncio\nasyncio.create_subprocess_exec('x')"]
+    for index, code in enumerate(ways):
+        module = tmp_path / f"way{index}.py"
+        module.write_text(code)
+        assert spawning(module), code
 
 
 def status_assignments(path: Path) -> list[int]:
@@ -101,10 +125,28 @@ def status_assignments(path: Path) -> list[int]:
             targets = [node.target]
         if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in targets):
             found.append(node.lineno)
-        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ServiceState"
-                and any(keyword.arg == "status" for keyword in node.keywords)):
+        if isinstance(node, ast.Call) and _sets_status(node):
             found.append(node.lineno)
     return found
+
+
+def _sets_status(call: ast.Call) -> bool:
+    """ServiceState(status=...), replace(entry, status=...), setattr(entry, "status", ...)."""
+    name = getattr(call.func, "id", None) or getattr(call.func, "attr", "")
+    if name in ("ServiceState", "replace"):
+        return any(keyword.arg == "status" for keyword in call.keywords)
+    return (name == "setattr" and len(call.args) > 1 and isinstance(call.args[1], ast.Constant)
+            and call.args[1].value == "status")
+
+
+def test_the_status_rule_sees_every_way_to_assign_one(tmp_path: Path) -> None:
+    ways = ["entry.status = 'proven'", "entry.status, entry.stage = 'a', 'b'",
+            "model.ServiceState(status='x')", "replace(entry, status='x')",
+            "setattr(entry, 'status', 'x')", "entry.status += 'x'"]
+    for index, code in enumerate(ways):
+        module = tmp_path / f"way{index}.py"
+        module.write_text(code)
+        assert status_assignments(module), code
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(SOURCE)))

@@ -122,3 +122,19 @@ def test_a_process_started_from_an_older_recipe_is_restarted_not_adopted(ws: Pat
     restarted = invoke("up", "--workspace", str(ws))
     assert restarted.code == 0 and "its env changed" in restarted.output
     assert stored(ws, "api")["pid"] not in (first, second)
+
+
+def test_reset_keeps_what_it_must_to_stop_and_read_its_process(ws: Path) -> None:
+    from bringup.core import lifecycle
+
+    ctx = context(ws)
+    entry = ctx.state.of("api")
+    entry.pid, entry.create_time, entry.start_id = 4242, 1.0, "s1"
+    entry.log_offset, entry.log_files = 120, {"logs/api.log": 3000}
+    entry.fingerprints, entry.started_from = {"npm": "x"}, {"command": "y"}
+    lifecycle.reset(ctx, "api")
+    fresh = ctx.state.of("api")
+    assert (fresh.pid, fresh.start_id, fresh.log_offset, fresh.log_files) == (
+        4242, "s1", 120, {"logs/api.log": 3000})
+    assert (fresh.fingerprints, fresh.started_from) == ({"npm": "x"}, {"command": "y"})
+    assert fresh.status == "pending" and fresh.stage == "needs"

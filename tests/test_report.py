@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,29 @@ def test_markdown_and_table(ws: Path) -> None:
 def test_json_and_markdown_do_not_go_together(ws: Path) -> None:
     result = invoke("report", "--json", "--markdown", "--workspace", str(ws))
     assert result.code == 2 and "do not go together" in result.stderr
+
+
+def test_a_service_that_crashes_after_it_was_proven_carries_the_cause_its_log_names(
+        ws: Path) -> None:
+    from helpers import stored
+
+    port = free_port()
+    write_recipe(ws, "api", f"""
+        command = ["{PYTHON}", "-u", "-c", "import os, socket, time; s = socket.create_server(('127.0.0.1', {port})); time.sleep(1.2); os.environ['API_TOKEN']"]
+        port = {port}
+        [verify]
+        stable_for = 0.2
+        interval = 0.1
+        """)  # noqa: E501
+    assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    deadline = time.monotonic() + 10
+    while report_json(ws)[1]["services"][0]["status"] != "regressed":
+        assert time.monotonic() < deadline
+    code, data = report_json(ws)
+    top = data["services"][0]["findings"][0]
+    assert code == 1 and (top["kind"], top["subject"]) == ("missing-env", "API_TOKEN")
+    from bringup.proving.walk import recheck_proven
+
+    ctx = context(ws)
+    assert recheck_proven(ctx)["api"].status == "regressed"  # what `next` does first
+    assert stored(ws, "api")["findings"][0]["subject"] == "API_TOKEN"

@@ -22,7 +22,13 @@ def show(ctx: Context, name: str, count: int, *, follow: bool) -> LogLines:
     if not path.is_file():
         raise UsageError(f"no log yet at {path}: the service has not been started by bringup")
     files = [ctx.workspace.cwd(recipe) / file for file in recipe.log_files()]
-    lines = logs.tail(path, count)
+    try:
+        lines = logs.tail(path, count)
+    except OSError as error:
+        raise UsageError(f"{path} cannot be read ({error.strerror or error})") from None
     for file in (file for file in files if file.is_file()):
-        lines += [f"=== {file.name} ===", *logs.tail(file, count)]
+        try:
+            lines += [f"=== {file.name} ===", *logs.tail(file, count)]
+        except OSError as error:
+            lines.append(f"=== {file.name}: cannot be read ({error.strerror or error}) ===")
     return LogLines(lines, logs.follow([path, *files]) if follow else None)

@@ -47,9 +47,11 @@ def _service(ctx: Context, name: str, status: Shown, reason: str | None,
     checks = [o.to_json() for o in outcomes] if outcomes is not None else entry.evidence
     findings = entry.findings
     if status == "regressed" and not findings and live:
-        from bringup.proving.findings import for_service  # what its log says since it started
+        from bringup.core.service import Service  # what its logs say since it last started
+        from bringup.proving.findings import read_log
 
-        findings = [finding.to_json() for finding in for_service(ctx, name)]
+        found = read_log(Service(ctx, recipe), entry.exit_status)
+        findings = [finding.to_json() for finding in found]
     data: dict[str, Any] = {
         "name": name, "status": status, "stage": entry.stage,
         "port": recipe.port, "pid": handle.pid if handle and running else None,

@@ -101,6 +101,7 @@ def bring_up(ctx: Context, name: str) -> str | None:
     if not verdict.ok:
         failure.record(service, verify.NAME, verdict)
         return verdict.reason
-    lifecycle.proven(ctx, name, evidence=[o.to_json() for o in verdict.outcomes], why="up")
+    lifecycle.proven(ctx, name, evidence=[o.to_json() for o in verdict.outcomes], why="up",
+                     again=True)
     ctx.out.step("up", f"{name}: pid {service.entry.pid}, {verdict.reason}", True)
     return None

@@ -103,7 +103,7 @@ def _restart(service: Service, state: Watched, failing: str) -> None:
     verdict = verify.act(service) if problem is None else None
     if verdict is not None and verdict.ok:
         lifecycle.proven(ctx, service.name, evidence=[o.to_json() for o in verdict.outcomes],
-                         why="watch: restarted")
+                         why="watch: restarted", again=True)
         ctx.out.step("watch", f"{service.name}: back up (pid {service.entry.pid})", True)
         return
     if verdict is not None:

@@ -122,11 +122,13 @@ def regressed(ctx: Context, name: str, reason: str,
               findings: list[dict[str, Any]] | None = None) -> None:
     """Was proven; its live checks fail now."""
     entry = ctx.state.of(name)
+    again = entry.status == "regressed" and entry.reason == reason
     entry.status, entry.reason, entry.updated_at = "regressed", reason, now_iso()
     if findings is not None:
         entry.findings = findings
     ctx.save()
-    ctx.journal("verdict", name, status="regressed", reason=reason)
+    if not again:  # a check that keeps failing the same way is one verdict, not one a second
+        ctx.journal("verdict", name, status="regressed", reason=reason)
 
 
 def retry(ctx: Context, name: str) -> None:
@@ -174,7 +176,8 @@ def reset(ctx: Context, name: str) -> None:
     old = ctx.state.of(name)
     ctx.state.services[name] = ServiceState(
         pid=old.pid, create_time=old.create_time, start_ticks=old.start_ticks,
-        started_from=old.started_from, log_offset=old.log_offset, fingerprints=old.fingerprints)
+        started_from=old.started_from, start_id=old.start_id, log_offset=old.log_offset,
+        log_files=old.log_files, fingerprints=old.fingerprints)
     ctx.save()
     ctx.journal("reset", name)
 

@@ -79,10 +79,10 @@ class Service:
         }
 
     def stale(self) -> list[str]:
-        """The parts its running process was started from that have changed since (all of them
-        when the start did not record them)."""
+        """The parts its running process was started from that have changed since. A start
+        that recorded none (an older bringup's) cannot be judged: none is said to."""
         now, then = self.origin(), self.entry.started_from
-        return [part for part, digest in now.items() if then.get(part) != digest]
+        return [part for part, digest in now.items() if part in then and then[part] != digest]
 
     @property
     def tag(self) -> str:

@@ -12,7 +12,10 @@ _ANNOUNCES = re.compile(
     r"(?:on|at)\b|\bstarted (?:server )?(?:on|at)\b|\bLocal:\s", re.IGNORECASE)
 _PORT = re.compile(r"(?:\[[0-9a-fA-F:]+\]|[\w.-]+)?:(\d{2,5})\b(?![.:]\d)"
                    r"|\bport(?:\(s\)|s)?\W{1,3}(\d{2,5})\b", re.IGNORECASE)
-_NOT_OURS = re.compile(r"\bconnect(?:ing|ed)? to\b|\bfor connections? (?:to|from)\b", re.IGNORECASE)
+# Lines that name a port not the service's own: a client's, a debugger's (node --inspect).
+_NOT_OURS = re.compile(r"\bconnect(?:ing|ed)? to\b|\bfor connections? (?:to|from)\b|debugger"
+                       r"|\bws://|\binspector\b", re.IGNORECASE)
+_TIME = re.compile(r"\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b")  # [12:34:56] is a time, not a port
 
 
 def announced_ports(text: str) -> dict[int, str]:
@@ -22,7 +25,7 @@ def announced_ports(text: str) -> dict[int, str]:
     for line in text.splitlines():
         if not _ANNOUNCES.search(line) or _NOT_OURS.search(line):
             continue
-        for match in _PORT.finditer(line):
+        for match in _PORT.finditer(_TIME.sub(" ", line)):
             port = int(match.group(1) or match.group(2))
             if 0 < port <= 65535:
                 found.setdefault(port, line.strip())

@@ -26,7 +26,9 @@ def _rules_by_needle(rules: Iterable[Rule]) -> dict[str, list[int]]:
 _NEEDLE_RULES = _rules_by_needle(RULES)
 # Searching lower-cased lines case-sensitively is ~10x faster than re.IGNORECASE, and it
 # leaves the per-rule regexes only the few lines that can match.
-_PREFILTER = needle_pattern({*_NEEDLE_RULES, HEADER, *MARKERS})
+# An error that escaped every handler is read too (fallback.unhandled), whatever the runtime.
+_UNHANDLED_NEEDLES = ("panic: ", "goroutine ", "uncaught", "unhandled")
+_PREFILTER = needle_pattern({*_NEEDLE_RULES, HEADER, *MARKERS, *_UNHANDLED_NEEDLES})
 # The cause of a failure sits near the end of its log; reading only the latest lines that can
 # match keeps a log that is one long retry loop as fast as any other.
 _LATEST = 1000

@@ -42,11 +42,14 @@ def wrong_port(listens: int, expected: int, *, evidence: str) -> Finding:
 
 
 def waiting(dependency: str, times: int, *, evidence: str) -> Finding:
-    """The log waited on `dependency` `times` times and never said it got there."""
+    """The log waited on `dependency` `times` times and never said it got there; one the line
+    names as a host comes `host:`-prefixed (only a host can be looked up as one)."""
+    host = dependency.startswith("host:")
+    dependency = dependency.removeprefix("host:")
     fix = (f"start {dependency} first (and add it to `after`), or point the service at where "
            f"{dependency} really runs; it waited {times} times and never connected")
     if dependency == "unknown":
         fix = ("start what the service connects to first (its log does not name it), or fix "
                f"the address it uses; it waited {times} times and never connected")
     return Finding.build("connection-refused", dependency, fix=fix, evidence=evidence,
-                         observed={"waits": str(times)})
+                         observed={"waits": str(times), **({"host": "named"} if host else {})})

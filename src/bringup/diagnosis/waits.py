@@ -15,11 +15,14 @@ _WAITING = re.compile(
     r"|\bretrying in\b|\bretry(?:ing)? (?:in|after) \d|\btrying again in\b|\bwill retry\b"
     r"|\breconnecting\b|\bconnection lost\b|\bcould not connect\b.*\bretry",
     re.IGNORECASE)
-# "Waiting for connections" is a server ready for its clients, not one waiting on another.
+# "Waiting for connections" is a server ready for its clients, and "Waiting for application
+# startup" (uvicorn) a server on its own way up: neither waits on another service.
 _NOT_A_DEPENDENCY = frozenset({
     "connections", "connection", "requests", "request", "changes", "file", "files", "input",
     "jobs", "job", "tasks", "task", "messages", "work", "events", "signal", "signals", "it",
-    "them", "you", "user", "clients", "client", "workers", "worker", "the"})
+    "them", "you", "user", "clients", "client", "workers", "worker", "the", "application",
+    "app", "startup", "shutdown", "debugger", "service", "server", "process", "processes",
+    "children", "child", "reload", "reloader", "lock", "build", "compilation"})
 _HOST = re.compile(r"://(?:[^@/\s]*@)?(?P<url>[A-Za-z][\w.-]*)[:/]|\b(?P<pair>[A-Za-z][\w.-]*):\d{2,5}\b")
 _ARRIVED = re.compile(
     r"(?<!not )(?<!dis)\b(?:re)?connected\b|\bconnection (?:established|restored|successful|"
@@ -35,7 +38,8 @@ _ARRIVAL_NEEDLES = needle_pattern(("connected", "connection ", " up", "available
 
 
 def waits_for(line: str) -> str | None:
-    """The dependency a line waits on ("unknown" when it does not say); None: not a wait."""
+    """The dependency a line waits on ("unknown" when it does not say); None: not a wait. A
+    name the line gives as a host (in a URL, before a port) is `host:`-prefixed."""
     if not _WAIT_NEEDLES.search(line.lower()):
         return None
     found = _WAITING.search(line)
@@ -44,10 +48,10 @@ def waits_for(line: str) -> str | None:
     named = (found.group("dep") or found.group("down") or "").rstrip(".:").lower()
     if named in _NOT_A_DEPENDENCY:
         return None
-    if named:
-        return named
     host = _HOST.search(line)
-    return (host.group("url") or host.group("pair")) if host else "unknown"
+    if host:
+        return "host:" + (host.group("url") or host.group("pair"))
+    return named or "unknown"
 
 
 def arrived(line: str) -> bool:

@@ -15,8 +15,12 @@ from urllib.parse import urlsplit, urlunsplit
 from bringup.discover.candidate import read
 
 HEALTH = r"(?:api/)?(?:health|healthz|healthcheck|ping|status|ready|readyz|livez)"
-_ROUTE = re.compile(rf"""(?:route|get|path|re_path|add_url_rule|Get|HandleFunc|handle)\s*\(\s*
-                         r?["'](/?{HEALTH}/?)["']""", re.VERBOSE)
+# A route declared to a web framework: a decorator or a router's method (Flask, FastAPI,
+# Express, Koa, Sinatra), a Django url pattern, a Go handler. Comments are skipped.
+_ROUTE = re.compile(rf"""(?:@\w+\.(?:route|get|api_route)|\b(?:app|router|server|api)\.
+                         (?:get|route|all|add_url_rule)|\b(?:re_)?path|\bHandleFunc|\bhttp\.Handle
+                         |^\s*get)\s*\(\s*r?["'](/?{HEALTH}/?)["']""", re.VERBOSE | re.MULTILINE)
+_COMMENT = re.compile(r"^\s*(?:#|//).*$", re.MULTILINE)
 _SOURCES = ("*.py", "*.js", "*.mjs", "*.cjs", "*.ts", "*.go", "*.rb")
 _URL = re.compile(r"https?://[^\s'\"|;&]+")
 _OWN_SCRIPT = re.compile(r"^(?:python3?|node|sh|bash|ruby|\./|bin/|scripts?/)")
@@ -50,7 +54,7 @@ def from_code(folder: Path, port: int | None) -> tuple[dict[str, Any], str] | No
     if port is None:
         return None
     for source in _sources(folder):
-        found = _ROUTE.search(read(source))
+        found = _ROUTE.search(_COMMENT.sub("", read(source)))
         if found:
             route = "/" + found.group(1).strip("/")
             return ({"http": f"http://127.0.0.1:{port}{route}"},
@@ -69,41 +73,50 @@ def _sources(folder: Path) -> list[Path]:
 
 def _from_test(test: Any, own_port: int | None, port: int | None,
                where: str) -> tuple[dict[str, Any], str] | None:
-    words = _words(test)
-    if not words:
+    command = _command(test)
+    if not command:
         return None
-    line = " ".join(words)
-    url = _URL.search(line) if words[0].split("/")[-1] in ("curl", "wget") else None
-    if url:
-        return {"http": _here(url.group(0), own_port, port)}, f"from {where}: {line}"
-    if _OWN_SCRIPT.match(line):
-        return {"exec": line}, f"from {where}: {line}"
+    said = command if isinstance(command, str) else shlex.join(command)
+    url = _URL.search(said)
+    probe = _words(command)
+    if url and re.search(r"\b(?:curl|wget)\b", said):
+        here = _here(url.group(0), own_port, port)
+        return ({"http": here}, f"from {where}: {said}") if here else None
+    if probe and _OWN_SCRIPT.match(probe[0]):
+        return {"exec": list(command) if isinstance(command, tuple) else command}, (
+            f"from {where}: {said}")
     return None
 
 
-def _words(test: Any) -> list[str]:
-    """compose's forms: ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"], or a shell string."""
+def _command(test: Any) -> str | tuple[str, ...]:
+    """compose's forms: ["CMD", ...] (an argv), ["CMD-SHELL", "..."] or a string (a shell
+    line), ["NONE"] (none)."""
     if isinstance(test, str):
-        return _split(test)
+        return test.strip()
     if not isinstance(test, list) or not test or test[0] == "NONE":
-        return []
+        return ""
     if test[0] == "CMD-SHELL":
-        return _split(" ".join(map(str, test[1:])))
-    return [str(word) for word in (test[1:] if test[0] == "CMD" else test)]
+        return " ".join(map(str, test[1:])).strip()
+    return tuple(str(word) for word in (test[1:] if test[0] == "CMD" else test))
 
 
-def _split(text: str) -> list[str]:
-    text = re.split(r"\s*(?:\|\||&&|;)\s*", text)[0]  # `curl -f URL || exit 1`: the probe itself
+def _words(command: str | tuple[str, ...]) -> list[str]:
+    if isinstance(command, tuple):
+        return list(command)
     try:
-        return shlex.split(text)
+        return shlex.split(command)
     except ValueError:
-        return text.split()
+        return command.split()
 
 
-def _here(url: str, own_port: int | None, port: int | None) -> str:
+def _here(url: str, own_port: int | None, port: int | None) -> str | None:
     """The URL as seen from this machine: its host is 127.0.0.1, and the port the service
-    listens on inside its container is the one it listens on here."""
+    listens on inside its container is the one it listens on here. None: it is not one
+    bringup can read (a port compose would interpolate, `${PORT:-8000}`)."""
     parts = urlsplit(url)
-    seen = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        seen = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
     moved = port if port and (seen == own_port or own_port is None) else seen
     return urlunsplit((parts.scheme, f"127.0.0.1:{moved}", parts.path or "/", parts.query, ""))

@@ -64,7 +64,9 @@ def reached_by(ip: str, port: int, handle: Handle) -> bool | None:
     chosen = exact or [pid for bound, pid in listeners if _covers(bound, target)]
     if not chosen:
         return None
-    return any(pid is not None and belongs(handle, pid) for pid in chosen)
+    if any(pid is not None and belongs(handle, pid) for pid in chosen):
+        return True
+    return None if None in chosen else False  # another user's socket: it may be the service's
 
 
 def _all_sockets(handle: Handle) -> list[Any]:

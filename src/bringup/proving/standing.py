@@ -30,9 +30,10 @@ def judge(ctx: Context, live: dict[str, list[Outcome]] | None) -> dict[str, Stan
         if entry.status == "skipped":
             status, reason = "skipped", f"skipped: {entry.skipped_reason or 'no reason given'}"
         elif entry.status in ("proven", "regressed"):
-            status, reason = _proven_now(entry, live.get(name) if live else None, recipe.oneshot)
-            if status == "proven":
-                status, reason = _depends(status, [found[dep] for dep in recipe.after])
+            status, reason = _depends([found[dep] for dep in recipe.after])
+            if status != "blocked":  # what it waits on first: its own checks may fail for that
+                status, reason = _proven_now(entry, live.get(name) if live else None,
+                                             recipe.oneshot)
         elif entry.status == "stopped":
             status, reason = "stopped", entry.reason
         else:
@@ -60,13 +61,13 @@ def _waiting(entry: ServiceState, after: list[Standing]) -> tuple[Shown, str | N
     return "pending", "not started yet"
 
 
-def _depends(status: Shown, after: list[Standing]) -> tuple[Shown, str | None]:
+def _depends(after: list[Standing]) -> tuple[Shown, str | None]:
     """A proven service is proven only while what it comes after is."""
     for dep in after:
         if dep.status != "proven":
             said = {"skipped": "parked"}.get(dep.status, dep.status)
             return "blocked", f"depends on {dep.name}, which is {said}"
-    return status, None
+    return "proven", None
 
 
 def _proven_now(entry: ServiceState, outcomes: list[Outcome] | None,

@@ -130,10 +130,12 @@ def recheck_proven(ctx: Context) -> dict[str, Standing]:
                 if changed else []))
             standings[name] = Standing(name, "regressed", reason)
         entry = ctx.state.of(name)
+        if standings[name].status == "blocked":
+            continue  # it waits on another: judged again once that one is proven
         if reason is None and entry.status == "regressed":
             lifecycle.proven(ctx, name, evidence=entry.evidence, why="live checks pass again",
                              again=True)
         if reason and entry.status == "proven":
             lifecycle.regressed(ctx, name, reason, findings=[
-                f.to_json() for f in findings.for_service(ctx, name)])
+                f.to_json() for f in findings.read_log(service, entry.exit_status)])
     return standings

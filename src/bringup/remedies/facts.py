@@ -77,10 +77,9 @@ def _held_port_named(service: Service) -> int | None:
 
 
 def _refused(service: Service, finding: Finding) -> Finding:
-    if "waits" in finding.observed:
+    if "host" in finding.observed:  # a wait for a host the line names, that does not resolve
         host = finding.subject.rpartition(":")[0] or finding.subject
-        if (host not in service.ctx.workspace.recipes and host != "unknown"
-                and not resolves(host)):  # a wait for a name that does not resolve: that is why
+        if host not in service.ctx.workspace.recipes and not resolves(host):
             return _unresolvable(service, Finding.build(
                 "unresolvable-host", host, fix=finding.fix, evidence=finding.evidence))
     try:

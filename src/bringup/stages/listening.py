@@ -1,6 +1,7 @@
 """While verify waits: does the service listen somewhere other than where its checks look? Its
-log saying so ("Listening on http://127.0.0.1:4000") is enough; its processes listening only on
-other ports is, once they have done so for GRACE seconds (a server may open another port first)."""
+log saying so ("Listening on http://127.0.0.1:4000") is enough once SAID seconds have passed
+with nothing answering where the recipe says; its processes listening only on other ports, once
+they have done so for GRACE seconds (a server may open another port first: metrics, JDWP)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from bringup.core.service import Service
 from bringup.diagnosis import Finding, announced_ports, wrong_port
 from bringup.processes import ports
 
-GRACE = 5.0
+GRACE = 10.0
+SAID = 2.0
 LOOK_EVERY = 0.25
 LOCAL = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")
 
@@ -19,7 +21,9 @@ class PortWatch:
         addresses = service.recipe.verify.addresses()
         self.expected = {port for host, port in addresses if host in LOCAL or
                          host.startswith("127.")}
+        self.grace = min(GRACE, service.recipe.verify.startup_timeout * 0.8)
         self._since: float | None = None
+        self._said: float | None = None
         self._next = 0.0
 
     def look(self, now: float) -> Finding | None:
@@ -27,11 +31,15 @@ class PortWatch:
         if not self.expected or now < self._next:
             return None
         self._next = now + LOOK_EVERY
-        return self._announced() or self._listening(now)
+        return self._announced(now) or self._listening(now)
 
-    def _announced(self) -> Finding | None:
+    def _announced(self, now: float) -> Finding | None:
         said = announced_ports(self.service.log_text())
         if not said or self.expected & said.keys():
+            self._said = None
+            return None
+        self._said = now if self._said is None else self._said
+        if now - self._said < min(SAID, self.grace):
             return None
         port, line = next(iter(said.items()))
         return wrong_port(port, min(self.expected), evidence=line)
@@ -43,7 +51,7 @@ class PortWatch:
             self._since = None
             return None
         self._since = now if self._since is None else self._since
-        if now - self._since < GRACE:
+        if now - self._since < self.grace:
             return None
         shown = ", ".join(map(str, sorted(found)))
         return wrong_port(min(found), min(self.expected),

@@ -19,15 +19,18 @@ from bringup.state.logs import complete_lines
 TIMES = 3
 CONTEXT = 200  # lines read again around new ones, so a traceback split across reads is whole
 PASSING = frozenset({"connection-refused"})  # causes a client may outlive by retrying
-# What a server logs about its clients (a wrong password, a missing database) is theirs.
+# What a database server logs about its clients (a wrong password, a missing database) is theirs.
 CLIENTS_OWN = frozenset({"auth-failed", "database-missing"})
+SERVERS = ("postgres", "postmaster", "pg_ctl", "mysqld", "mariadbd", "mysqld_safe", "mongod",
+           "redis-server", "valkey-server")
 
 
 class LogWatch:
     def __init__(self, service: Service) -> None:
         self._positions: dict[Path, int] = dict(service.log_sources())
         self._names = ", ".join(path.name for path in self._positions)
-        self._program = PurePath(service.recipe.command_text().split()[0]).name
+        self._server = any(PurePath(word).name.startswith(SERVERS)
+                           for word in service.recipe.command_text().split()[:3])
         self._recent: deque[str] = deque(maxlen=CONTEXT)
         self._read = 0
         self._unanswered: list[Finding] = []  # passing causes and waits since the last arrival
@@ -104,7 +107,7 @@ class LogWatch:
 
     def _theirs(self, found: Finding) -> bool:
         """A database server's line about a client's failure is not the server's failure."""
-        return found.kind in CLIENTS_OWN and found.subject.lower() in self._program.lower()
+        return found.kind in CLIENTS_OWN and self._server
 
     def _outcome(self, started: float) -> Outcome:
         elapsed = (time.perf_counter() - started) * 1000
