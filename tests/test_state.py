@@ -199,3 +199,30 @@ def test_an_env_value_is_saved_whole_and_the_other_lines_kept(ws: Path) -> None:
     assert env.read_text() == "# mine\nexport A=1\nB='it\\'s new'\nC='three'\n"
     assert read_env_file(env) == {"A": "1", "B": "it's new", "C": "three"}
     assert sorted(path.name for path in ws.iterdir()) == [".env", "recipes"]  # no temporary
+
+
+def test_a_secret_the_service_prints_is_masked_wherever_bringup_shows_or_keeps_it(
+        ws: Path) -> None:
+    write_file(ws, "app.py", "import os\ntoken = os.environ['API_TOKEN']\n"
+                             "print('token is', token, 'db', os.environ['DATABASE_URL'])\n"
+                             "raise RuntimeError(f'refused token {token}')\n")
+    write_file(ws, ".env", "DATABASE_URL='postgres://app:pw-9f8e7d@127.0.0.1:5432/app'\n")
+    write_recipe(ws, "app", f"""
+        command = ["{sys.executable}", "app.py"]
+        env_file = ".env"
+        [[needs]]
+        env = "API_TOKEN"
+        """)
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 1 and "refused token ******" in result.output
+    token = (ws / ".env").read_text().split("API_TOKEN=")[1].strip().strip("'")
+    assert len(token) > 20 and token in (ws / "state/logs/app.log").read_text()  # it did print
+    shown = [result.output, (ws / "state/state.json").read_text(),
+             (ws / "state/journal.jsonl").read_text(),
+             invoke("report", "--json", "--workspace", str(ws)).stdout,
+             invoke("diagnose", "app", "--json", "--workspace", str(ws)).stdout,
+             invoke("diagnose", "app", "--workspace", str(ws)).stdout,
+             invoke("logs", "app", "--workspace", str(ws)).stdout]
+    for text in shown:
+        assert token not in text and "pw-9f8e7d" not in text
+    assert "refused token ******" in shown[4]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bringup.core.context import Context
 from bringup.diagnosis import Finding, diagnose
@@ -17,7 +17,8 @@ class Diagnosis:
 def of_service(ctx: Context, name: str) -> Diagnosis:
     from bringup.proving.findings import for_service
 
-    found = for_service(ctx, name)
+    found = [replace(finding, subject=ctx.mask(finding.subject), fix=ctx.mask(finding.fix),
+                     evidence=ctx.mask(finding.evidence)) for finding in for_service(ctx, name)]
     return Diagnosis(found, proven=not found and ctx.state.of(name).status == "proven")
 
 

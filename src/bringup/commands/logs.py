@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bringup.core.context import Context
+from bringup.core.service import Service
 from bringup.errors import UsageError
 from bringup.state import logs
 
@@ -17,7 +18,9 @@ class LogLines:
 
 
 def show(ctx: Context, name: str, count: int, *, follow: bool) -> LogLines:
+    """Its last lines, and what follows when asked; the secrets bringup knows masked."""
     recipe = ctx.workspace.recipe(name)
+    Service(ctx, recipe)  # makes its secrets known to the context
     path = ctx.workspace.log_path(name)
     if not path.is_file():
         raise UsageError(f"no log yet at {path}: the service has not been started by bringup")
@@ -31,4 +34,5 @@ def show(ctx: Context, name: str, count: int, *, follow: bool) -> LogLines:
             lines += [f"=== {file.name} ===", *logs.tail(file, count)]
         except OSError as error:
             lines.append(f"=== {file.name}: cannot be read ({error.strerror or error}) ===")
-    return LogLines(lines, logs.follow([path, *files]) if follow else None)
+    followed = (ctx.mask(line) for line in logs.follow([path, *files])) if follow else None
+    return LogLines(ctx.mask(lines), followed)

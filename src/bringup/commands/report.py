@@ -25,7 +25,7 @@ def build(ctx: Context, *, check: bool) -> dict[str, Any]:
     services = [_service(ctx, name, standings[name].status, standings[name].reason,
                          outcomes.get(name) if outcomes is not None else None, live=check)
                 for name in names]
-    return {
+    return ctx.mask({
         "schema": SCHEMA,
         "workspace": str(ctx.workspace.root),
         "generated_at": now_iso()[:19] + "Z",
@@ -36,7 +36,7 @@ def build(ctx: Context, *, check: bool) -> dict[str, Any]:
             "next": next_name(standings),
         },
         "services": services,
-    }
+    })
 
 
 def _service(ctx: Context, name: str, status: Shown, reason: str | None,

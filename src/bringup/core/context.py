@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bringup.core.output import Output, Silent
+from bringup.core.output import Masked, Output, Silent
 from bringup.core.prompting import Prompter, Recommended
 from bringup.recipe.workspace import Workspace
 from bringup.state.model import State
@@ -18,6 +18,9 @@ from bringup.state.store import Store
 
 if TYPE_CHECKING:
     import httpx
+
+T = TypeVar("T")
+MASK = "******"
 
 
 @dataclass
@@ -31,9 +34,29 @@ class Context:
     transport: httpx.BaseTransport | None = None
     hosts_file: Path = Path("/etc/hosts")
     _state: State | None = None
+    _secrets: set[str] = field(default_factory=set)
     _client: httpx.Client | None = None
     _client_lock: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.out = Masked(self.out, self)
+
+    def remember(self, secrets: set[str]) -> None:
+        """Values never to show or store: masked in all bringup says and writes from now on."""
+        self._secrets |= secrets
+
+    def mask(self, value: T) -> T:
+        """The value (text, or lists and tables of it) with every secret known masked."""
+        if isinstance(value, str):
+            for secret in sorted(self._secrets, key=len, reverse=True):
+                value = value.replace(secret, MASK)  # type: ignore[assignment]
+            return value
+        if isinstance(value, list):
+            return [self.mask(item) for item in value]  # type: ignore[return-value]
+        if isinstance(value, dict):
+            return {key: self.mask(item) for key, item in value.items()}  # type: ignore[return-value]
+        return value
 
     @property
     def store(self) -> Store:
@@ -49,7 +72,7 @@ class Context:
         if not self.dry_run:
             with self._write_lock:  # `up` starts services from several threads
                 self._keep_damaged()
-                self.store.save(self.state)
+                self.store.save(self.state, mask=self.mask)
 
     def _keep_damaged(self) -> None:
         """A state file read with fields that fell back is kept as it was, and said, once."""
@@ -63,7 +86,7 @@ class Context:
     def journal(self, event: str, service: str | None = None, /, **details: Any) -> None:
         if not self.dry_run:
             with self._write_lock:
-                self.store.journal(event, service, **details)
+                self.store.journal(event, service, **self.mask(details))
 
     @contextlib.contextmanager
     def working(self, *, write: bool = True) -> Iterator[None]:

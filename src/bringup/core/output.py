@@ -23,6 +23,39 @@ class Output(Protocol):
     def verdict(self, text: str, ok: bool) -> None: ...
 
 
+class Masker(Protocol):
+    def mask(self, value: str) -> str: ...
+
+
+class Masked:
+    """Tells `inner`, every secret masked first: nothing bringup says shows one."""
+
+    def __init__(self, inner: Output, masker: Masker) -> None:
+        self.inner: Output = inner.inner if isinstance(inner, Masked) else inner
+        self._mask = masker.mask
+
+    def heading(self, text: str) -> None:
+        self.inner.heading(self._mask(text))
+
+    def step(self, stage: str, text: str, ok: bool | None = None) -> None:
+        self.inner.step(stage, self._mask(text), ok)
+
+    def line(self, text: str, tone: Tone = "plain") -> None:
+        self.inner.line(self._mask(text), tone)
+
+    def detail(self, text: str) -> None:
+        self.inner.detail(self._mask(text))
+
+    def command(self, command: str, *, where: str = "", user: str | None = None) -> None:
+        self.inner.command(self._mask(command), where=where, user=user)
+
+    def block(self, text: str) -> None:
+        self.inner.block(self._mask(text))
+
+    def verdict(self, text: str, ok: bool) -> None:
+        self.inner.verdict(self._mask(text), ok)
+
+
 class Silent:
     """Tells nobody: for callers that only want the result."""
 

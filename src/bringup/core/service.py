@@ -13,7 +13,7 @@ from bringup.core.context import Context
 from bringup.processes import supervisor, tags
 from bringup.processes.runner import Result, run_command
 from bringup.processes.supervisor import Handle, Running
-from bringup.recipe.env import read_env_file, service_env
+from bringup.recipe.env import read_env_file, secret_values, service_env
 from bringup.recipe.model import Recipe
 from bringup.state.logs import read_sources
 from bringup.state.model import ServiceState
@@ -25,6 +25,9 @@ class Service:
     recipe: Recipe
     running: Running | None = None  # the process this very bringup started, if it did
     adopted: bool = False
+
+    def __post_init__(self) -> None:
+        self.ctx.remember(secret_values(self.cwd, self.recipe))
 
     @property
     def name(self) -> str:

@@ -18,13 +18,12 @@ from bringup.discover.candidate import (
     read,
     service_name,
 )
+from bringup.secrecy import looks_secret
 
 Hosts = dict[str, tuple[int, int] | None]  # compose service name: (its port there, port here)
 
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 CATALOG_IMAGES = ("redis", "postgres")
-_SECRET = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL"
-                     r"|(?:^|_)(?:PASS|PWD|(?:API)?KEYS?)(?:$|_)")
 
 
 def detect(root: Path) -> list[Candidate]:
@@ -133,7 +132,7 @@ def _compose_env(given: dict[str, str | None],
     env: dict[str, str] = {}
     needs: list[Need] = []
     for key, item in given.items():
-        if item is None or "$" in item or _SECRET.search(key.upper()):
+        if item is None or "$" in item or looks_secret(key):
             needs.append({"env": key})
         else:
             env[key] = local_hosts(item, hosts)

@@ -67,10 +67,12 @@ def _context(root: Path, command: str, *, yes: bool = False, dry_run: bool = Fal
 
 
 def console(ctx: Context) -> ConsoleOutput:
+    from bringup.core.output import Masked
     from bringup.face.console import ConsoleOutput
 
-    assert isinstance(ctx.out, ConsoleOutput)
-    return ctx.out
+    out = ctx.out.inner if isinstance(ctx.out, Masked) else ctx.out
+    assert isinstance(out, ConsoleOutput)
+    return out
 
 
 @cli.command("next")

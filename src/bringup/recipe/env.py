@@ -5,11 +5,13 @@ Values are only ever handed to the service; they are never printed or journalled
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from bringup import atomic
 from bringup.recipe.model import Recipe
+from bringup.secrecy import looks_secret
 
 
 def env_file_path(cwd: Path, recipe: Recipe) -> Path:
@@ -38,6 +40,23 @@ def service_env(cwd: Path, recipe: Recipe,
             env.pop("PYTHONHOME", None)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
+
+
+_URL_PASSWORD = re.compile(r"://[^:/@\s]*:([^@/\s]+)@")
+SHORTEST = 4  # a shorter value would mask ordinary text: it is no secret worth the name
+
+
+def secret_values(cwd: Path, recipe: Recipe) -> set[str]:
+    """The values bringup knows to be secrets for this service: those of variables its needs
+    ask for (bringup asked or generated them), of variables whose names say secret, and the
+    password in any URL of its env; from the recipe's env and its env file alike."""
+    own = dict(recipe.env)
+    if recipe.env_file:
+        own.update(read_env_file(cwd / recipe.env_file))
+    asked = {need.value for need in recipe.needs if need.kind == "env"}
+    found = {value for key, value in own.items() if key in asked or looks_secret(key)}
+    found |= {match for value in own.values() for match in _URL_PASSWORD.findall(value)}
+    return {value for value in found if len(value) >= SHORTEST}
 
 
 def save_value(path: Path, key: str, value: str) -> None:

@@ -7,7 +7,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -75,8 +75,9 @@ class Store:
         atomic.write_bytes(kept, self.file.read_bytes())
         return kept
 
-    def save(self, state: State) -> None:
-        data = {"schema": SCHEMA, "services": {name: asdict(entry)
+    def save(self, state: State, *, mask: Callable[[Any], Any] = lambda value: value) -> None:
+        """Write the state; `mask` hides the secrets known in every text it holds."""
+        data = {"schema": SCHEMA, "services": {name: mask(asdict(entry))
                                                 for name, entry in state.services.items()}}
         atomic.write_text(self.file, json.dumps(data, indent=2, sort_keys=True) + "\n")
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.recipe.edit import set_value
-from bringup.recipe.env import env_file_path, save_value
+from bringup.recipe.env import SHORTEST, env_file_path, save_value
 from bringup.recipe.model import Need
 
 
@@ -29,6 +29,7 @@ def _ask(key: str) -> Callable[[Service], str | None]:
         value = service.ctx.prompter.text(f"value for {key}", default=generated, secret=True)
         if not value.strip():
             return f"no value given for {key}"
+        service.ctx.remember({value} if len(value) >= SHORTEST else set())
         if service.recipe.env_file is None:
             set_value(service.recipe.file, "env_file", ".env")
             service.reload()
