@@ -21,11 +21,9 @@ class Edge:
 
 def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> int:
     """Run the command line (or `group`) and map every outcome to its exit status."""
-    from bringup.face.cli import cli
-
     edge = Edge()
     try:
-        result = _run(group or cli, argv, edge)
+        result = _run(group, argv, edge)
     except BringupError as error:
         click.echo(f"bringup: {error}", err=True)
         return error.exit_code
@@ -40,7 +38,11 @@ def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> 
     return result if isinstance(result, int) else 0
 
 
-def _run(group: click.Group, argv: list[str] | None, edge: Edge) -> object:
+def _run(group: click.Group | None, argv: list[str] | None, edge: Edge) -> object:
+    if group is None:
+        from bringup.face.cli import cli  # imported here: an interrupt may come meanwhile
+
+        group = cli
     try:
         return group.main(args=argv, prog_name="bringup", standalone_mode=False, obj=edge)
     except OSError as error:
@@ -99,4 +101,9 @@ def entry() -> None:
         raise KeyboardInterrupt  # a polite stop saves progress just as Ctrl-C does
 
     signal.signal(signal.SIGTERM, interrupted)
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # between main's own handlers: nothing was begun, or all is saved
+        code = EXIT_INTERRUPTED
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # all is saved: a late stop needs no handler
+    sys.exit(code)
