@@ -3,16 +3,21 @@ traceback or an 'unexpected error'. Cases a fault campaign found, and generated 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from bringup.processes import tags
+from bringup.recipe.workspace import Workspace
 
 from helpers import invoke, write_file, write_recipe
 
@@ -196,4 +201,44 @@ def test_a_state_folder_bringup_cannot_write_is_one_line_exit_2(ws: Path, damage
         (state / target).mkdir() if damage != "logs-is-a-file" else (state / target).write_text("")
     line = refused(ws, "next", "--yes")
     assert f"{state}/ cannot be written" in line
+    assert invoke("report", "--no-check", "--workspace", str(ws)).code == 0
+
+
+def test_a_disk_that_takes_nothing_more_is_one_line_exit_2_and_starts_nothing(ws: Path) -> None:
+    # /dev/full fails every write with ENOSPC, as a full disk does: at write time, naming no file
+    write_recipe(ws, "api", 'command = "sleep 30"\n[verify]\nstable_for = 0.1\n')
+    (ws / "state").mkdir()
+    (ws / "state/journal.jsonl").symlink_to("/dev/full")
+    line = refused(ws, "next", "--yes")
+    assert line.endswith(f"{ws / 'state'} cannot be written (No space left on device); make room "
+                         "or make it writable, then run the command again")
+    assert not tags.tagged(f"{Workspace(ws.resolve()).tag}/")  # nothing started, unrecorded
+
+
+@pytest.fixture()
+def mounted(ws: Path) -> Iterator[Path]:
+    """The state folder as a filesystem of its own (a small tmpfs), where mounting is allowed."""
+    state = ws / "state"
+    state.mkdir()
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(state)],
+                           capture_output=True, check=False)
+    if mount.returncode != 0:
+        pytest.skip(f"this machine cannot mount a tmpfs: {mount.stderr.decode().strip()}")
+    try:
+        yield state
+    finally:
+        subprocess.run(["umount", "-l", str(state)], check=False)
+
+
+@pytest.mark.parametrize("how", ["full", "read-only"])
+def test_a_full_or_read_only_state_filesystem_is_one_line_exit_2(ws: Path, mounted: Path,
+                                                                 how: str) -> None:
+    write_recipe(ws, "api", 'command = "sleep 30"\n[verify]\nstable_for = 0.1\n')
+    if how == "full":
+        with (mounted / "filler").open("wb") as filler, contextlib.suppress(OSError):
+            filler.write(b"\0" * 32 * 1024)
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(mounted)], check=True)
+    line = refused(ws, "next", "--yes")
+    assert ("No space left on device" if how == "full" else "Read-only file system") in line
     assert invoke("report", "--no-check", "--workspace", str(ws)).code == 0

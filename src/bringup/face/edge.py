@@ -3,6 +3,7 @@ line, Ctrl-C keeps what was done, and only a bug in bringup shows a traceback, k
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -52,18 +53,26 @@ def _run(group: click.Group | None, argv: list[str] | None, edge: Edge) -> objec
         raise WorkspaceError(said) from None
 
 
+# The machine's to fix wherever they happen: a full disk, a quota, a read-only filesystem.
+_FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
 def _unwritable(error: OSError, workspace: Path | None) -> str | None:
-    """A state folder bringup cannot write (read-only, full, a file or a folder in the way) is
-    the user's to fix: one line saying what and where."""
-    if workspace is None or not error.filename:
-        return None
-    state = workspace / "state"
-    where = Path(str(error.filename))
-    if where != state and state not in where.parents:
-        return None
+    """A state folder bringup cannot write (read-only, full, a file or a folder in the way),
+    or a disk that takes nothing more, is the user's to fix: one line saying what and where.
+    A write to a full disk fails without naming its file; the state folder is then the place
+    to name when bringup works in one."""
     why = error.strerror or type(error).__name__
-    return (f"{state}/ cannot be written ({why}: {where}); bringup keeps its progress there: "
-            "make it a folder it can write to")
+    where = Path(str(error.filename)) if error.filename else None
+    state = workspace / "state" if workspace is not None else None
+    if state is not None and where is not None and (where == state or state in where.parents):
+        return (f"{state}/ cannot be written ({why}: {where}); bringup keeps its progress "
+                "there: make it a folder it can write to")
+    if error.errno not in _FULL_OR_READ_ONLY:
+        return None
+    place = where or state
+    return (f"{place or 'a file'} cannot be written ({why}); make room or make it writable, "
+            "then run the command again")
 
 
 def _bug(error: BaseException, edge: Edge) -> int:
