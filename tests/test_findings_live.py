@@ -219,8 +219,8 @@ def ipv6_loopback() -> bool:
         return False
 
 
-@pytest.mark.skipif(not ipv6_loopback(), reason="needs an IPv6 loopback")
-def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
+def checked_on_the_other_loopback(ws: Path) -> int:
+    """A service listening on ::1 only, whose recipe checks 127.0.0.1."""
     port = listener(ws, "six", "::1")
     write_recipe(ws, "six", f"""
         command = ["{PYTHON}", "six.py", "{port}"]
@@ -230,6 +230,12 @@ def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
         stable_for = 0.2
         interval = 0.1
         """)
+    return port
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="needs an IPv6 loopback")
+def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
+    port = checked_on_the_other_loopback(ws)
     result = next_yes(ws)
     assert result.code == 0, result.output
     assert f"loopback-mismatch 127.0.0.1:{port}" in result.output
@@ -238,15 +244,7 @@ def test_a_check_on_the_other_loopback_is_a_loopback_mismatch(ws: Path) -> None:
 
 @pytest.mark.skipif(not ipv6_loopback(), reason="needs an IPv6 loopback")
 def test_a_stranger_answering_on_the_checked_address_proves_nothing(ws: Path) -> None:
-    port = listener(ws, "six", "::1")
-    write_recipe(ws, "six", f"""
-        command = ["{PYTHON}", "six.py", "{port}"]
-        [verify]
-        tcp = "127.0.0.1:{port}"
-        startup_timeout = 1
-        stable_for = 0.2
-        interval = 0.1
-        """)
+    port = checked_on_the_other_loopback(ws)
     with socket.create_server(("127.0.0.1", port)):  # a stranger answers on 127.0.0.1
         result = next_yes(ws)
         assert result.code == 0, result.output

@@ -196,8 +196,10 @@ def test_an_env_value_is_saved_whole_and_the_other_lines_kept(ws: Path) -> None:
     env = write_file(ws, ".env", "# mine\nexport A=1\nB='two'\n")
     save_value(env, "B", "it's new")
     save_value(env, "C", "three")
-    assert env.read_text() == "# mine\nexport A=1\nB='it\\'s new'\nC='three'\n"
-    assert read_env_file(env) == {"A": "1", "B": "it's new", "C": "three"}
+    save_value(env, "D", "back\\slash\\")
+    assert env.read_text() == ("# mine\nexport A=1\nB='it\\'s new'\nC='three'\n"
+                               "D='back\\\\slash\\\\'\n")
+    assert read_env_file(env) == {"A": "1", "B": "it's new", "C": "three", "D": "back\\slash\\"}
     assert sorted(path.name for path in ws.iterdir()) == [".env", "recipes"]  # no temporary
 
 

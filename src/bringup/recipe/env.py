@@ -63,7 +63,8 @@ def save_value(path: Path, key: str, value: str) -> None:
     """Write KEY='value' into a dotenv file, replacing the line of KEY if there is one; the
     file is written whole and is readable by its owner only."""
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    line = f"{key}='{value.replace(chr(39), chr(92) + chr(39))}'"
+    quoted = value.replace("\\", "\\\\").replace("'", "\\'")  # dotenv's two escapes
+    line = f"{key}='{quoted}'"
     kept = [existing for existing in lines if _key_of(existing) != key]
     where = next((index for index, existing in enumerate(lines) if _key_of(existing) == key),
                  len(kept))

@@ -47,7 +47,7 @@ def bringup_service_holding(ctx: Context, pid: int) -> str | None:
         if handle and supervisor.belongs(handle, pid):
             return name
     workspace, _, rest = (tags.tag_of(pid) or "").partition("/")
-    return rest.partition("/")[0] or None if workspace == ctx.workspace.tag else None
+    return (rest.partition("/")[0] or None) if workspace == ctx.workspace.tag else None
 
 
 def port_held(ctx: Context, port: int, holder: Holder | None) -> str:
