@@ -5,7 +5,7 @@ group or session (a helper that called setsid)."""
 
 from __future__ import annotations
 
-import secrets
+import os
 import time
 
 import psutil
@@ -15,7 +15,7 @@ VARIABLE = "BRINGUP_TAG"
 
 def new_start() -> str:
     """An id for one start, unique enough never to meet another."""
-    return f"{time.time_ns():x}{secrets.token_hex(2)}"
+    return f"{time.time_ns():x}{os.urandom(2).hex()}"
 
 
 def tag_of(pid: int) -> str | None:
