@@ -17,6 +17,7 @@ from bringup.face.edge import Edge
 if TYPE_CHECKING:
     from bringup.core.context import Context
     from bringup.face.console import ConsoleOutput
+    from bringup.recipe.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,17 +54,17 @@ def open_context(workspace: Path | None, command: str, *, yes: bool = False,
         edge.workspace, edge.dry_run = found.root, dry_run
     if strict:
         found.recipes  # noqa: B018  (a bad recipe stops a command before it does anything)
-    return _context(found.root, command, yes=yes, dry_run=dry_run)
+    return _context(found, command, yes=yes, dry_run=dry_run)  # its recipes read once
 
 
-def _context(root: Path, command: str, *, yes: bool = False, dry_run: bool = False) -> Context:
+def _context(workspace: Workspace, command: str, *, yes: bool = False,
+             dry_run: bool = False) -> Context:
     from bringup.core.context import Context
     from bringup.face.console import ConsoleOutput
     from bringup.face.prompts import for_command
-    from bringup.recipe.workspace import Workspace
 
     prompter = for_command(command, yes=yes, interactive=sys.stdin.isatty())
-    return Context(Workspace(root), prompter=prompter, out=ConsoleOutput(), dry_run=dry_run)
+    return Context(workspace, prompter=prompter, out=ConsoleOutput(), dry_run=dry_run)
 
 
 def console(ctx: Context) -> ConsoleOutput:
@@ -265,12 +266,13 @@ def init(yes: bool, workspace: Path | None) -> int:
 
     from bringup.commands.init import run_init
     from bringup.errors import UsageError
+    from bringup.recipe.workspace import Workspace
 
     named = workspace or Path(os.environ.get("BRINGUP_WORKSPACE") or ".")
     if not named.is_dir():
         raise UsageError(f"{named} is not a folder: name the folder that holds the services")
     click.get_current_context().find_object(Edge).workspace = named  # type: ignore[union-attr]
-    ctx = _context(named.resolve(), "init", yes=yes)
+    ctx = _context(Workspace(named.resolve()), "init", yes=yes)
     result = run_init(ctx)
     if not result.found:
         ctx.out.line(f"found no services in {ctx.workspace.root}: no compose file, Procfile, "
