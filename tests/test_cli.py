@@ -73,6 +73,29 @@ def test_an_unexpected_error_has_its_own_status_and_its_traceback_in_the_workspa
     assert str(kept) in result.stderr and "RuntimeError: a bug in bringup" in kept.read_text()
 
 
+def test_an_interrupt_python_wraps_on_its_way_up_is_still_an_interrupt(ws: Path) -> None:
+    # A stop that lands in a descriptor's __set_name__ (a dataclass field, while a module is
+    # imported) comes out of the class statement as a RuntimeError caused by it.
+    from bringup.errors import EXIT_INTERRUPTED
+    from bringup.face.cli import open_context, workspace_option
+
+    class Stopped:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    @click.command()
+    @workspace_option
+    def slow(workspace: Path | None) -> None:
+        """A command that is stopped while it makes a class."""
+        with open_context(workspace, "slow").working():
+            type("Made", (), {"field": Stopped()})
+
+    result = invoke("slow", "--workspace", str(ws), group=click.Group(commands=[slow]))
+    assert result.code == EXIT_INTERRUPTED, result.output
+    assert "interrupted; progress so far is saved" in result.stderr
+    assert not (ws / "state/logs/bringup-error.log").exists()
+
+
 def test_an_unknown_command_is_a_usage_error() -> None:
     result = invoke("launch")
     assert result.code == 2 and "No such command" in result.output

@@ -29,14 +29,31 @@ def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> 
         click.echo(f"bringup: {error}", err=True)
         return error.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("\nbringup: interrupted; progress so far is saved", err=True)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except click.ClickException as error:
         error.show()
         return EXIT_USAGE
     except Exception as error:  # noqa: BLE001  (the one edge where the unexpected is caught)
-        return _bug(error, edge)
+        return _interrupted() if _wraps_interrupt(error) else _bug(error, edge)
     return result if isinstance(result, int) else 0
+
+
+def _interrupted() -> int:
+    click.echo("\nbringup: interrupted; progress so far is saved", err=True)
+    return EXIT_INTERRUPTED
+
+
+def _wraps_interrupt(error: BaseException) -> bool:
+    """An interrupt Python turned into another error on its way up (one that lands in a
+    descriptor's __set_name__ while a class is made comes out as a RuntimeError)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__  # not __context__: a bug while an interrupt is handled is a bug
+    return False
 
 
 def _run(group: click.Group | None, argv: list[str] | None, edge: Edge) -> object:
