@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +20,11 @@ import pytest
 from bringup.commands.demo import greeting_wheel
 from bringup.commands.next import run_next
 from bringup.errors import WorkFailed
+from bringup.processes.ports import answers, listener_pids
 
 from helpers import (
     PYTHON,
+    SERVER,
     Scripted,
     context,
     free_port,
@@ -289,6 +293,48 @@ def test_a_daemonizing_server_is_stopped_and_kept_in_the_foreground(ws: Path) ->
     from bringup.processes.ports import listener_pids
 
     assert listener_pids(port) == {stored(ws, "cache")["pid"]}
+
+
+MANAGER = """
+import socket, subprocess, sys
+control = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+open("manager.ready", "w").close()
+while True:
+    asked, _ = control.accept()
+    asked.close()
+    subprocess.Popen([sys.executable, "-u", "server.py", sys.argv[2]], start_new_session=True)
+"""
+
+
+def test_a_server_a_service_manager_starts_for_the_command_is_never_adopted(ws: Path) -> None:
+    # `systemctl start x` in miniature: the command asks a manager bringup did not start, and
+    # exits 0; the server that then answers was born after it, but is the manager's.
+    control, port = free_port(), free_port()
+    write_file(ws, "server.py", SERVER)
+    write_file(ws, "manager.py", MANAGER)
+    env = {key: value for key, value in os.environ.items() if key != "BRINGUP_TAG"}
+    manager = subprocess.Popen([PYTHON, "manager.py", str(control), str(port)], cwd=ws, env=env)
+    try:
+        deadline = time.monotonic() + 10
+        while not (ws / "manager.ready").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # (a connection to the manager would start the server already)
+        write_recipe(ws, "web", f"""
+            command = ["{PYTHON}", "-c", "import socket; socket.create_connection(('127.0.0.1', {control}))"]
+            port = {port}
+            [verify]
+            stable_for = 0.2
+            interval = 0.1
+            """)  # noqa: E501
+        result = next_yes(ws)
+        assert "daemonized" in result.output, result.output
+        assert stored(ws, "web")["pid"] is None  # not recorded as the service's own
+        assert invoke("down", "--workspace", str(ws)).code == 0
+        assert answers(port)  # never signalled: the manager's server answers on
+    finally:
+        for pid in listener_pids(port):
+            os.kill(pid, signal.SIGTERM)
+        manager.terminate()
+        manager.wait()
 
 
 def test_a_host_the_log_does_not_name_is_found_in_the_env_file(ws: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,15 +43,17 @@ def listener_pids(port: int) -> set[int]:
 
 def listening(handle: Handle) -> set[int]:
     """The TCP ports the service's processes listen on."""
-    return {port for _, port, pid in _listeners(_all_sockets(handle))
-            if pid is not None and belongs(handle, pid)}
+    listeners = _listeners(_all_sockets(handle))
+    mine = _own(handle, (pid for _, _, pid in listeners))
+    return {port for _, port, pid in listeners if pid in mine}
 
 
 def connected_to(handle: Handle) -> set[tuple[str, int]]:
     """The remote addresses the service's processes hold an established TCP connection to."""
-    return {(_plain(conn.raddr.ip), conn.raddr.port) for conn in _all_sockets(handle)
-            if conn.status == psutil.CONN_ESTABLISHED and conn.raddr and conn.pid is not None
-            and belongs(handle, conn.pid)}
+    held = [(conn.raddr, pid) for conn, pid in _all_sockets(handle)
+            if conn.status == psutil.CONN_ESTABLISHED and conn.raddr]
+    mine = _own(handle, (pid for _, pid in held))
+    return {(_plain(remote.ip), remote.port) for remote, pid in held if pid in mine}
 
 
 def reached_by(ip: str, port: int, handle: Handle) -> bool | None:
@@ -64,29 +67,37 @@ def reached_by(ip: str, port: int, handle: Handle) -> bool | None:
     chosen = exact or [pid for bound, pid in listeners if _covers(bound, target)]
     if not chosen:
         return None
-    if any(pid is not None and belongs(handle, pid) for pid in chosen):
+    if _own(handle, chosen):
         return True
     return None if None in chosen else False  # another user's socket: it may be the service's
 
 
-def _all_sockets(handle: Handle) -> list[Any]:
-    """The machine's inet sockets, with their pids; where that table is closed to bringup, those
-    of the service's own processes."""
+Socket = tuple[Any, int | None]  # psutil's socket, and the pid that holds it (None: unknown)
+
+
+def _all_sockets(handle: Handle) -> list[Socket]:
+    """The machine's TCP sockets, with their pids; where that table is closed to bringup
+    (macOS without root), those of the service's own processes."""
     try:
-        return psutil.net_connections(kind="inet")
+        return [(conn, conn.pid) for conn in psutil.net_connections(kind="tcp")]
     except psutil.AccessDenied:
-        found: list[Any] = []
+        found: list[Socket] = []
         for process in tree(handle):
             try:
-                found += process.net_connections(kind="inet")
+                found += [(conn, process.pid) for conn in process.net_connections(kind="tcp")]
             except psutil.Error:
                 continue
         return found
 
 
-def _listeners(sockets: list[Any]) -> list[tuple[str, int, int | None]]:
+def _own(handle: Handle, pids: Iterable[int | None]) -> set[int]:
+    """Those of `pids` that are the service's processes, each judged once."""
+    return {pid for pid in set(pids) if pid is not None and belongs(handle, pid)}
+
+
+def _listeners(sockets: list[Socket]) -> list[tuple[str, int, int | None]]:
     """(address, port, pid) of each listening socket."""
-    return [(_plain(conn.laddr.ip), conn.laddr.port, conn.pid) for conn in sockets
+    return [(_plain(conn.laddr.ip), conn.laddr.port, pid) for conn, pid in sockets
             if conn.status == psutil.CONN_LISTEN and conn.laddr]
 
 

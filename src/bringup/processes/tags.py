@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import psutil
 
@@ -23,6 +24,29 @@ def tag_of(pid: int) -> str | None:
         return psutil.Process(pid).environ().get(VARIABLE)
     except (psutil.Error, OSError):
         return None
+
+
+def carries(pid: int, prefix: str) -> bool | None:
+    """Does the process carry a tag starting with `prefix`? None: its environment cannot be
+    read, or holds nothing (a program that writes its title over it: redis, postgres)."""
+    try:
+        environment = psutil.Process(pid).environ()
+    except (psutil.Error, OSError):
+        return None
+    if not environment:
+        return None
+    return environment.get(VARIABLE, "").startswith(prefix)
+
+
+def same_cgroup(pid: int) -> bool | None:
+    """Is the process in bringup's own control groups (where what bringup starts stays, and a
+    service manager's services do not)? None: not known (no cgroups here)."""
+    try:
+        theirs = Path(f"/proc/{pid}/cgroup").read_text(encoding="utf-8")
+        own = Path("/proc/self/cgroup").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return theirs == own
 
 
 def tagged(prefix: str) -> list[psutil.Process]:

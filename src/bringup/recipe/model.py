@@ -67,16 +67,17 @@ class Recipe:
 
     def command_path(self) -> str | None:
         """The command's program when it is a relative path (./start.sh): it must exist and run."""
-        words = self._words()
+        words = self.words()
         program = words[0] if words else ""
         return program if "/" in program and not program.startswith("/") else None
 
     def log_files(self) -> tuple[str, ...]:
         """The files its log goes to: the recipe's `logs`, and those its command names
         (`--logfile F`, `--log-file=F`, `-l F`/`-f F` when F looks like a file)."""
-        return tuple(dict.fromkeys([*self.logs, *_logfiles_named(self._words())]))
+        return tuple(dict.fromkeys([*self.logs, *_logfiles_named(self.words())]))
 
-    def _words(self) -> list[str]:
+    def words(self) -> list[str]:
+        """The command's words, quotes taken off."""
         if isinstance(self.command, tuple):
             return list(self.command)
         return words_of(self.command)

@@ -9,7 +9,7 @@ from bringup.checks import CHECKS, Outcome, Probe, Spec
 from bringup.core import lifecycle
 from bringup.core.service import Service
 from bringup.diagnosis import Finding, daemonized
-from bringup.processes import ports, supervisor
+from bringup.processes import ports, supervisor, tags
 
 POLL = 0.05
 
@@ -21,21 +21,26 @@ def left_behind(service: Service, probe: Probe) -> tuple[Finding, list[Outcome]]
         return None
     _adopt(service, answering)
     command = service.recipe.command_text()
-    found = daemonized(command.split()[0], evidence=f"{answering[0].describe()} after "
+    found = daemonized(service.recipe.words()[0], evidence=f"{answering[0].describe()} after "
                                                     f"`{command}` exited 0")
     return found, answering
 
 
 def _adopt(service: Service, answering: list[Outcome]) -> None:
-    """The process now holding the port was born after bringup ran the command: the command
-    left it behind, so it is the service's own (and `down` or a restart can stop it)."""
-    ours = service.entry.handle
+    """The process now holding the port was left behind by the command: it carries this
+    start's tag, or (a program that wrote its title over its environment) it was born after
+    the command, in bringup's own control groups. Then it is the service's own, and `down`
+    or a restart can stop it. One a service manager started for the command (`systemctl
+    start`) is neither, and is never adopted."""
+    start, ours = service.entry.start_id, service.entry.handle
     for outcome in answering:
         holder = ports.holder(outcome.address[1]) if outcome.address else None
         left = supervisor.identify(holder.pid) if holder else None
-        if ours is None or left is None:
+        if left is None or ours is None or start is None:
             continue
-        if supervisor.born_after(left, ours):
+        tagged = tags.carries(left.pid, service.tag + start)
+        if tagged or (tagged is None and supervisor.born_after(left, ours)
+                      and tags.same_cgroup(left.pid)):
             service.running = None
             lifecycle.adopted(service.ctx, service.name, left,
                               why="left behind by the command, holding its port")

@@ -30,7 +30,7 @@ class LogWatch:
         self._positions: dict[Path, int] = dict(service.log_sources())
         self._names = ", ".join(path.name for path in self._positions)
         self._server = any(PurePath(word).name.startswith(SERVERS)
-                           for word in service.recipe.command_text().split()[:3])
+                           for word in service.recipe.words()[:3])
         self._recent: deque[str] = deque(maxlen=CONTEXT)
         self._read = 0
         self._unanswered: list[Finding] = []  # passing causes and waits since the last arrival
