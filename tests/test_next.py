@@ -246,6 +246,22 @@ def test_a_log_error_line_fails_verify(ws: Path) -> None:
     assert result.code == 1 and "log line matches log_error: Traceback: db" in result.output
 
 
+def test_a_service_with_only_an_error_pattern_is_not_ready_at_its_first_breath(
+        ws: Path) -> None:
+    # Nothing tells when it is ready: it must live its first moments, long enough to say
+    # the error its recipe looks for, before verify calls it ready.
+    write_recipe(ws, "worker", f"""
+        command = ["{PYTHON}", "-u", "-c", "import time; time.sleep(0.1); print('FATAL: no db'); time.sleep(30)"]
+        [verify]
+        log_error = "FATAL"
+        stable_for = 0.5
+        interval = 0.1
+        """)  # noqa: E501
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 1
+    assert "✗ verify" in result.output and "FATAL: no db" in result.output, result.output
+
+
 def test_a_daemonizing_command_is_named(ws: Path) -> None:
     port = web_service(ws)
     write_recipe(ws, "web", http_server_recipe(port).replace(

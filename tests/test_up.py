@@ -56,3 +56,17 @@ def test_up_leaves_what_is_not_proven(ws: Path) -> None:
     write_recipe(ws, "new", 'command = "sleep 30"\n')
     result = invoke("up", "--workspace", str(ws))
     assert result.code == 1 and "new: not proven yet" in result.output
+
+
+def test_a_regressed_service_up_finds_answering_is_proven_again(ws: Path) -> None:
+    from bringup.core import lifecycle
+
+    from helpers import context
+
+    stack(ws)
+    ctx = context(ws)
+    lifecycle.regressed(ctx, "solo", "its check failed a moment ago")  # it answers again now
+    result = invoke("up", "solo", "--workspace", str(ws))
+    assert result.code == 0 and "solo: already running" in result.output, result.output
+    assert statuses(ws)["solo"] == "proven"
+    assert invoke("report", "--no-check", "--workspace", str(ws)).code == 0

@@ -283,6 +283,10 @@ def test_findings_are_values() -> None:
     ("Tomcat started on port(s): 8080 (http) with context path ''", [8080]),
     ("Connecting to redis at 127.0.0.1:6379", []),
     ("Ready to accept connections tcp", []),
+    ("Metrics server listening on http://0.0.0.0:9090/metrics", []),
+    ("Prometheus exporter started on port 9100", []),
+    ("pprof listening on localhost:6060", []),
+    ("Admin interface listening on http://127.0.0.1:9901", []),
 ])
 def test_the_ports_a_log_announces(line: str, ports: list[int]) -> None:
     assert list(announced_ports(f"booting\n{line}\n")) == ports

@@ -55,6 +55,12 @@ class Spec:
         """Run again at every poll even once passed: it can fail later (an error line)."""
         return False
 
+    @property
+    def every(self) -> float:
+        """The seconds between its runs while verify waits (0: at every poll). A check that
+        reads the machine's whole socket table runs less often than one connect."""
+        return 0.0
+
     def address(self) -> Address | None:
         """The host and port it reaches, for the kinds that reach one."""
         return None

@@ -26,6 +26,10 @@ class ConnectsSpec(Spec):
     def readiness(self) -> bool:
         return False  # a client may connect before its own port opens: the port check stays
 
+    @property
+    def every(self) -> float:
+        return 0.25
+
     def refers_to(self) -> Mapping[str, tuple[str, ...]]:
         return {"verify.connects": self.services}
 

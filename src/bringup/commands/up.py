@@ -84,7 +84,11 @@ def bring_up(ctx: Context, name: str) -> str | None:
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
         changed = service.stale()
-        if not changed and checking.healthy(checking.check_one(service)):
+        outcomes = [] if changed else checking.check_one(service)
+        if not changed and checking.healthy(outcomes):
+            if service.entry.status != "proven":  # regressed, or just found again: it answers
+                lifecycle.proven(ctx, name, evidence=[o.to_json() for o in outcomes],
+                                 why="up: already running", again=True)
             ctx.out.step("up", f"{name}: already running (pid {handle.pid})", True)
             return None
         why = f"its {', '.join(changed)} changed" if changed else "not answering"

@@ -12,9 +12,12 @@ _ANNOUNCES = re.compile(
     r"(?:on|at)\b|\bstarted (?:server )?(?:on|at)\b|\bLocal:\s", re.IGNORECASE)
 _PORT = re.compile(r"(?:\[[0-9a-fA-F:]+\]|[\w.-]+)?:(\d{2,5})\b(?![.:]\d)"
                    r"|\bport(?:\(s\)|s)?\W{1,3}(\d{2,5})\b", re.IGNORECASE)
-# Lines that name a port not the service's own: a client's, a debugger's (node --inspect).
+# Lines that name a port not the one its clients use: a client's, a debugger's (node
+# --inspect), a side listener's (metrics, profiling, an admin interface), which a server may
+# open before its own.
 _NOT_OURS = re.compile(r"\bconnect(?:ing|ed)? to\b|\bfor connections? (?:to|from)\b|debugger"
-                       r"|\bws://|\binspector\b", re.IGNORECASE)
+                       r"|\bws://|\binspector\b|\bmetrics\b|\bprometheus\b|\bexporter\b"
+                       r"|\bpprof\b|\badmin\b|\bmanagement\b|\bjmx\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b")  # [12:34:56] is a time, not a port
 
 

@@ -39,10 +39,9 @@ def record(service: Service, stage: StageName, verdict: Verdict) -> list[Finding
 
 def _stop_leftover(service: Service) -> None:
     handle = service.entry.handle
-    left = handle is not None and bool(supervisor.group_members(handle))
-    stopped = supervisor.stop(handle, grace=min(service.recipe.stop_grace, 5.0),
-                              tag=service.tag)
-    if handle is not None and (left or stopped):
-        service.ctx.out.detail(f"stopped what was left of it (pid {handle.pid})")
-        service.ctx.journal("stop", service.name, pid=handle.pid, why="failed")
+    if supervisor.stop(handle, grace=min(service.recipe.stop_grace, 5.0), tag=service.tag):
+        shown = f" (pid {handle.pid})" if handle else ""
+        service.ctx.out.detail(f"stopped what was left of it{shown}")
+        service.ctx.journal("stop", service.name, pid=handle.pid if handle else None,
+                            why="failed")
     supervisor.reap(service.running)

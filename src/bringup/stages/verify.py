@@ -17,8 +17,7 @@ NAME: StageName = "verify"
 STARTS, WATCHES = False, True
 applies, check, passed = always, nothing_to_check, ok
 POLL = 0.01
-# With nothing to check, a process is ready once it has survived its first moments.
-SETTLE = 0.3
+SETTLE = 0.3  # seconds a service with no readiness check must live to count as ready
 
 
 def describe(service: Service) -> list[str]:
@@ -54,6 +53,7 @@ class _Waiting:
         self.probe = service.probe(timeout=0.5)
         self.passed: dict[str, Outcome] = {}
         self.last: dict[str, Outcome] = {}
+        self.ran: dict[str, float] = {}  # when each check last ran
         self.elsewhere, self.causes = PortWatch(service), LogWatch(service)
         self.started = service.ctx.clock()
 
@@ -91,9 +91,13 @@ class _Waiting:
 
     def _checked(self) -> Verdict | None:
         """Run what has not passed yet (and what can still fail later); read the log."""
+        now = self.service.ctx.clock()
         for name, spec in self.verify.checks.items():
             if name in self.passed and not spec.recheck:
                 continue
+            if name in self.ran and now - self.ran[name] < spec.every:
+                continue
+            self.ran[name] = now
             outcome = self.last[name] = CHECKS[name].check(spec, self.probe)
             if outcome.final:
                 return Verdict(False, outcome.describe(), list(self.last.values()))
@@ -103,8 +107,11 @@ class _Waiting:
         if not said.ok:
             return Verdict(False, said.describe(), [*self.last.values(), said],
                            findings=[self.causes.finding] if self.causes.finding else [])
+        # With no check that can tell it is ready, a service is ready once it has survived
+        # its first moments (long enough to say an error its recipe looks for).
+        ready_told = any(spec.readiness for spec in self.verify.checks.values())
         elapsed = self.service.ctx.clock() - self.started
-        settled = self.verify.checks or elapsed >= min(SETTLE, self.verify.startup_timeout)
+        settled = ready_told or elapsed >= min(SETTLE, self.verify.startup_timeout)
         if len(self.passed) == len(self.verify.checks) and settled:
             return Verdict(True, outcomes=[*_process(self.probe), *self.passed.values(), said])
         return None
