@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bringup.commands.demo import greeting_wheel
@@ -293,6 +294,27 @@ def test_a_daemonizing_server_is_stopped_and_kept_in_the_foreground(ws: Path) ->
     from bringup.processes.ports import listener_pids
 
     assert listener_pids(port) == {stored(ws, "cache")["pid"]}
+
+
+def test_a_daemon_flag_in_a_shell_command_is_rewritten_and_the_rest_kept_as_written(
+        ws: Path) -> None:
+    port = free_port()
+    write_recipe(ws, "cache", f"""
+        command = "redis-server --port $CACHE_PORT --bind 127.0.0.1 --save '' --daemonize yes"
+        env = {{ CACHE_PORT = "{port}" }}
+        port = {port}
+        [verify]
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    result = next_yes(ws)
+    assert result.code == 0, result.output
+    recipe = (ws / "recipes/cache.toml").read_text()
+    assert ('command = "redis-server --port $CACHE_PORT --bind 127.0.0.1 --save \'\' '
+            '--daemonize no"') in recipe
+    shell = psutil.Process(stored(ws, "cache")["pid"])  # the string runs through /bin/sh -c
+    tree = {shell.pid, *(child.pid for child in shell.children(recursive=True))}
+    assert listener_pids(port) and listener_pids(port) <= tree
 
 
 MANAGER = """

@@ -86,9 +86,12 @@ def test_a_process_not_recorded_is_found_again_by_the_start_it_was_spawned_for(
     from helpers import context
 
     ctx = context(ws)
-    ctx.state.of("web").forget_process()  # as if bringup had been killed before recording it
+    entry = ctx.state.of("web")
+    entry.forget_process()  # as if bringup had been killed before recording it
+    entry.port = None
     ctx.save()
     assert stored(ws, "web")["pid"] is None
     output = invoke("next", "web", "--yes", "--workspace", str(ws)).output
     assert stored(ws, "web")["pid"] == pid  # recognised, not a stranger on its port
+    assert stored(ws, "web")["port"] == port
     assert "which bringup did not start" not in output

@@ -228,3 +228,39 @@ def test_a_secret_the_service_prints_is_masked_wherever_bringup_shows_or_keeps_i
     for text in shown:
         assert token not in text and "pw-9f8e7d" not in text
     assert "refused token ******" in shown[4]
+
+
+def test_a_secret_from_the_shell_is_masked_in_the_line_bringup_ends_with_too(
+        ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICE_PASSWORD", "hunter2-from-the-shell")
+    write_file(ws, "app.py", "import os, time\npassword = os.environ['SERVICE_PASSWORD']\n"
+                             "print('refused password', password, flush=True)\ntime.sleep(30)\n")
+    write_recipe(ws, "app", f"""
+        command = ["{sys.executable}", "app.py"]
+        [verify]
+        log_error = "refused"
+        """)
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 1 and "refused password ******" in result.stderr, result.stderr
+    for text in (result.output, (ws / "state/state.json").read_text(),
+                 (ws / "state/journal.jsonl").read_text()):
+        assert "hunter2" not in text
+
+
+def test_an_env_file_that_is_not_text_is_one_line_exit_2(ws: Path) -> None:
+    (ws / ".env").write_bytes(b"TOKEN=\xff\xfe\n")
+    write_recipe(ws, "app", 'command = "sleep 30"\nenv_file = ".env"\n')
+    result = invoke("next", "--yes", "--workspace", str(ws))
+    assert result.code == 2 and "unexpected" not in result.stderr, result.stderr
+    assert f"{ws / '.env'} cannot be read" in result.stderr
+
+
+def test_masking_leaves_the_digests_and_ids_bringup_made(tmp_path: Path) -> None:
+    entry = ServiceState(reason="token abcd9 refused", start_id="18abcd9",
+                         started_from={"command": "abcd9f00"}, fingerprints={"npm": "0abcd9"})
+    Store(tmp_path).save(State({"app": entry}), mask=lambda v: json.loads(
+        json.dumps(v).replace("abcd9", "******")))
+    saved = Store(tmp_path).load().of("app")
+    assert saved.reason == "token ****** refused"
+    assert (saved.start_id, saved.started_from, saved.fingerprints) == (
+        "18abcd9", {"command": "abcd9f00"}, {"npm": "0abcd9"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bringup.checks import connects, exec_, http, log, process, tcp
-from bringup.checks.base import Address, CheckKind, Outcome, Probe, Spec, Verify
+from bringup.checks.base import Address, CheckKind, Outcome, Probe, Spec, Verify, healthy
 from bringup.tables import Table
 
 CHECKS: dict[str, CheckKind[Any]] = {
@@ -21,8 +21,8 @@ CHECKS: dict[str, CheckKind[Any]] = {
 TIMINGS = {"startup_timeout": 30.0, "stable_for": 10.0, "interval": 1.0}
 LEAST = {"interval": 0.01, "startup_timeout": 0.01}  # seconds: less is a busy loop
 
-__all__ = ["CHECKS", "Address", "CheckKind", "Outcome", "Probe", "Spec", "Verify", "read_verify",
-           "run_all"]
+__all__ = ["CHECKS", "Address", "CheckKind", "Outcome", "Probe", "Spec", "Verify", "healthy",
+           "read_verify", "run_all"]
 
 
 def read_verify(parent: Table, port: int | None) -> Verify:

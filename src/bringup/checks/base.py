@@ -41,6 +41,12 @@ class Outcome:
                 "ms": round(self.ms, 1), "detail": self.detail}
 
 
+def healthy(outcomes: list[Outcome]) -> bool:
+    """Every outcome that counts passes (advisory ones are evidence only), and one does."""
+    counted = [outcome for outcome in outcomes if not outcome.advisory]
+    return bool(counted) and all(outcome.ok for outcome in counted)
+
+
 @dataclass(frozen=True)
 class Spec:
     """What a recipe asks of one check kind; each kind's spec adds its own keys."""

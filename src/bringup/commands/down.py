@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.errors import BringupError, UsageError
-from bringup.processes import supervisor
+from bringup.processes import supervisor, tags
 
 DEFAULT_GRACE = 10.0
 
@@ -29,12 +29,17 @@ def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
     if unknown:
         raise UsageError(f"no service named {unknown[0]!r} (known: {', '.join(order)})")
     stopped = []
+    # Every process that carries a service's tag is stopped with it: one bringup was killed
+    # before it recorded, a helper that left the group with setsid. One look at the machine
+    # finds which services have any.
+    prefix = f"{ctx.workspace.tag}/"
+    tagged = {(tags.tag_of(process.pid) or "").removeprefix(prefix).partition("/")[0]
+              for process in tags.tagged(prefix)}
     for name in (name for name in order if not names or name in names):
         handle = ctx.state.of(name).handle
         grace = recipes[name].stop_grace if name in recipes else DEFAULT_GRACE
-        # Every process that carries the service's tag: one bringup was killed before it
-        # recorded, a helper that left the group with setsid.
-        signalled = supervisor.stop(handle, grace=grace, tag=f"{ctx.workspace.tag}/{name}/")
+        signalled = supervisor.stop(handle, grace=grace,
+                                    tag=f"{prefix}{name}/" if name in tagged else None)
         if handle is None and not signalled:
             continue
         if signalled:

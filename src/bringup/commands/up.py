@@ -6,6 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from bringup.checks import healthy
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
@@ -77,15 +78,12 @@ def _blocked(ctx: Context, name: str, result: UpResult) -> bool:
 def bring_up(ctx: Context, name: str) -> str | None:
     """Start one proven service (unless it already runs and answers) and verify it."""
     service = Service(ctx, ctx.workspace.recipes[name])
-    orphan = service.found_again()
-    if orphan is not None:
-        lifecycle.adopted(ctx, name, orphan, why="found by its tag: bringup stopped before it "
-                                                "recorded it")
+    service.find_again()
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
         changed = service.stale()
         outcomes = [] if changed else checking.check_one(service)
-        if not changed and checking.healthy(outcomes):
+        if not changed and healthy(outcomes):
             if service.entry.status != "proven":  # regressed, or just found again: it answers
                 lifecycle.proven(ctx, name, evidence=[o.to_json() for o in outcomes],
                                  why="up: already running", again=True)

@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bringup.checks import healthy
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
@@ -53,7 +54,7 @@ def tend(service: Service, state: Watched) -> None:
     ctx, recipe = service.ctx, service.recipe
     state.due = ctx.clock() + recipe.verify.interval
     outcomes = checking.check_one(service)
-    if checking.healthy(outcomes) or recipe.oneshot:
+    if healthy(outcomes) or recipe.oneshot:
         if service.entry.status != "proven":
             lifecycle.proven(ctx, service.name, evidence=[o.to_json() for o in outcomes],
                              why="watch: healthy again", again=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bringup.core.output import Masked, Output, Silent
 from bringup.core.prompting import Prompter, Recommended
+from bringup.errors import BringupError
 from bringup.recipe.workspace import Workspace
 from bringup.state.model import State
 from bringup.state.store import Store
@@ -97,6 +98,9 @@ class Context:
                 yield
             except KeyboardInterrupt:
                 self.journal("interrupted")
+                raise
+            except BringupError as error:  # its one line is said at the edge: masked too
+                error.args = (self.mask(str(error)),)
                 raise
             finally:
                 if write:

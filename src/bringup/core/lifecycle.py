@@ -75,9 +75,14 @@ def started(ctx: Context, name: str, handle: Handle, *, port: int | None, comman
     ctx.journal("start", name, pid=handle.pid, attempt=entry.attempts, command=command)
 
 
-def adopted(ctx: Context, name: str, handle: Handle, *, why: str) -> None:
-    """A process bringup did not spawn itself is the service's own (a daemon its command left)."""
-    ctx.state.of(name).record(handle)
+def adopted(ctx: Context, name: str, handle: Handle, *, why: str,
+            port: int | None = None) -> None:
+    """A process bringup did not spawn itself is the service's own: a daemon its command left,
+    or the one a killed bringup started (`port`: what that start was for)."""
+    entry = ctx.state.of(name)
+    entry.record(handle)
+    if port is not None:
+        entry.port = port
     ctx.save()
     ctx.journal("adopted", name, pid=handle.pid, why=why)
 

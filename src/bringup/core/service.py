@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bringup.checks import Probe
+from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.processes import supervisor, tags
 from bringup.processes.runner import Result, run_command
-from bringup.processes.supervisor import Handle, Running
+from bringup.processes.supervisor import Running
 from bringup.recipe.env import read_env_file, secret_values, service_env
 from bringup.recipe.model import Recipe
 from bringup.state.logs import read_sources
@@ -92,15 +93,18 @@ class Service:
         """What every process of this service carries in its environment, whatever its start."""
         return f"{self.ctx.workspace.tag}/{self.name}/"
 
-    def found_again(self) -> Handle | None:
-        """The process of the last start, when bringup did not record it (it was killed right
-        after the spawn): the eldest that carries that start's tag."""
+    def find_again(self) -> None:
+        """Adopt the process of the last start when bringup did not record it (it was killed
+        right after the spawn): the eldest that carries that start's tag."""
         start = self.entry.start_id
         handle = self.entry.handle
         if start is None or (handle is not None and supervisor.alive(handle)):
-            return None
+            return
         eldest = next(iter(tags.tagged(self.tag + start)), None)
-        return supervisor.identify(eldest.pid) if eldest else None
+        found = supervisor.identify(eldest.pid) if eldest else None
+        if found is not None:
+            lifecycle.adopted(self.ctx, self.name, found, port=self.recipe.port,
+                              why="found by its tag: bringup stopped before it recorded it")
 
     def reload(self) -> None:
         """Read the recipe again after bringup edited it."""

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from bringup.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE, BringupError, WorkspaceError
+from bringup.errors import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    BringupError,
+    WorkspaceError,
+    printable,
+)
 
 
 class Edge:
@@ -25,8 +32,8 @@ def main(argv: list[str] | None = None, *, group: click.Group | None = None) -> 
     edge = Edge()
     try:
         result = _run(group, argv, edge)
-    except BringupError as error:
-        click.echo(f"bringup: {error}", err=True)
+    except BringupError as error:  # its text may hold a log line: never sent to a terminal raw
+        click.echo(f"bringup: {printable(str(error))}", err=True)
         return error.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
         return _interrupted()

@@ -45,8 +45,3 @@ def _connections(after: tuple[str, ...], probe: Probe) -> list[Outcome]:
     detail = "; ".join(f"connected to {name}" for name in seen)
     return [Outcome("connects", ", ".join(seen), True, (time.perf_counter() - started) * 1000,
                     detail, advisory=True)]
-
-
-def healthy(outcomes: list[Outcome]) -> bool:
-    counted = [outcome for outcome in outcomes if not outcome.advisory]
-    return bool(counted) and all(outcome.ok for outcome in counted)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bringup.checks import Outcome
+from bringup.checks import Outcome, healthy
 from bringup.core.context import Context
-from bringup.proving.checking import healthy
 from bringup.state.model import ServiceState, Status
 
 Shown = Status | Literal["blocked"]  # `blocked` is judged from the order, never stored

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bringup import atomic
+from bringup.errors import WorkspaceError
 from bringup.recipe.model import Recipe
 from bringup.secrecy import looks_secret
 
@@ -23,7 +24,12 @@ def read_env_file(path: Path) -> dict[str, str]:
         return {}
     from dotenv import dotenv_values
 
-    return {key: value for key, value in dotenv_values(path).items() if value is not None}
+    try:
+        values = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise WorkspaceError(f"{path} cannot be read ({error}): bringup reads the service's "
+                             "env file from it") from None
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def service_env(cwd: Path, recipe: Recipe,
@@ -49,13 +55,12 @@ SHORTEST = 4  # a shorter value would mask ordinary text: it is no secret worth 
 def secret_values(cwd: Path, recipe: Recipe) -> set[str]:
     """The values bringup knows to be secrets for this service: those of variables its needs
     ask for (bringup asked or generated them), of variables whose names say secret, and the
-    password in any URL of its env; from the recipe's env and its env file alike."""
-    own = dict(recipe.env)
-    if recipe.env_file:
-        own.update(read_env_file(cwd / recipe.env_file))
+    password in any URL of its env; from the recipe's env, its env file and the environment
+    bringup runs in alike."""
+    given = service_env(cwd, recipe)  # the shell's environment too: a secret may come from it
     asked = {need.value for need in recipe.needs if need.kind == "env"}
-    found = {value for key, value in own.items() if key in asked or looks_secret(key)}
-    found |= {match for value in own.values() for match in _URL_PASSWORD.findall(value)}
+    found = {value for key, value in given.items() if key in asked or looks_secret(key)}
+    found |= {match for value in given.values() for match in _URL_PASSWORD.findall(value)}
     return {value for value in found if len(value) >= SHORTEST}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shlex
+import re
 
 from bringup.core.problems import Fix
 from bringup.core.service import Service
@@ -17,17 +17,30 @@ YES = ("yes", "true")
 
 def daemonized(service: Service, finding: Finding) -> Fix | None:
     command = service.recipe.command
-    argv = shlex.split(command) if isinstance(command, str) else list(command)
-    kept = foreground(argv)
-    if kept == argv:
+    value: str | list[str]
+    if isinstance(command, str):  # edited as text: its shell syntax ($VAR, &&) stays as it is
+        value = foreground_text(command)
+        changed = value != command
+    else:
+        value = foreground(list(command))
+        changed = value != list(command)
+    if not changed:
         return None
-    value: str | list[str] = shlex.join(kept) if isinstance(command, str) else kept
 
     def apply(service: Service) -> str | None:
         return learn(service, "command stays in the foreground",
                      lambda: set_value(service.recipe.file, "command", value))
 
     return Fix("keep it in the foreground (rewrite its daemon flag in the recipe)", apply)
+
+
+_DAEMONIZE = re.compile(r"(?<!\S)--daemonize(\s+|=)(?:yes|true)(?!\S)", re.IGNORECASE)
+_BACKGROUND = re.compile(rf"(?<!\S)(?:{'|'.join(BACKGROUND_FLAGS)})(?!\S)[ \t]*")
+
+
+def foreground_text(command: str) -> str:
+    """A shell command line with its daemon flags rewritten, the rest left as written."""
+    return _BACKGROUND.sub("", _DAEMONIZE.sub(r"--daemonize\1no", command)).rstrip()
 
 
 def foreground(argv: list[str]) -> list[str]:

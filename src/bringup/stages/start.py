@@ -26,10 +26,7 @@ def describe(service: Service) -> list[str]:
 
 
 def check(service: Service) -> list[Problem]:
-    orphan = service.found_again()
-    if orphan is not None:
-        lifecycle.adopted(service.ctx, service.name, orphan,
-                          why="found by its tag: bringup stopped before it recorded it")
+    service.find_again()
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
         return [] if service.adopted else [_own(service, f"pid {handle.pid}")]

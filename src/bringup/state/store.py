@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bringup import atomic
-from bringup.errors import LockedError, WorkspaceError, printable
+from bringup.errors import LockedError, WorkspaceError
 from bringup.state import journal
 from bringup.state.journal import now_iso
 from bringup.state.model import State, read_entry
@@ -59,7 +59,7 @@ class Store:
         state = State()
         for name, entry in services.items():
             if not isinstance(entry, dict):
-                raise self._refused(f"has services.{printable(cut(name))} as "
+                raise self._refused(f"has services.{cut(name)} as "
                                     f"{type(entry).__name__}, not a table")
             state.services[name], fell = read_entry(entry)
             state.damaged += [f"services.{name}.{field}" for field in fell]
@@ -76,8 +76,9 @@ class Store:
         return kept
 
     def save(self, state: State, *, mask: Callable[[Any], Any] = lambda value: value) -> None:
-        """Write the state; `mask` hides the secrets known in every text it holds."""
-        data = {"schema": SCHEMA, "services": {name: mask(asdict(entry))
+        """Write the state; `mask` hides the secrets known in every text it holds (not in the
+        digests and ids bringup made: a secret's letters may happen to be in one)."""
+        data = {"schema": SCHEMA, "services": {name: _masked(asdict(entry), mask)
                                                 for name, entry in state.services.items()}}
         atomic.write_text(self.file, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
@@ -103,6 +104,13 @@ class Store:
         finally:
             pid_file.unlink(missing_ok=True)
             lock.release()
+
+
+OWN_VALUES = frozenset({"fingerprints", "started_from", "start_id"})  # digests and ids
+
+
+def _masked(entry: dict[str, Any], mask: Callable[[Any], Any]) -> dict[str, Any]:
+    return {key: value if key in OWN_VALUES else mask(value) for key, value in entry.items()}
 
 
 def _holder(pid_file: Path) -> str:
