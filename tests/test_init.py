@@ -87,7 +87,7 @@ def test_compose_images_use_the_catalog_on_the_published_port(tmp_path: Path) ->
     assert "redis-server" in recipes["cache"].command
     assert db.port == 5432 and "pg_isready" in str(db.verify.checks["exec"].command)
     assert "hunter2" not in recipes["db"].file.read_text(encoding="utf-8")
-    assert "edge" not in recipes
+    assert "runs the image nginx" in str(recipes["edge"].skip)  # parked, not left out
 
 
 def test_compose_env_keeps_secrets_out_and_hosts_local(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_compose_env_keeps_secrets_out_and_hosts_local(tmp_path: Path) -> None:
     assert api.env == {"REDIS_URL": "redis://127.0.0.1:6380/0", "DB_HOST": "127.0.0.1"}
     assert Need("env", "API_TOKEN") in api.needs and Need("python", "requirements.txt") in api.needs
     assert "s3cret" not in api.file.read_text(encoding="utf-8")
-    assert api.after == ("cache", "db")  # edge runs an image bringup has no recipe for
+    assert api.after == ("cache", "db")  # edge runs an image bringup cannot run: parked
 
 
 def test_python_entry_file_and_pyproject_scripts(tmp_path: Path) -> None:
@@ -186,8 +186,11 @@ services:
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "python check.py '
                              '--name \\"a b\\" || exit 1"]'),
      "exec", 'python check.py --name "a b" || exit 1'),
+    (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "curl -f '
+                             'http://localhost:${PORT:-5000}/health || exit 1"]'),
+     "http", "http://127.0.0.1:5000/health"),
 ], ids=["compose-curl", "compose-shell-wget", "dockerfile", "compose-own-script", "code-route",
-        "compose-sh-c-curl", "compose-shell-script-quoted"])
+        "compose-sh-c-curl", "compose-shell-script-quoted", "compose-interpolated"])
 def test_init_writes_a_functional_check_where_the_project_has_one(
         tmp_path: Path, files: dict[str, str], key: str, value: object) -> None:
     api = init(make(tmp_path, files))["api"]
@@ -248,10 +251,8 @@ def test_a_health_route_init_found_proves_the_service(ws: Path) -> None:
 
 
 @pytest.mark.parametrize("files", [
-    compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "curl -f '
-                            'http://localhost:${PORT:-8000}/health || exit 1"]'),
     compose_api(code="import os\nmode = os.environ.get('status')\n# app.get('/health')\n"),
-], ids=["interpolated-port", "not-a-route"])
+], ids=["not-a-route"])
 def test_what_init_cannot_read_as_a_check_is_left_to_the_tcp_one(
         tmp_path: Path, files: dict[str, str]) -> None:
     api = init(make(tmp_path, files))["api"]

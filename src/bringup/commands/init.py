@@ -19,7 +19,9 @@ from bringup import atomic
 from bringup.core.context import Context
 from bringup.discover import scan
 from bringup.discover.candidate import Candidate
+from bringup.discover.compose_files import Project, projects
 from bringup.errors import RecipeError
+from bringup.processes import compose
 from bringup.recipe.read import load
 
 
@@ -31,18 +33,30 @@ class InitResult:
 
 def run_init(ctx: Context) -> InitResult:
     root = ctx.workspace.root
-    scanned = scan(root)
+    scanned = scan(root, _project(ctx, projects(root)), compose.read)
     for other, kept in scanned.also_found:
         ctx.out.step("found", f"also {other.name} in {other.source} "
                               f"(recipes/{kept.name}.toml is from {kept.source})")
     chosen = [candidate for candidate in scanned.candidates if _wanted(ctx, candidate)]
-    names = {candidate.name for candidate in chosen}
+    names = {candidate.name for candidate in chosen if not candidate.skip}
     names |= {file.stem for file in ctx.workspace.recipes_dir.glob("*.toml")}
     done = InitResult(found=len(scanned.candidates) + len(scanned.also_found))
     for candidate in chosen:
         if _write(ctx, candidate, names):
             done.written.append(candidate.name)
     return done
+
+
+def _project(ctx: Context, found: list[Project]) -> Project | None:
+    """The compose project to read when there are several: the nearest one unless told."""
+    if len(found) < 2:
+        return found[0] if found else None
+    root = ctx.workspace.root
+    ctx.out.step("found", f"{len(found)} compose projects: "
+                          f"{', '.join(project.shown(root) for project in found)}")
+    index = ctx.prompter.choose("Which compose project should the recipes come from?",
+                                [project.shown(root) for project in found])
+    return found[index]
 
 
 def _wanted(ctx: Context, candidate: Candidate) -> bool:
@@ -55,9 +69,12 @@ def _wanted(ctx: Context, candidate: Candidate) -> bool:
     if error:
         ctx.out.step("found", f"no recipe: {error}", False)
         return False
-    command = tomllib.loads(text)["command"]
-    ctx.out.command(command if isinstance(command, str) else shlex.join(command),
-                    where=candidate.cwd)
+    command = tomllib.loads(text).get("command")
+    if command:
+        ctx.out.command(command if isinstance(command, str) else shlex.join(command),
+                        where=candidate.cwd)
+    if candidate.skip:
+        ctx.out.step("found", f"parked: {candidate.skip}", False)
     if ctx.workspace.recipe_file(candidate.name).exists():
         overwrite = ctx.prompter.choose(f"{shown} already exists. What now?",
                                         [f"keep the existing {shown}", "overwrite it"]) == 1
@@ -68,7 +85,8 @@ def _wanted(ctx: Context, candidate: Candidate) -> bool:
 
 
 def _write(ctx: Context, candidate: Candidate, names: set[str]) -> bool:
-    """`after` keeps only the services that have a recipe, so the workspace stays valid."""
+    """`after` keeps only the services that have a recipe that can run: one parked would block
+    it for good (compose's start order is no need of its own)."""
     dropped = [name for name in candidate.after if name not in names]
     kept = tuple(name for name in candidate.after if name in names)
     text, error = prepare(replace(candidate, after=kept), ctx.workspace.root)
@@ -79,7 +97,7 @@ def _write(ctx: Context, candidate: Candidate, names: set[str]) -> bool:
     atomic.write_text(target, text)
     ctx.out.step("init", f"wrote recipes/{target.name}", True)
     if dropped:
-        ctx.out.detail(f"left out of after: {', '.join(dropped)} (no recipe for it)")
+        ctx.out.detail(f"left out of after: {', '.join(dropped)} (parked, or no recipe)")
     return True
 
 
@@ -104,9 +122,10 @@ def render(candidate: Candidate) -> str:
     document = tomlkit.document()
     document["description"] = f"from {candidate.source}"
     values: dict[str, Any] = {
+        "skip": candidate.skip or None,
         "cwd": candidate.cwd if candidate.cwd != "." else None,
         "command": list(candidate.command) if isinstance(candidate.command, tuple)
-        else candidate.command,
+        else candidate.command or None,
         "after": list(candidate.after) or None, "port": candidate.port,
         "oneshot": candidate.oneshot or None, "env": _inline(candidate.env),
         "env_file": candidate.env_file}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from bringup.discover import compose, health, package_json, procfile, python, scripts
 from bringup.discover.candidate import Candidate
+from bringup.discover.compose_files import Loaded, Project, load
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,17 @@ DETECTORS: dict[str, Callable[[Path], list[Candidate]]] = {
 }
 
 
-def scan(root: Path) -> Scan:
-    """Every detector in registry order; a name seen twice keeps the first finding. A service
-    with a port and no check that shows it works gets its code's health route, or a note."""
+def scan(root: Path, project: Project | None = None,
+         read_project: Callable[[Project], Loaded] = load) -> Scan:
+    """Every detector in registry order (compose reading `project`, else the nearest one, with
+    `read_project`); a name seen twice keeps the first finding. A service with a port and no
+    check that shows it works gets its code's health route, or a note."""
     kept: dict[str, Candidate] = {}
     also: list[tuple[Candidate, Candidate]] = []
-    for detect in DETECTORS.values():
+    detectors: dict[str, Callable[[Path], list[Candidate]]] = {
+        **DETECTORS, "compose": partial(compose.detect, project=project,
+                                        read_project=read_project)}
+    for detect in detectors.values():
         for candidate in detect(root):
             if candidate.name in kept:
                 also.append((candidate, kept[candidate.name]))
@@ -44,7 +51,7 @@ FUNCTIONAL = ("http", "exec", "log")  # checks that show more than an open port
 
 
 def _checked(root: Path, candidate: Candidate) -> Candidate:
-    if (candidate.port is None or candidate.catalog or candidate.problem
+    if (candidate.port is None or candidate.catalog or candidate.problem or candidate.skip
             or any(key in candidate.verify for key in FUNCTIONAL)):
         return candidate
     found = health.from_code(root / candidate.cwd, candidate.port)

@@ -27,6 +27,7 @@ class Candidate:
     oneshot: bool = False
     catalog: str | None = None  # a catalog recipe (redis, postgres) to start from instead
     notes: tuple[str, ...] = ()  # said in the recipe's header comment
+    skip: str = ""  # why it cannot run here: its recipe is written parked, saying so
     problem: str = ""  # why no recipe can be written for it
 
 

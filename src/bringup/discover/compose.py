@@ -1,16 +1,23 @@
-"""Compose files: each service that builds from a folder of the workspace becomes a candidate;
-redis and postgres images get the catalog recipe on their published port, compose host names
-become 127.0.0.1, and secret values become env needs instead of being copied."""
+"""Compose services as candidates: each one that builds from a folder of the workspace runs there
+with its command (compose's, else its Dockerfile's ENTRYPOINT and CMD); redis and postgres images
+get the catalog recipe on their published port; compose host names become 127.0.0.1; secret
+values become env needs instead of being copied. A service that cannot run here is a candidate
+all the same, parked with the reason, so nothing in the compose file vanishes."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bringup.discover import health
 from bringup.discover.candidate import (
+    NODE_PROGRAMS,
+    PY_PROGRAMS,
     Candidate,
     Need,
     as_port,
@@ -18,39 +25,52 @@ from bringup.discover.candidate import (
     read,
     service_name,
 )
+from bringup.discover.compose_files import ComposeError, Loaded, Project, load, projects
 from bringup.secrecy import looks_secret
 
 Hosts = dict[str, tuple[int, int] | None]  # compose service name: (its port there, port here)
+Command = str | tuple[str, ...]
 
-COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 CATALOG_IMAGES = ("redis", "postgres")
+INIT_WRAPPERS = ("tini", "dumb-init", "/sbin/tini", "/usr/bin/tini", "/usr/bin/dumb-init")
 
 
-def detect(root: Path) -> list[Candidate]:
-    import yaml
-
+def detect(root: Path, project: Project | None = None,
+           read_project: Callable[[Project], Loaded] = load) -> list[Candidate]:
+    """The services of `project`, else of the nearest compose project in the workspace, read
+    by `read_project` (bringup's own reader unless the caller has the compose binary)."""
+    chosen = project or next(iter(projects(root)), None)
+    if chosen is None:
+        return []
+    source = chosen.shown(root)
+    try:
+        loaded = read_project(chosen)
+    except ComposeError as error:
+        return [Candidate(service_name(chosen.files[0].stem), source,
+                          problem=f"compose cannot read it: {error}")]
+    moved = {name: _moved(spec) for name, spec in loaded.services.items()}
     found = []
-    for file in (root / name for name in COMPOSE_FILES):
-        try:
-            data = yaml.safe_load(read(file)) or {}
-        except yaml.YAMLError as error:
-            data = {}
-            found.append(Candidate(service_name(file.stem), file.name,
-                                   problem=f"not valid YAML: {error}"))
-        services = data.get("services") if isinstance(data, dict) else None
-        services = services if isinstance(services, dict) else {}
-        specs = {str(name): spec for name, spec in services.items() if isinstance(spec, dict)}
-        moved = {name: _moved(spec) for name, spec in specs.items()}
-        for name, spec in specs.items():
-            hosts = {other: port for other, port in moved.items() if other != name}
-            found.append(_compose_service(root, f"{file.name}: service {name}", spec, hosts))
+    for name, spec in loaded.services.items():
+        hosts = {other: port for other, port in moved.items() if other != name}
+        candidate = _compose_service(root, f"{source}: service {name}", spec, hosts)
+        found.append(_profiled(candidate, name, loaded))
     return found
+
+
+def _profiled(candidate: Candidate, name: str, loaded: Loaded) -> Candidate:
+    """A service of a profile compose would not start is written parked, its profile named."""
+    if loaded.active(name):
+        return candidate
+    wanted = ", ".join(loaded.services[name].get("profiles") or [])
+    said = f"compose starts it only with the profile {wanted}"
+    return replace(candidate, skip=f"{said}; and {candidate.skip}" if candidate.skip
+                   else f"{said}: remove this line to bring it up")
 
 
 def _catalog(spec: dict[str, Any]) -> str | None:
     """The catalog recipe for a service that runs a redis or postgres image."""
     image = str(spec.get("image") or "").rpartition("/")[2]
-    found = (kind for kind in CATALOG_IMAGES if image.startswith(kind) and "build" not in spec)
+    found = (kind for kind in CATALOG_IMAGES if image.startswith(kind) and not spec.get("build"))
     return next(found, None)
 
 
@@ -64,75 +84,111 @@ def _moved(spec: dict[str, Any]) -> tuple[int, int] | None:
 
 def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts) -> Candidate:
     name = service_name(source.rpartition(" ")[2])
-    depends = spec.get("depends_on") or ()
-    after = tuple(service_name(str(other)) for other in depends)
+    after = tuple(service_name(str(other)) for other in spec.get("depends_on") or ())
     host_port, own_port = _published(spec.get("ports"))
     image = str(spec.get("image") or "")
     kind = _catalog(spec)
     if kind is not None:
-        unused = sorted(_environment(spec.get("environment")))
+        unused = sorted(spec.get("environment") or {})
         notes = (f"compose's environment for the image is not used: {', '.join(unused)}",)
         return Candidate(name, f"{source} (image {image})", port=host_port or own_port,
                          after=after, catalog=kind, notes=notes if unused else ())
     build = spec.get("build")
-    if build is None:
-        return Candidate(name, source, problem=f"it runs the image {image or '(none)'}, which "
-                         "bringup does not run outside docker: write its recipe by hand")
-    context = str(build.get("context", ".") if isinstance(build, dict) else build)
-    cwd = Path(context).as_posix().removeprefix("./") or "."
-    folder = root / cwd
-    if context.startswith(("/", "..")) or "://" in context or not folder.is_dir():
-        return Candidate(name, source, problem=f"its build context {context} is not a folder "
-                         "inside the workspace")
-    command = _compose_command(spec.get("command")) or _dockerfile_cmd(folder, build)
-    if not command:
-        return Candidate(name, source, problem="it has no command: (and its Dockerfile no CMD)")
-    given = {key: value for key, value in _environment(spec.get("environment")).items()
+    if not build:
+        return Candidate(name, source, after=after, skip=f"it runs the image {image or '(none)'}"
+                         ", which bringup does not run outside docker: write its command here")
+    context = str(build.get("context", "."))
+    folder = Path(context)
+    if "://" in context or not folder.is_dir() or not folder.is_relative_to(root):
+        return Candidate(name, source, after=after, skip=f"its build context {context} is not "
+                         "a folder inside the workspace")
+    cwd = folder.relative_to(root).as_posix() or "."
+    dockerfile = read(folder / str(build.get("dockerfile") or "Dockerfile"))
+    command, why, origin = _command(spec, dockerfile, folder)
+    given = {key: value for key, value in (spec.get("environment") or {}).items()
              if re.fullmatch(r"[A-Za-z_]\w*", key)}
     env, needs = _compose_env(given, hosts)
     port = own_port or as_port(env.get("PORT", ""))  # outside a container it listens on its own
-    env_file = spec.get("env_file")
-    env_file = (env_file[0] if env_file else None) if isinstance(env_file, list) else env_file
-    shown_file = _relative(root / str(env_file), folder) if isinstance(env_file, str) else None
-    dockerfile = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
     found = (health.from_compose(spec, own_port, port)
-             or health.from_dockerfile(read(folder / str(dockerfile)), own_port, port))
+             or health.from_dockerfile(dockerfile, own_port, port))
     verify, said = found or ({}, "")
     return Candidate(name, source, command, cwd, port, after, env,
-                     (*manifest_needs(folder, command), *needs), verify=verify,
-                     env_file=shown_file,
-                     notes=(*_env_notes(given, env, needs), *([said] if said else [])))
+                     (*(manifest_needs(folder, command) if command else ()), *needs),
+                     verify=verify, skip=why,
+                     notes=(*origin, *_env_notes(given, env, needs), *([said] if said else [])))
 
 
-def _published(ports: Any) -> tuple[int | None, int | None]:
-    """The first port mapping: (the port on this machine, the one the service listens on)."""
-    for item in ports if isinstance(ports, list) else ():
-        if isinstance(item, dict):
-            host, own = str(item.get("published", "")), str(item.get("target", ""))
-        else:
-            parts = str(item).partition("/")[0].rsplit(":", 2)
-            host, own = (parts[-2] if len(parts) > 1 else ""), parts[-1]
-        if as_port(own):
-            return as_port(host), as_port(own)
-    return None, None
+def _command(spec: dict[str, Any], dockerfile: str,
+             folder: Path) -> tuple[Command, str, list[str]]:
+    """What the container runs, as docker puts it together (an entrypoint in compose drops the
+    image's CMD); when it cannot run here, why; and where it came from, to say."""
+    said = []
+    entry: Command | None = _as_command(spec.get("entrypoint"))
+    command: Command | None = _as_command(spec.get("command"))
+    if entry is None:
+        entry = _instruction(dockerfile, "ENTRYPOINT")
+        if command is None:
+            command = _instruction(dockerfile, "CMD")
+            said += ["the command is its Dockerfile's " + " and ".join(
+                name for name, value in (("ENTRYPOINT", entry), ("CMD", command)) if value)]
+    if isinstance(entry, str):  # the shell form of ENTRYPOINT ignores CMD
+        command, entry = entry, None
+    if entry and (unwrapped := _unwrapped(entry)) != entry:
+        said += [f"{entry[0]}, a container's init, is left out: here bringup reaps"]
+        entry = unwrapped
+    words: Command
+    if entry and command:
+        words = (*entry, *(("/bin/sh", "-c", command) if isinstance(command, str) else command))
+    else:
+        words = entry or command or ""
+    if not words:
+        return "", ("it has no command (compose's command, or CMD or ENTRYPOINT in its "
+                    "Dockerfile)"), said
+    return (*_runnable(words, folder), said)
 
 
-def _environment(value: Any) -> dict[str, str | None]:
-    if isinstance(value, dict):
-        return {str(key): None if item is None else str(item).lower() if isinstance(item, bool)
-                else str(item) for key, item in value.items()}
-    pairs = [str(item).partition("=") for item in value] if isinstance(value, list) else []
-    return {key: item if equals else None for key, equals, item in pairs}
+def _as_command(value: Any) -> Command | None:
+    return tuple(str(word) for word in value) if isinstance(value, list) else None
 
 
+def _unwrapped(entry: tuple[str, ...]) -> tuple[str, ...]:
+    """An init wrapper (tini, dumb-init) reaps zombies inside a container: here the program it
+    runs is the command."""
+    if entry and entry[0] in INIT_WRAPPERS:
+        rest = entry[1:]
+        return rest[1:] if rest[:1] == ("--",) else rest
+    return entry
+
+
+def _runnable(words: Command, folder: Path) -> tuple[Command, str]:
+    """The command with an image path to a script of this folder made relative to it; the
+    reason it cannot run here when its program exists only inside the image."""
+    argv = list(words) if isinstance(words, tuple) else words.split()
+    program = next((word for word in argv if not re.match(r"\w+=", word)), "")
+    if "/" in program:
+        local = folder / program.lstrip("/")
+        here = next((candidate for candidate in (local, folder / Path(program).name)
+                     if candidate.is_file()), None)
+        if here is None:
+            if program.startswith("/") and Path(program).exists():
+                return words, ""  # a system program: /bin/sh, /usr/bin/env
+            return words, f"its program {program} exists only inside the image"
+        relative = "./" + here.relative_to(folder).as_posix()
+        if isinstance(words, tuple):
+            return tuple(relative if word == program else word for word in words), ""
+        return words.replace(program, relative, 1), ""
+    if program and not shutil.which(program) and program not in (*PY_PROGRAMS, *NODE_PROGRAMS):
+        return words, (f"its program {program} is not on this machine and bringup knows no "
+                       "way to install it: install it, then remove this line")
+    return words, ""
 def _compose_env(given: dict[str, str | None],
                  hosts: Hosts) -> tuple[dict[str, str], tuple[Need, ...]]:
-    """Copy plain values (compose host names become 127.0.0.1); a secret, a value compose
-    interpolates or takes from the shell becomes a need for that variable instead."""
+    """Copy plain values (compose host names become 127.0.0.1); a secret, or a variable compose
+    would take from a shell that does not have it, becomes a need for that variable instead."""
     env: dict[str, str] = {}
     needs: list[Need] = []
     for key, item in given.items():
-        if item is None or "$" in item or looks_secret(key):
+        if item is None or looks_secret(key):
             needs.append({"env": key})
         else:
             env[key] = local_hosts(item, hosts)
@@ -167,17 +223,12 @@ def _env_notes(given: dict[str, str | None], env: dict[str, str],
         "env_file or the environment" if asked else "") if note)
 
 
-def _compose_command(value: Any) -> str | tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(str(word) for word in value)
-    return str(value).strip() if value else ""
-
-
-def _dockerfile_cmd(folder: Path, build: Any) -> str | tuple[str, ...]:
-    name = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
-    lines = re.findall(r"(?im)^\s*CMD\s+(.+?)\s*$", read(folder / str(name)))
+def _instruction(dockerfile: str, name: str) -> Command | None:
+    """The last CMD or ENTRYPOINT of a Dockerfile: its exec form as words, its shell form as
+    the line (run by /bin/sh, as docker does)."""
+    lines = re.findall(rf"(?im)^\s*{name}\s+(.+?)\s*$", dockerfile)
     if not lines:
-        return ""
+        return None
     try:
         words = json.loads(lines[-1])
     except json.JSONDecodeError:
@@ -185,9 +236,10 @@ def _dockerfile_cmd(folder: Path, build: Any) -> str | tuple[str, ...]:
     return tuple(str(word) for word in words) if isinstance(words, list) else str(lines[-1])
 
 
-def _relative(file: Path, folder: Path) -> str:
-    import os
-
-    return Path(os.path.relpath(file, folder)).as_posix()
-
-
+def _published(ports: Any) -> tuple[int | None, int | None]:
+    """The first port mapping: (the port on this machine, the one the service listens on)."""
+    for item in ports if isinstance(ports, list) else ():
+        own = as_port(str(item.get("target", ""))) if isinstance(item, dict) else None
+        if own:
+            return as_port(str(item.get("published") or "")), own
+    return None, None

@@ -26,7 +26,9 @@ def judge(ctx: Context, live: dict[str, list[Outcome]] | None) -> dict[str, Stan
         entry = ctx.state.of(name)
         status: Shown
         reason: str | None
-        if entry.status == "skipped":
+        if recipe.skip is not None:
+            status, reason = "skipped", f"skipped: {recipe.skip} ({recipe.file.name})"
+        elif entry.status == "skipped":
             status, reason = "skipped", f"skipped: {entry.skipped_reason or 'no reason given'}"
         elif entry.status in ("proven", "regressed"):
             status, reason = _depends([found[dep] for dep in recipe.after])

@@ -61,6 +61,7 @@ class Recipe:
     permissions: tuple[Permission, ...] = ()
     verify: Verify = field(default_factory=Verify)
     logs: tuple[str, ...] = ()  # files it writes its log to, read like its output
+    skip: str | None = None  # parked by its recipe: why it cannot run here (a command may lack)
 
     def command_text(self) -> str:
         return self.command if isinstance(self.command, str) else shlex.join(self.command)

@@ -30,7 +30,7 @@ PATH_KINDS = ("dir", "file")
 PERMISSION_KINDS = ("executable", "writable")
 TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restart",
             "max_restarts", "stop_grace", "user", "env", "env_file", "needs", "paths",
-            "permissions", "verify", "logs")
+            "permissions", "verify", "logs", "skip")
 
 
 def load(file: Path, root: Path) -> Recipe:
@@ -66,7 +66,10 @@ def _no_nul(table: Table, value: object, key: str) -> None:
 def parse(table: Table, file: Path, root: Path) -> Recipe:
     table.only(TOP_KEYS)
     command = table.command("command")
-    if command is None:
+    skip = table.text("skip")
+    if skip is not None and not skip.strip():
+        raise table.fail("skip", "expected why the service cannot run here")
+    if command is None and skip is None:
         raise table.fail("command", "missing; expected the command that starts the service")
     cwd = table.text("cwd", ".") or "."
     inside(table, "cwd", root, root / cwd)
@@ -74,7 +77,7 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
     _no_loop(table, "cwd", base)
     port = table.whole("port", None, low=1, high=65535)
     recipe = Recipe(
-        name=file.stem, file=file, command=command,
+        name=file.stem, file=file, command=command or "", skip=skip,
         description=table.text("description", "") or "", cwd=cwd, after=table.strings("after"),
         port=port, oneshot=table.get("oneshot", (bool,), False),
         restart=table.choice("restart", RESTARTS, "on-failure"),

@@ -1,0 +1,139 @@
+"""From a bare compose checkout to every service that can run here proven, with no edit of what
+init wrote: a redis image, a Python web service that counts visits in that redis (its image runs
+it under tini), a worker of the same build, a service whose program exists only inside its image
+and an optional profile — those two written parked, with their reasons, in the report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from helpers import free_port, invoke, report_json, statuses, write_file
+
+APP = '''
+import os, socket
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import urlsplit
+
+cache = urlsplit(os.environ["REDIS_URL"])
+
+def redis(*words):
+    with socket.create_connection((cache.hostname, cache.port or 6379), timeout=2) as conn:
+        conn.sendall(("*%d\\r\\n" % len(words) + "".join(
+            "$%d\\r\\n%s\\r\\n" % (len(w), w) for w in words)).encode())
+        return conn.recv(1024).decode()
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        try:
+            body = {"/health": lambda: redis("PING").strip().lstrip("+"),
+                    "/count": lambda: redis("INCR", "visits").strip().lstrip(":")}[self.path]()
+            status = 200
+        except (KeyError, OSError) as error:
+            body, status = repr(error), 503
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+print("listening on", os.environ["PORT"], flush=True)
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+'''
+
+WORKER = '''
+import os, socket, time
+from urllib.parse import urlsplit
+
+cache = urlsplit(os.environ["REDIS_URL"])
+while True:
+    with socket.create_connection((cache.hostname, cache.port), timeout=2) as conn:
+        conn.sendall(b"*2\\r\\n$4\\r\\nINCR\\r\\n$5\\r\\nbeats\\r\\n")
+        conn.recv(64)
+    print("beat", flush=True)
+    time.sleep(0.2)
+'''
+
+
+def stack(root: Path, cache_port: int, web_port: int) -> None:
+    write_file(root, "compose.yaml", f"""
+        x-app: &app
+          build: ./web
+          environment:
+            REDIS_URL: redis://cache:6379/0
+          depends_on: [cache]
+        services:
+          cache:
+            image: redis:7-alpine
+            ports: ["{cache_port}:6379"]
+          web:
+            <<: *app
+            ports: ["${{WEB_PORT}}:${{WEB_PORT}}"]
+            environment:
+              REDIS_URL: redis://cache:6379/0
+              PORT: ${{WEB_PORT}}
+            healthcheck:
+              test: ["CMD", "curl", "-f", "http://localhost:${{WEB_PORT}}/health"]
+          worker:
+            <<: *app
+            command: python worker.py
+          legacy:
+            build: ./legacy
+          debug:
+            image: busybox
+            profiles: [debug]
+        """)
+    write_file(root, ".env", f"WEB_PORT={web_port}\n")
+    write_file(root, "web/Dockerfile", 'FROM python:3.11-slim\nENTRYPOINT ["tini", "--"]\n'
+                                       'CMD ["python", "app.py"]\n')
+    write_file(root, "web/app.py", APP)
+    write_file(root, "web/worker.py", WORKER)
+    write_file(root, "legacy/Dockerfile", 'FROM alpine\nCOPY run.sh /opt/legacy/run.sh\n'
+                                          'ENTRYPOINT ["/opt/legacy/run.sh"]\n')
+
+
+def quicker(root: Path) -> None:
+    """Shorter stability windows, for the test's time only: nothing else is touched."""
+    for file in (root / "recipes").glob("*.toml"):
+        text = file.read_text()
+        text = re.sub(r"(?m)^stable_for = .*\n", "", text)
+        text = text.replace("[verify]\n", "[verify]\nstable_for = 0.5\n") if "[verify]" in text \
+            else text + "\n[verify]\nstable_for = 0.5\n"
+        file.write_text(text)
+
+
+@pytest.mark.parametrize("reader", ["compose", "none"])
+def test_init_then_next_proves_every_service_that_can_run_here(
+        tmp_path: Path, reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if reader == "none":
+        monkeypatch.setenv("BRINGUP_COMPOSE", "none")
+    root = tmp_path / "shop"
+    cache_port, web_port = free_port(), free_port()
+    stack(root, cache_port, web_port)
+    made = invoke("init", "--yes", "--workspace", str(root))
+    assert made.code == 0, made.output
+    written = {file.stem: file.read_text() for file in (root / "recipes").glob("*.toml")}
+    assert set(written) == {"cache", "web", "worker", "legacy", "debug"}
+    assert 'command = ["python", "app.py"]' in written["web"]  # tini is a container's init
+    assert f"redis://127.0.0.1:{cache_port}/0" in written["worker"]
+    assert "exists only inside the image" in written["legacy"]
+    assert "profile debug" in written["debug"]
+    quicker(root)
+    try:
+        for _ in range(5):
+            walked = invoke("next", "--yes", "--workspace", str(root))
+            assert walked.code == 0, walked.output
+            if "every service is proven" in walked.output:
+                break
+        assert statuses(root) == {"cache": "proven", "web": "proven", "worker": "proven",
+                                  "legacy": "skipped", "debug": "skipped"}
+        first = httpx.get(f"http://127.0.0.1:{web_port}/count", timeout=5).text
+        second = httpx.get(f"http://127.0.0.1:{web_port}/count", timeout=5).text
+        assert int(second) == int(first) + 1  # the web service really counts in that redis
+        _, report = report_json(root, "--no-check")
+        reasons = {s["name"]: s.get("reason") or "" for s in report["services"]}
+        assert "exists only inside the image" in reasons["legacy"]
+    finally:
+        invoke("down", "--workspace", str(root))
