@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import sys
@@ -186,3 +187,23 @@ class Handler(BaseHTTPRequestHandler):
 print("listening", flush=True)
 HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 """
+
+
+def quicker(root: Path) -> None:
+    """Shorter stability windows in the recipes init wrote, for a test's time only: nothing
+    else is touched."""
+    for file in (root / "recipes").glob("*.toml"):
+        text = re.sub(r"(?m)^stable_for = .*\n", "", file.read_text())
+        text = (text.replace("\n[verify]\n", "\n[verify]\nstable_for = 0.5\n")
+                if "\n[verify]\n" in text else text + "\n[verify]\nstable_for = 0.5\n")
+        file.write_text(text)
+
+
+def walk_all(root: Path, most: int = 8) -> None:
+    """`bringup next --yes` until every service that can run is proven; each must succeed."""
+    for _ in range(most):
+        walked = next_yes(root)
+        assert walked.code == 0, walked.output
+        if "every service is proven" in walked.output:
+            return
+    raise AssertionError(f"not every service proven after {most} runs of next")

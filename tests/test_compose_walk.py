@@ -5,13 +5,12 @@ and an optional profile — those two written parked, with their reasons, in the
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import httpx
 import pytest
 
-from helpers import free_port, invoke, report_json, statuses, write_file
+from helpers import free_port, invoke, quicker, report_json, statuses, walk_all, write_file
 
 APP = '''
 import os, socket
@@ -94,16 +93,6 @@ def stack(root: Path, cache_port: int, web_port: int) -> None:
                                           'ENTRYPOINT ["/opt/legacy/run.sh"]\n')
 
 
-def quicker(root: Path) -> None:
-    """Shorter stability windows, for the test's time only: nothing else is touched."""
-    for file in (root / "recipes").glob("*.toml"):
-        text = file.read_text()
-        text = re.sub(r"(?m)^stable_for = .*\n", "", text)
-        text = text.replace("[verify]\n", "[verify]\nstable_for = 0.5\n") if "[verify]" in text \
-            else text + "\n[verify]\nstable_for = 0.5\n"
-        file.write_text(text)
-
-
 @pytest.mark.parametrize("reader", ["compose", "none"])
 def test_init_then_next_proves_every_service_that_can_run_here(
         tmp_path: Path, reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,11 +111,7 @@ def test_init_then_next_proves_every_service_that_can_run_here(
     assert "profile debug" in written["debug"]
     quicker(root)
     try:
-        for _ in range(5):
-            walked = invoke("next", "--yes", "--workspace", str(root))
-            assert walked.code == 0, walked.output
-            if "every service is proven" in walked.output:
-                break
+        walk_all(root)
         assert statuses(root) == {"cache": "proven", "web": "proven", "worker": "proven",
                                   "legacy": "skipped", "debug": "skipped"}
         first = httpx.get(f"http://127.0.0.1:{web_port}/count", timeout=5).text

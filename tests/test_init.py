@@ -39,7 +39,7 @@ services:
 # detector: (files, the recipe's name, its command, cwd, port)
 FOUND = {
     "compose": ({"docker-compose.yml": COMPOSE, "api/app.py": "", "api/requirements.txt": ""},
-                "api", ("python", "app.py"), "api", 5000),
+                "api", ("python", "app.py"), "api", 8080),
     "procfile": ({"Procfile": "web: python -m http.server $PORT\nworker: python w.py\n"},
                  "web", "python -m http.server $PORT", ".", 5000),
     "package.json": ({"front/package.json": '{"scripts": {"start": "node server.js"}}',
@@ -169,26 +169,26 @@ services:
 @pytest.mark.parametrize(("files", "key", "value"), [
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "curl", "-f", '
                              '"http://localhost:5000/health"]'),
-     "http", "http://127.0.0.1:5000/health"),
+     "http", "http://127.0.0.1:8080/health"),
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- '
                              'http://localhost:5000/ready || exit 1"]'),
-     "http", "http://127.0.0.1:5000/ready"),
+     "http", "http://127.0.0.1:8080/ready"),
     (compose_api(dockerfile="FROM python\nHEALTHCHECK --interval=5s CMD curl -f "
                             "http://localhost:5000/ping || exit 1\n"),
-     "http", "http://127.0.0.1:5000/ping"),
+     "http", "http://127.0.0.1:8080/ping"),
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "python", "check.py"]'),
      "exec", ("python", "check.py")),
     (compose_api(code="@app.route('/healthz')\ndef health():\n    return 'ok'\n"),
-     "http", "http://127.0.0.1:5000/healthz"),
+     "http", "http://127.0.0.1:8080/healthz"),
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD", "sh", "-c", "curl -f '
                              'http://localhost:5000/up || exit 1"]'),
-     "http", "http://127.0.0.1:5000/up"),
+     "http", "http://127.0.0.1:8080/up"),
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "python check.py '
                              '--name \\"a b\\" || exit 1"]'),
      "exec", 'python check.py --name "a b" || exit 1'),
     (compose_api(healthcheck='    healthcheck:\n      test: ["CMD-SHELL", "curl -f '
                              'http://localhost:${PORT:-5000}/health || exit 1"]'),
-     "http", "http://127.0.0.1:5000/health"),
+     "http", "http://127.0.0.1:8080/health"),
 ], ids=["compose-curl", "compose-shell-wget", "dockerfile", "compose-own-script", "code-route",
         "compose-sh-c-curl", "compose-shell-script-quoted", "compose-interpolated"])
 def test_init_writes_a_functional_check_where_the_project_has_one(

@@ -24,6 +24,7 @@ from helpers import (
     invoke,
     journal,
     next_ok,
+    report_json,
     stored,
     web_service,
     write_file,
@@ -342,6 +343,21 @@ def test_next_is_done_when_only_parked_services_are_left(ws: Path) -> None:
     invoke("skip", "legacy", "--reason", "needs Windows", "--workspace", str(ws))
     next_ok(ws)
     assert "every service is proven but the parked ones (legacy)" in next_ok(ws)
+
+
+def test_a_recipe_parked_by_its_skip_key_needs_no_command_and_reset_keeps_it_parked(
+        ws: Path) -> None:
+    web_service(ws, "api")
+    write_recipe(ws, "legacy", 'skip = "runs only in its image"\nafter = ["api"]\n')
+    next_ok(ws)
+    assert "every service is proven but the parked ones (legacy)" in next_ok(ws)
+    assert invoke("reset", "--all", "--workspace", str(ws)).code == 0
+    next_ok(ws)
+    _, report = report_json(ws, "--no-check")
+    legacy = next(s for s in report["services"] if s["name"] == "legacy")
+    assert legacy["status"] == "skipped" and "runs only in its image" in legacy["reason"]
+    named = invoke("next", "legacy", "--yes", "--workspace", str(ws))
+    assert named.code == 1 and "runs only in its image (legacy.toml)" in named.output
 
 
 def test_down_stops_what_bringup_started(ws: Path) -> None:

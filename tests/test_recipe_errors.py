@@ -36,6 +36,8 @@ CASES = [
     ("startup-timeout-string", one(OK + '[verify]\nstartup_timeout = "10"'),
      ["verify.startup_timeout", "expected a number", "'10'"]),
     ("command-missing", one('port = 5050'), ["command", "missing"]),
+    ("skip-empty", one('skip = " "'), ["skip", "expected a non-empty string"]),
+    ("skip-not-text", one(OK + "skip = true"), ["skip", "expected a string"]),
     ("command-empty-string", one('command = "  "'), ["command", "non-empty string"]),
     ("command-empty-array", one("command = []"), ["command", "non-empty array of strings"]),
     ("restart-unknown", one(OK + 'restart = "sometimes"'),

@@ -26,6 +26,7 @@ from bringup.discover.candidate import (
     service_name,
 )
 from bringup.discover.compose_files import ComposeError, Loaded, Project, load, projects
+from bringup.discover.onhost import on_host
 from bringup.secrecy import looks_secret
 
 Hosts = dict[str, tuple[int, int] | None]  # compose service name: (its port there, port here)
@@ -98,24 +99,53 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
         return Candidate(name, source, after=after, skip=f"it runs the image {image or '(none)'}"
                          ", which bringup does not run outside docker: write its command here")
     context = str(build.get("context", "."))
-    folder = Path(context)
-    if "://" in context or not folder.is_dir() or not folder.is_relative_to(root):
+    folder = Path(context).resolve()
+    if "://" in context or not folder.is_dir() or not folder.is_relative_to(root.resolve()):
         return Candidate(name, source, after=after, skip=f"its build context {context} is not "
                          "a folder inside the workspace")
-    cwd = folder.relative_to(root).as_posix() or "."
+    cwd = folder.relative_to(root.resolve()).as_posix() or "."
     dockerfile = read(folder / str(build.get("dockerfile") or "Dockerfile"))
     command, why, origin = _command(spec, dockerfile, folder)
     given = {key: value for key, value in (spec.get("environment") or {}).items()
              if re.fullmatch(r"[A-Za-z_]\w*", key)}
     env, needs = _compose_env(given, hosts)
-    port = own_port or as_port(env.get("PORT", ""))  # outside a container it listens on its own
+    origin += _env_notes(given, env, needs)
+    command, named = _local_command(command, hosts)
+    port = as_port(env.get("PORT", ""))  # no port published: it listens where its env says
+    if host_port or own_port:
+        here = on_host(command, env, folder, dockerfile, published=host_port, own=own_port)
+        command, env, port, origin = here.command, here.env, here.port, [*origin, *here.notes]
+    pointed = _hosts_named({key: value for key, value in given.items() if value}, hosts) | named
+    after += tuple(sorted({service_name(other) for other in pointed} - set(after)))
     found = (health.from_compose(spec, own_port, port)
              or health.from_dockerfile(dockerfile, own_port, port))
     verify, said = found or ({}, "")
     return Candidate(name, source, command, cwd, port, after, env,
                      (*(manifest_needs(folder, command) if command else ()), *needs),
                      verify=verify, skip=why,
-                     notes=(*origin, *_env_notes(given, env, needs), *([said] if said else [])))
+                     notes=(*origin, *([said] if said else [])))
+
+
+def _local_command(command: Command, hosts: Hosts) -> tuple[Command, set[str]]:
+    """Compose host names in the command line (`--broker=redis://redis:6379/0`) as 127.0.0.1;
+    and the services it names so."""
+    words = [command] if isinstance(command, str) else list(command)
+    named = {host for word in words for host in _hosts_named({"": word}, hosts)}
+    local = [local_hosts(word, hosts, bare=False) for word in words]
+    return (local[0] if isinstance(command, str) else tuple(local)), named
+
+
+def _hosts_named(env: dict[str, str], hosts: Hosts) -> set[str]:
+    """The compose services the values point at as hosts: a service comes after what it
+    connects to, whether or not compose says depends_on."""
+    return {host for host in hosts for key, value in env.items()
+            if local_hosts(value, {host: hosts[host]}, bare=_hostish(key)) != value}
+
+
+def _hostish(key: str) -> bool:
+    """A variable whose value is a host (`DB_HOST=db`), not a word (`ROLE=worker`)."""
+    return bool(re.search(r"HOST|ADDR|SERVER|ENDPOINT|BROKER|URL|URI|DSN|NODES?$", key,
+                          re.IGNORECASE))
 
 
 def _command(spec: dict[str, Any], dockerfile: str,
@@ -191,13 +221,14 @@ def _compose_env(given: dict[str, str | None],
         if item is None or looks_secret(key):
             needs.append({"env": key})
         else:
-            env[key] = local_hosts(item, hosts)
+            env[key] = local_hosts(item, hosts, bare=_hostish(key))
     return env, tuple(needs)
 
 
-def local_hosts(text: str, hosts: Hosts) -> str:
+def local_hosts(text: str, hosts: Hosts, *, bare: bool = True) -> str:
     """Compose service names, which resolve inside compose only, as 127.0.0.1 (and the port
-    a catalog service is run on here when that is its published one)."""
+    a catalog service is run on here when that is its published one): in URLs, as `name:port`,
+    and (`bare`) as a whole word."""
     if not hosts:
         return text
     names = "|".join(re.escape(host) for host in sorted(hosts, key=len, reverse=True))
@@ -210,7 +241,9 @@ def local_hosts(text: str, hosts: Hosts) -> str:
 
     tail = rf"(?P<name>{names})(?::(?P<port>\d+))?"
     text = re.sub(rf"(?P<pre>://(?:[^@/\s]*@)?){tail}(?=[/?#,\s]|$)", here, text)
-    return re.sub(rf"(?P<pre>)(?<![^,\s]){tail}(?=[,\s]|$)", here, text)
+    if not bare:
+        tail = rf"(?P<name>{names}):(?P<port>\d+)"
+    return re.sub(rf"(?P<pre>)(?<![^,\s=]){tail}(?=[,\s]|$)", here, text)
 
 
 def _env_notes(given: dict[str, str | None], env: dict[str, str],

@@ -66,9 +66,7 @@ def _no_nul(table: Table, value: object, key: str) -> None:
 def parse(table: Table, file: Path, root: Path) -> Recipe:
     table.only(TOP_KEYS)
     command = table.command("command")
-    skip = table.text("skip")
-    if skip is not None and not skip.strip():
-        raise table.fail("skip", "expected why the service cannot run here")
+    skip = table.text("skip")  # parked by its recipe: why it cannot run here
     if command is None and skip is None:
         raise table.fail("command", "missing; expected the command that starts the service")
     cwd = table.text("cwd", ".") or "."
