@@ -122,3 +122,62 @@ def test_init_then_next_proves_every_service_that_can_run_here(
         assert "exists only inside the image" in reasons["legacy"]
     finally:
         invoke("down", "--workspace", str(root))
+
+
+REPLICA = '''
+import os, socket
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("replica on %s" % self.server.server_port).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ.get("PORT", 5000))), Handler).serve_forever()
+'''
+
+
+def test_replicas_of_one_build_get_their_own_ports_and_a_folder_gets_one_recipe(
+        tmp_path: Path) -> None:
+    root = tmp_path / "replicas"
+    one, two = free_port(), free_port()
+    write_file(root, "docker-compose.yml", f"""
+        services:
+          web1:
+            build: ./web
+            command: python app.py
+            ports: ["{one}:5000"]
+          web2:
+            build: ./web
+            command: python app.py
+            ports: ["{two}:5000"]
+          fixed1:
+            build: ./fixed
+            command: python app.py
+            ports: ["{free_port()}:5000"]
+          fixed2:
+            build: ./fixed
+            command: python app.py
+            ports: ["{free_port()}:5000"]
+        """)
+    write_file(root, "web/app.py", REPLICA)
+    write_file(root, "web/package.json", '{"scripts": {"start": "node other.js"}}')
+    write_file(root, "fixed/app.py", "app.run(host='0.0.0.0', port=5000)\n")
+    made = invoke("init", "--yes", "--workspace", str(root))
+    assert made.code == 0, made.output
+    names = sorted(file.stem for file in (root / "recipes").glob("*.toml"))
+    assert names == ["fixed1", "fixed2", "web1", "web2"]  # no recipe "web" from package.json
+    assert "a replica of fixed1" in (root / "recipes/fixed2.toml").read_text()
+    (root / "recipes/fixed1.toml").unlink()  # a stand-in code: only the web replicas run here
+    (root / "recipes/fixed2.toml").unlink()
+    quicker(root)
+    try:
+        walk_all(root)
+        assert statuses(root) == {"web1": "proven", "web2": "proven"}
+        for port in (one, two):
+            assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text == f"replica on {port}"
+    finally:
+        invoke("down", "--workspace", str(root))

@@ -31,19 +31,25 @@ DETECTORS: dict[str, Callable[[Path], list[Candidate]]] = {
 def scan(root: Path, project: Project | None = None,
          read_project: Callable[[Project], Loaded] = load) -> Scan:
     """Every detector in registry order (compose reading `project`, else the nearest one, with
-    `read_project`); a name seen twice keeps the first finding. A service with a port and no
-    check that shows it works gets its code's health route, or a note."""
+    `read_project`); a name seen twice keeps the first finding, and a folder compose builds a
+    service from is that service's alone. A service with a port and no check that shows it
+    works gets its code's health route, or a note."""
     kept: dict[str, Candidate] = {}
     also: list[tuple[Candidate, Candidate]] = []
+    built: dict[str, Candidate] = {}  # folder: the compose service built from it
     detectors: dict[str, Callable[[Path], list[Candidate]]] = {
         **DETECTORS, "compose": partial(compose.detect, project=project,
                                         read_project=read_project)}
-    for detect in detectors.values():
+    for kind, detect in detectors.items():
         for candidate in detect(root):
-            if candidate.name in kept:
-                also.append((candidate, kept[candidate.name]))
-            else:
-                kept[candidate.name] = candidate
+            owner = kept.get(candidate.name) or (built.get(candidate.cwd) if kind != "compose"
+                                                 else None)
+            if owner is not None:
+                also.append((candidate, owner))
+                continue
+            kept[candidate.name] = candidate
+            if kind == "compose" and candidate.command:
+                built.setdefault(candidate.cwd, candidate)
     return Scan([_checked(root, candidate) for candidate in kept.values()], also)
 
 

@@ -55,7 +55,25 @@ def detect(root: Path, project: Project | None = None,
         hosts = {other: port for other, port in moved.items() if other != name}
         candidate = _compose_service(root, f"{source}: service {name}", spec, hosts)
         found.append(_profiled(candidate, name, loaded))
-    return found
+    return _one_replica_per_port(found)
+
+
+def _one_replica_per_port(found: list[Candidate]) -> list[Candidate]:
+    """Replicas of one build get their own ports through the variable their code reads; when
+    the code listens on one port whatever it is told, one replica runs here, the rest parked."""
+    taken: dict[tuple[str, int], str] = {}
+    kept = []
+    for candidate in found:
+        key = (candidate.cwd, candidate.port or 0)
+        first = taken.get(key) if candidate.port and not candidate.skip else None
+        if first is not None:
+            kept.append(replace(candidate, skip=f"a replica of {first}, whose code listens on "
+                                f"{candidate.port} whatever it is told: one replica runs here"))
+            continue
+        if candidate.port and not candidate.skip:
+            taken[key] = candidate.name
+        kept.append(candidate)
+    return kept
 
 
 def _profiled(candidate: Candidate, name: str, loaded: Loaded) -> Candidate:
