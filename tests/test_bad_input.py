@@ -139,7 +139,9 @@ def test_any_recipe_is_read_or_refused_in_one_line(ws: Path, data: dict[str, obj
     ('{"schema": "bringup.state/1", "services": []}', "services as list"),
     ('{"schema": "bringup.state/1", "services": "x"}', "services as str"),
     ('{"schema": "bringup.state/1", "services": {"slow": "proven"}}', "services.slow as str"),
-], ids=["deep", "services-list", "services-text", "entry-text"])
+    ('{"schema": "bringup.state/1", "services": {}, "changes": [{"kind": "hosts-line"}]}',
+     "has changes that are not a list of the changes bringup made"),
+], ids=["deep", "services-list", "services-text", "entry-text", "changes-unreadable"])
 def test_a_state_file_of_the_wrong_shape_is_refused_and_kept(ws: Path, content: str,
                                                             said: str) -> None:
     write_recipe(ws, "slow", OK)

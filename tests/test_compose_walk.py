@@ -5,10 +5,14 @@ and an optional profile — those two written parked, with their reasons, in the
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+
+from bringup.stages.needs.host import resolved
 
 from helpers import free_port, invoke, quicker, report_json, statuses, walk_all, write_file
 
@@ -181,3 +185,77 @@ def test_replicas_of_one_build_get_their_own_ports_and_a_folder_gets_one_recipe(
             assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text == f"replica on {port}"
     finally:
         invoke("down", "--workspace", str(root))
+
+
+SERVER = '''
+import os, socket
+listener = socket.create_server(("127.0.0.1", int(os.environ["PORT"])))
+while True:
+    conn, _ = listener.accept()
+    with conn:
+        conn.sendall(b"pong from the server")
+'''
+
+CLIENT = '''
+import os, socket
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        with socket.create_connection(("{host}", {port}), timeout=2) as conn:
+            body = conn.recv(64)
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="bringup adds a hosts alias only as root")
+def test_a_name_written_into_the_code_is_a_host_need_met_by_an_alias_that_reset_undoes(
+        tmp_path: Path) -> None:
+    root = tmp_path / "named"
+    host = f"srv-{uuid.uuid4().hex[:10]}"  # its own name: the alias is this test's alone
+    own, published, app = free_port(), free_port(), free_port()
+    write_file(root, "compose.yaml", f"""
+        services:
+          {host}:
+            build: ./srv
+            command: python server.py
+            ports: ["{published}:{own}"]
+            environment: {{PORT: "{own}"}}
+          app:
+            build: ./app
+            command: python app.py
+            ports: ["{app}:{app}"]
+            environment: {{PORT: "{app}"}}
+        """)
+    write_file(root, "srv/server.py", SERVER)
+    write_file(root, "app/app.py", CLIENT.replace("{host}", host).replace("{port}", str(own)))
+    made = invoke("init", "--yes", "--workspace", str(root))
+    assert made.code == 0, made.output
+    recipe = (root / "recipes/app.toml").read_text()
+    assert f'host = "{host}"' in recipe and f'after = ["{host}"]' in recipe
+    assert f"port = {own}" in (root / f"recipes/{host}.toml").read_text()  # where code looks
+    quicker(root)
+    try:
+        assert not resolved(host)
+        walk_all(root)
+        assert resolved(host) == {"127.0.0.1"}
+        assert httpx.get(f"http://127.0.0.1:{app}/", timeout=5).text == "pong from the server"
+        _, report = report_json(root, "--no-check")
+        assert [c["line"] for c in report["machine_changes"]] == [
+            f"127.0.0.1 {host}  # added by bringup"]
+        shown = invoke("report", "--no-check", "--workspace", str(root)).output
+        assert f"added `127.0.0.1 {host}" in shown
+        undone = invoke("reset", "--all", "--workspace", str(root))
+        assert undone.code == 0 and f"removed `127.0.0.1 {host}" in undone.output
+        assert host not in Path("/etc/hosts").read_text() and not resolved(host)
+        assert report_json(root, "--no-check")[1]["machine_changes"] == []
+    finally:
+        invoke("down", "--workspace", str(root))
+        hosts = Path("/etc/hosts")
+        hosts.write_text("".join(line for line in hosts.read_text().splitlines(keepends=True)
+                                 if host not in line))

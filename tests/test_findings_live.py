@@ -271,9 +271,10 @@ def test_a_name_written_into_the_code_gets_a_hosts_alias_recorded_for_undo(
     with pytest.raises(WorkFailed, match="unresolvable-host cachebox"):
         run_next(ctx, None)
     assert hosts.read_text().count("127.0.0.1 cachebox  # added by bringup") == 1
-    undo = [json.loads(line) for line in (ws / "state/journal.jsonl").read_text().splitlines()
-            if '"hosts-alias"' in line]
-    assert len(undo) == 1 and undo[0]["undo"].startswith("remove `127.0.0.1 cachebox")
+    assert [change.line for change in context(ws).state.changes] == [
+        "127.0.0.1 cachebox  # added by bringup"]  # recorded, to be undone
+    assert invoke("reset", "--all", "--workspace", str(ws)).code == 0
+    assert hosts.read_text() == "127.0.0.1 localhost\n"
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")

@@ -42,7 +42,9 @@ def test_the_json_shape_is_pinned(ws: Path) -> None:
     assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
     code, data = report_json(ws)
     assert code == 0
-    assert set(data) == {"schema", "workspace", "generated_at", "summary", "services"}
+    assert set(data) == {"schema", "workspace", "generated_at", "summary", "services",
+                         "machine_changes"}
+    assert data["machine_changes"] == []
     assert data["schema"] == "bringup.report/1" and data["workspace"] == str(ws.resolve())
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["generated_at"])
     assert data["summary"] == {"total": 1, "proven": 1, "regressed": 0, "next": None}

@@ -3,6 +3,7 @@ shape of the JSON report (`bringup.report/1`, docs/report.md)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from bringup.checks import Outcome
@@ -36,6 +37,7 @@ def build(ctx: Context, *, check: bool) -> dict[str, Any]:
             "next": next_name(standings),
         },
         "services": services,
+        "machine_changes": [asdict(change) for change in ctx.state.changes],
     })
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from bringup.core.context import Context
 from bringup.processes.supervisor import Handle
 from bringup.state.journal import now_iso
-from bringup.state.model import STAGE_NAMES, ServiceState, StageName, Status
+from bringup.state.model import STAGE_NAMES, Change, ServiceState, StageName, Status
 
 LAST_STAGE: StageName = STAGE_NAMES[-1]
 FIRST_STAGE: StageName = STAGE_NAMES[0]
@@ -185,6 +185,21 @@ def reset(ctx: Context, name: str) -> None:
         log_files=old.log_files, fingerprints=old.fingerprints)
     ctx.save()
     ctx.journal("reset", name)
+
+
+def machine_changed(ctx: Context, change: Change) -> None:
+    """bringup changed this machine outside the workspace: kept until it is undone."""
+    ctx.state.changes.append(change)
+    ctx.save()
+    ctx.journal("machine-changed", change.service, kind=change.kind, file=change.file,
+                line=change.line)
+
+
+def machine_restored(ctx: Context, change: Change) -> None:
+    ctx.state.changes.remove(change)
+    ctx.save()
+    ctx.journal("machine-restored", change.service, kind=change.kind, file=change.file,
+                line=change.line)
 
 
 def stopped_by_down(name: str) -> str:

@@ -49,13 +49,40 @@ def detect(root: Path, project: Project | None = None,
     except ComposeError as error:
         return [Candidate(service_name(chosen.files[0].stem), source,
                           problem=f"compose cannot read it: {error}")]
-    moved = {name: _moved(spec) for name, spec in loaded.services.items()}
+    services = loaded.services
+    in_code = {name: code_hosts(_folder(spec), set(services) - {name})
+               for name, spec in services.items()}
+    named_in_code = {host: name for name, hosts in in_code.items() for host in hosts}
+    # A server the code of another names keeps its port inside compose: code is not rewritten.
+    moved = {name: None if name in named_in_code else _moved(spec)
+             for name, spec in services.items()}
     found = []
-    for name, spec in loaded.services.items():
+    for name, spec in services.items():
         hosts = {other: port for other, port in moved.items() if other != name}
-        candidate = _compose_service(root, f"{source}: service {name}", spec, hosts)
-        found.append(_profiled(candidate, name, loaded))
+        candidate = _compose_service(root, f"{source}: service {name}", spec, hosts,
+                                     named_by=named_in_code.get(name))
+        found.append(_profiled(_code_needs(candidate, in_code[name]), name, loaded))
     return _one_replica_per_port(found)
+
+
+def _folder(spec: dict[str, Any]) -> Path | None:
+    build = spec.get("build")
+    context = str(build.get("context", "")) if isinstance(build, dict) else ""
+    return Path(context) if context and "://" not in context else None
+
+
+def _code_needs(candidate: Candidate, hosts: set[str]) -> Candidate:
+    """Names of other services written into its code: each must resolve here (a hosts alias),
+    and it comes after them."""
+    if not hosts or candidate.skip:
+        return candidate
+    names = sorted(hosts)
+    return replace(
+        candidate, needs=(*candidate.needs, *({"host": host} for host in names)),
+        after=(*candidate.after, *(service_name(h) for h in names
+                                   if service_name(h) not in candidate.after)),
+        notes=(*candidate.notes, f"its code connects to {', '.join(names)} by name: "
+               "bringup offers a hosts alias (127.0.0.1) before it starts"))
 
 
 def _one_replica_per_port(found: list[Candidate]) -> list[Candidate]:
@@ -74,6 +101,43 @@ def _one_replica_per_port(found: list[Candidate]) -> list[Candidate]:
             taken[key] = candidate.name
         kept.append(candidate)
     return kept
+
+
+_CODE_FILES = ("*.py", "*.js", "*.mjs", "*.cjs", "*.ts", "*.rb", "*.go", "*.php", "*.conf")
+# A line about a connection, where a quoted service name is a host; an import is not one.
+_HOSTISH_LINE = re.compile(r"host|connect|Redis\(|Client\(|createClient|\bserver\s|addr|broker"
+                           r"|upstream|proxy_pass", re.IGNORECASE)
+_IMPORT_LINE = re.compile(r"\brequire\s*\(|^\s*(?:import|from)\b|\bfrom\s+[\"']")
+
+
+def code_hosts(folder: Path | None, names: set[str]) -> set[str]:
+    """The compose service names its source connects to by name: in a URL
+    (`'postgres://u@db/app'`), as `'name:port'`, or as a host literal on a line about a
+    connection (`Redis(host="redis")`, an nginx `server web:5000;`)."""
+    if folder is None or not names or not folder.is_dir():
+        return set()
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    url = re.compile(rf"://(?:[^@/\s'\"]*@)?({alternatives})(?=[:/'\"\s;]|$)")
+    quoted = re.compile(rf"[\"']({alternatives})(?::\d+)?[\"']")
+    bare = re.compile(rf"(?<![\w.-])({alternatives}):\d+\b")
+    found: set[str] = set()
+    for source in _code_files(folder):
+        for line in read(source).splitlines():
+            if line.lstrip().startswith(("#", "//")):
+                continue
+            found |= set(url.findall(line))
+            if _HOSTISH_LINE.search(line) and not _IMPORT_LINE.search(line):
+                found |= set(quoted.findall(line)) | set(bare.findall(line))
+    return found
+
+
+def _code_files(folder: Path) -> list[Path]:
+    files = []
+    for pattern in _CODE_FILES:
+        files += sorted(folder.glob(pattern))[:40]
+        files += [path for path in sorted(folder.glob(f"*/{pattern}"))[:40]
+                  if not {"node_modules", ".venv", "venv"} & set(path.parts)]
+    return files
 
 
 def _profiled(candidate: Candidate, name: str, loaded: Loaded) -> Candidate:
@@ -101,17 +165,25 @@ def _moved(spec: dict[str, Any]) -> tuple[int, int] | None:
     return None
 
 
-def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts) -> Candidate:
+def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts, *,
+                     named_by: str | None = None) -> Candidate:
+    """`named_by`: a service whose code connects to this one by name, at its port inside
+    compose: then that is its port here too (code is not rewritten)."""
     name = service_name(source.rpartition(" ")[2])
     after = tuple(service_name(str(other)) for other in spec.get("depends_on") or ())
     host_port, own_port = _published(spec.get("ports"))
+    kept = []
+    if named_by and own_port and host_port and host_port != own_port:
+        kept = [f"on {own_port}, its port inside compose, not the published {host_port}: the "
+                f"code of {named_by} connects to it there"]
+        host_port = None
     image = str(spec.get("image") or "")
     kind = _catalog(spec)
     if kind is not None:
         unused = sorted(spec.get("environment") or {})
-        notes = (f"compose's environment for the image is not used: {', '.join(unused)}",)
+        notes = [f"compose's environment for the image is not used: {', '.join(unused)}"]
         return Candidate(name, f"{source} (image {image})", port=host_port or own_port,
-                         after=after, catalog=kind, notes=notes if unused else ())
+                         after=after, catalog=kind, notes=(*kept, *(notes if unused else ())))
     build = spec.get("build")
     if not build:
         return Candidate(name, source, after=after, skip=f"it runs the image {image or '(none)'}"
@@ -124,6 +196,7 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     cwd = folder.relative_to(root.resolve()).as_posix() or "."
     dockerfile = read(folder / str(build.get("dockerfile") or "Dockerfile"))
     command, why, origin = _command(spec, dockerfile, folder)
+    origin = [*kept, *origin]
     given = {key: value for key, value in (spec.get("environment") or {}).items()
              if re.fullmatch(r"[A-Za-z_]\w*", key)}
     env, needs = _compose_env(given, hosts)

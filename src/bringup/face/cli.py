@@ -221,18 +221,25 @@ def skip(service: str, reason: str, workspace: Path | None) -> int:
 
 @cli.command()
 @click.argument("services", nargs=-1)
-@click.option("--all", "everything", is_flag=True, help="Forget the progress of every service.")
+@click.option("--all", "everything", is_flag=True,
+              help="Forget the progress of every service and undo bringup's changes to this "
+                   "machine.")
 @workspace_option
 def reset(services: tuple[str, ...], everything: bool, workspace: Path | None) -> int:
-    """Forget the progress of SERVICES (fixes already applied stay applied)."""
+    """Forget the progress of SERVICES (fixes already applied stay applied); --all also undoes
+    the changes bringup made to this machine (a hosts alias)."""
     from bringup.commands.park import reset as forget
+    from bringup.remedies.machine import undo_all
 
     if bool(services) == everything:
         raise click.UsageError("name the services to reset, or pass --all")
     ctx = open_context(workspace, "reset")
     with ctx.working():
         done = forget(ctx, services)
+        undone = undo_all(ctx) if everything else []
     ctx.out.line(f"forgot the progress of {', '.join(done)}")
+    for said in undone:
+        ctx.out.line(said)
     return 0
 
 

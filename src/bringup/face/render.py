@@ -28,8 +28,10 @@ def as_json(data: Any) -> str:
 def summary(report: dict[str, Any]) -> str:
     counts = report["summary"]
     upcoming = counts["next"] or "nothing left"
+    changed = [f"\nchanged on this machine (`bringup reset --all` undoes): {c['file']}: added "
+               f"`{c['line']}` for {c['service']}" for c in report.get("machine_changes", [])]
     return (f"{counts['proven']} of {counts['total']} proven · {counts['regressed']} regressed"
-            f" · next: {upcoming}")
+            f" · next: {upcoming}" + "".join(changed))
 
 
 def rows(report: dict[str, Any]) -> list[tuple[str, ...]]:

@@ -25,7 +25,9 @@ NEED_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "python": ("path", ("venv",)),
     "npm": ("path", ()),
     "env": ("variable", ()),
+    "host": ("host", ()),
 }
+HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63})*")
 PATH_KINDS = ("dir", "file")
 PERMISSION_KINDS = ("executable", "writable")
 TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restart",
@@ -160,6 +162,8 @@ def _need(table: Table, root: Path, base: Path) -> Need:
         inside(table, kind, root, base / value)
     if names == "variable" and not ENV_NAME.fullmatch(value):
         raise table.fail(kind, f"expected an environment variable name, got {value!r}")
+    if names == "host" and not HOST_NAME.fullmatch(value):
+        raise table.fail(kind, f"expected a host name, got {value!r}")
     venv = _path(table, "venv", root, base) or ".venv"
     install = table.mapping("install")
     for manager in install:

@@ -3,7 +3,6 @@ name that does not resolve here, a check on the wrong loopback."""
 
 from __future__ import annotations
 
-import os
 import re
 
 from bringup.core.problems import Fix
@@ -11,7 +10,7 @@ from bringup.core.service import Service
 from bringup.diagnosis import Finding
 from bringup.recipe.edit import add_after, replace_in_verify, set_env
 from bringup.recipe.env import env_file_path, save_value
-from bringup.remedies import moving
+from bringup.remedies import machine, moving
 from bringup.remedies.facts import HostRoute, host_route, port_owner
 from bringup.remedies.learning import learn
 
@@ -62,7 +61,7 @@ def unresolvable(service: Service, finding: Finding) -> Fix | None:
     if route is None:
         return None
     if route.variable is None:
-        return _hosts_alias(service, route.host)
+        return machine.hosts_alias(service, route.host)
     return _to_loopback(service, route, route.variable)
 
 
@@ -86,24 +85,6 @@ def _to_loopback(service: Service, route: HostRoute, variable: str) -> Fix:
         return None
 
     return Fix(f"use 127.0.0.1 instead of {host} in env {variable} (in {where})", apply)
-
-
-def _hosts_alias(service: Service, host: str) -> Fix | None:
-    """Only as root, and only once: the alias is the one edit outside the workspace."""
-    hosts_file = service.ctx.hosts_file
-    line = f"127.0.0.1 {host}  # added by bringup"
-    if os.geteuid() != 0 or (hosts_file.is_file() and line in hosts_file.read_text()):
-        return None
-
-    def apply(service: Service) -> str | None:
-        with hosts_file.open("a", encoding="utf-8") as hosts:
-            hosts.write(f"\n{line}\n")
-        service.ctx.out.detail(f"{hosts_file}: added `{line}`")
-        service.ctx.journal("hosts-alias", service.name, host=host, line=line,
-                            file=str(hosts_file), undo=f"remove `{line}` from {hosts_file}")
-        return None
-
-    return Fix(f"add the alias `127.0.0.1 {host}` to {hosts_file}", apply)
 
 
 def loopback(service: Service, finding: Finding) -> Fix | None:

@@ -122,9 +122,32 @@ def _accepts(hint: object, value: object) -> bool:
     return isinstance(value, tuple(kind for kind in kinds if isinstance(kind, type)))
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change bringup made to this machine, outside the workspace, with what undoes it."""
+
+    kind: Literal["hosts-line"]
+    file: str
+    line: str  # the line added, exactly as written (its undo removes that line only)
+    service: str
+    at: str
+
+    def describe(self) -> str:
+        return f"{self.file}: added `{self.line}` (for {self.service}, {self.at[:19]})"
+
+    @classmethod
+    def from_json(cls, data: object) -> Change | None:
+        keys = ("kind", "file", "line", "service", "at")
+        if not isinstance(data, dict) or data.get("kind") != "hosts-line" or not all(
+                isinstance(data.get(key), str) for key in keys):
+            return None
+        return cls("hosts-line", data["file"], data["line"], data["service"], data["at"])
+
+
 @dataclass
 class State:
     services: dict[str, ServiceState] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)  # to this machine, until undone
     # What could not be read as written (never saved): the file is kept before it is replaced.
     damaged: list[str] = field(default_factory=list, compare=False)
 

@@ -16,7 +16,7 @@ from bringup import atomic
 from bringup.errors import LockedError, WorkspaceError
 from bringup.state import journal
 from bringup.state.journal import now_iso
-from bringup.state.model import State, read_entry
+from bringup.state.model import Change, State, read_entry
 from bringup.tables import cut
 
 SCHEMA = "bringup.state/1"
@@ -48,7 +48,14 @@ class Store:
             raise WorkspaceError(f"{self.file} has schema {cut(repr(schema))}, this bringup reads "
                                  f"{SCHEMA!r} (written by a newer bringup?); bringup will not "
                                  "overwrite it")
-        return self._services(data.get("services", {}))
+        state = self._services(data.get("services", {}))
+        changes = data.get("changes", [])
+        if not isinstance(changes, list) or None in (read := [Change.from_json(item)
+                                                              for item in changes]):
+            raise self._refused("has changes that are not a list of the changes bringup "
+                                "made (each with its kind, file, line, service and time)")
+        state.changes = [change for change in read if change is not None]
+        return state
 
     def _services(self, services: object) -> State:
         """Each service's entry: a file whose shape is wrong is refused whole (its pids may be
@@ -79,7 +86,8 @@ class Store:
         """Write the state; `mask` hides the secrets known in every text it holds (not in the
         digests and ids bringup made: a secret's letters may happen to be in one)."""
         data = {"schema": SCHEMA, "services": {name: _masked(asdict(entry), mask)
-                                                for name, entry in state.services.items()}}
+                                                for name, entry in state.services.items()},
+                "changes": [asdict(change) for change in state.changes]}
         atomic.write_text(self.file, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
     def journal(self, event: str, service: str | None = None, /, **details: Any) -> None:

@@ -9,7 +9,7 @@ from bringup.core.problems import Problem
 from bringup.core.service import Service
 from bringup.recipe.model import Need
 from bringup.stages.base import always, nothing_to_do, ok
-from bringup.stages.needs import binary, env, npm, python
+from bringup.stages.needs import binary, env, host, npm, python
 from bringup.state.model import StageName
 
 
@@ -24,6 +24,7 @@ KINDS: dict[str, NeedKind] = {
     "python": python,
     "npm": npm,
     "env": env,
+    "host": host,
 }
 
 NAME: StageName = "needs"
