@@ -85,8 +85,10 @@ def test_compose_images_use_the_catalog_on_the_published_port(tmp_path: Path) ->
     cache, db = recipes["cache"], recipes["db"]
     assert cache.port == 6380 and cache.verify.checks["tcp"].target == "127.0.0.1:6380"
     assert "redis-server" in recipes["cache"].command
-    assert db.port == 5432 and "pg_isready" in str(db.verify.checks["exec"].command)
+    assert db.port == 5432 and "psql" in str(db.verify.checks["exec"].command)  # logs in
     assert "hunter2" not in recipes["db"].file.read_text(encoding="utf-8")
+    kept = db.file.parents[1] / ".env.bringup"  # compose's password, for the role init makes
+    assert "POSTGRES_PASSWORD='hunter2'" in kept.read_text() and kept.stat().st_mode & 0o077 == 0
     assert "runs the image nginx" in str(recipes["edge"].skip)  # parked, not left out
 
 

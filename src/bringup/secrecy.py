@@ -9,5 +9,11 @@ SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE"
                          r"|(?:^|_)(?:PASS|PWD|(?:API)?KEYS?|AUTH)(?:$|_)", re.IGNORECASE)
 
 
+URL_PASSWORD = re.compile(r"://[^:/@\s]*:([^@/\s]+)@")  # the password in a URL
+
+
+NOT_SECRET = frozenset({"PWD", "OLDPWD"})  # the shell's working folders
+
+
 def looks_secret(name: str) -> bool:
-    return bool(SECRET_NAME.search(name))
+    return name not in NOT_SECRET and bool(SECRET_NAME.search(name))

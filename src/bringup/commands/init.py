@@ -4,24 +4,24 @@ otherwise, so `--yes` never overwrites one."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import tempfile
 import textwrap
 import tomllib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import bringup
 from bringup import atomic
+from bringup.commands import catalog
 from bringup.core.context import Context
 from bringup.discover import scan
 from bringup.discover.candidate import Candidate
+from bringup.discover.compose import SECRETS_FILE
 from bringup.discover.compose_files import Project, projects
 from bringup.errors import RecipeError
 from bringup.processes import compose
+from bringup.recipe.env import save_value
 from bringup.recipe.read import load
 
 
@@ -96,6 +96,13 @@ def _write(ctx: Context, candidate: Candidate, names: set[str]) -> bool:
         return False
     atomic.write_text(target, text)
     ctx.out.step("init", f"wrote recipes/{target.name}", True)
+    if candidate.secrets:  # compose gave them literally: kept beside the service, not shown
+        secrets = ctx.workspace.root / candidate.cwd / SECRETS_FILE
+        for key, value in candidate.secrets.items():
+            save_value(secrets, key, value)
+        ctx.remember(set(candidate.secrets.values()))
+        ctx.out.detail(f"kept {', '.join(candidate.secrets)} in "
+                       f"{secrets.relative_to(ctx.workspace.root)} (readable by you only)")
     if dropped:
         ctx.out.detail(f"left out of after: {', '.join(dropped)} (parked, or no recipe)")
     return True
@@ -118,7 +125,7 @@ def render(candidate: Candidate) -> str:
               "proves it."]
     comments = "".join(f"# {row}\n" for line in header for row in textwrap.wrap(line, 96))
     if candidate.catalog:
-        return comments + _from_catalog(candidate)
+        return comments + catalog.adapted(candidate)
     document = tomlkit.document()
     document["description"] = f"from {candidate.source}"
     values: dict[str, Any] = {
@@ -142,29 +149,6 @@ def render(candidate: Candidate) -> str:
         document.add(tomlkit.nl())
         document.append("verify", _table(candidate.verify))
     return comments + tomlkit.dumps(document)
-
-
-def _from_catalog(candidate: Candidate) -> str:
-    """The catalog's recipe, on the port the compose file publishes."""
-    import tomlkit
-
-    text = catalog_text(f"{candidate.catalog}.toml")
-    default = tomllib.loads(text).get("port")
-    if candidate.port and default and candidate.port != default:
-        text = re.sub(rf"(?<!\d){default}(?!\d)", str(candidate.port), text)
-    if not candidate.after:
-        return text
-    document = tomlkit.parse(text)
-    document["after"] = list(candidate.after)
-    return tomlkit.dumps(document)
-
-
-def catalog_text(file: str) -> str:
-    """A ready recipe: shipped in the wheel as bringup/catalog, else the repository's recipes/."""
-    shipped = resources.files("bringup") / "catalog" / file
-    if shipped.is_file():
-        return shipped.read_text(encoding="utf-8")
-    return (Path(bringup.__file__).parents[2] / "recipes" / file).read_text(encoding="utf-8")
 
 
 def check(text: str, name: str, root: Path) -> str | None:

@@ -27,12 +27,14 @@ from bringup.discover.candidate import (
 )
 from bringup.discover.compose_files import ComposeError, Loaded, Project, load, projects
 from bringup.discover.onhost import on_host
-from bringup.secrecy import looks_secret
+from bringup.secrecy import URL_PASSWORD, looks_secret
 
 Hosts = dict[str, tuple[int, int] | None]  # compose service name: (its port there, port here)
 Command = str | tuple[str, ...]
 
 CATALOG_IMAGES = ("redis", "postgres")
+IMAGE_ENV = {"postgres": ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")}  # what it reads
+SECRETS_FILE = ".env.bringup"  # where init keeps the secret values compose gives literally
 INIT_WRAPPERS = ("tini", "dumb-init", "/sbin/tini", "/usr/bin/tini", "/usr/bin/dumb-init")
 
 
@@ -180,10 +182,15 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     image = str(spec.get("image") or "")
     kind = _catalog(spec)
     if kind is not None:
-        unused = sorted(spec.get("environment") or {})
+        given = dict(spec.get("environment") or {})
+        used = {key: value for key, value in given.items()
+                if key in IMAGE_ENV.get(kind, ()) and value is not None}
+        unused = sorted(set(given) - set(used))
         notes = [f"compose's environment for the image is not used: {', '.join(unused)}"]
         return Candidate(name, f"{source} (image {image})", port=host_port or own_port,
-                         after=after, catalog=kind, notes=(*kept, *(notes if unused else ())))
+                         after=after, catalog=kind, notes=(*kept, *(notes if unused else ())),
+                         env={k: v for k, v in used.items() if not looks_secret(k)},
+                         secrets={k: v for k, v in used.items() if looks_secret(k)})
     build = spec.get("build")
     if not build:
         return Candidate(name, source, after=after, skip=f"it runs the image {image or '(none)'}"
@@ -199,8 +206,8 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     origin = [*kept, *origin]
     given = {key: value for key, value in (spec.get("environment") or {}).items()
              if re.fullmatch(r"[A-Za-z_]\w*", key)}
-    env, needs = _compose_env(given, hosts)
-    origin += _env_notes(given, env, needs)
+    env, secrets, needs = _compose_env(given, hosts)
+    origin += _env_notes(given, env, secrets, needs)
     command, named = _local_command(command, hosts)
     port = as_port(env.get("PORT", ""))  # no port published: it listens where its env says
     if host_port or own_port:
@@ -213,7 +220,8 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     verify, said = found or ({}, "")
     return Candidate(name, source, command, cwd, port, after, env,
                      (*(manifest_needs(folder, command) if command else ()), *needs),
-                     verify=verify, skip=why,
+                     verify=verify, skip=why, secrets=secrets,
+                     env_file=SECRETS_FILE if secrets else None,
                      notes=(*origin, *([said] if said else [])))
 
 
@@ -302,18 +310,24 @@ def _runnable(words: Command, folder: Path) -> tuple[Command, str]:
         return words, (f"its program {program} is not on this machine and bringup knows no "
                        "way to install it: install it, then remove this line")
     return words, ""
-def _compose_env(given: dict[str, str | None],
-                 hosts: Hosts) -> tuple[dict[str, str], tuple[Need, ...]]:
-    """Copy plain values (compose host names become 127.0.0.1); a secret, or a variable compose
-    would take from a shell that does not have it, becomes a need for that variable instead."""
+def _compose_env(given: dict[str, str | None], hosts: Hosts
+                 ) -> tuple[dict[str, str], dict[str, str], tuple[Need, ...]]:
+    """Plain values for the recipe, secret ones (a secret's name, a URL with a password) for
+    the secrets file, compose host names as 127.0.0.1 in both; a secret, or a variable compose
+    would take from a shell that does not have it, is also a need for that variable."""
     env: dict[str, str] = {}
+    secrets: dict[str, str] = {}
     needs: list[Need] = []
     for key, item in given.items():
-        if item is None or looks_secret(key):
+        local = None if item is None else local_hosts(item, hosts, bare=_hostish(key))
+        secret = looks_secret(key) or bool(local and URL_PASSWORD.search(local))
+        if local is not None and secret:
+            secrets[key] = local
+        elif local is not None:
+            env[key] = local
+        if local is None or secret:
             needs.append({"env": key})
-        else:
-            env[key] = local_hosts(item, hosts, bare=_hostish(key))
-    return env, tuple(needs)
+    return env, secrets, tuple(needs)
 
 
 def local_hosts(text: str, hosts: Hosts, *, bare: bool = True) -> str:
@@ -337,14 +351,16 @@ def local_hosts(text: str, hosts: Hosts, *, bare: bool = True) -> str:
     return re.sub(rf"(?P<pre>)(?<![^,\s=]){tail}(?=[,\s]|$)", here, text)
 
 
-def _env_notes(given: dict[str, str | None], env: dict[str, str],
+def _env_notes(given: dict[str, str | None], env: dict[str, str], secrets: dict[str, str],
                needs: tuple[Need, ...]) -> tuple[str, ...]:
-    local = [key for key, value in env.items() if value != given[key]]
-    asked = [need["env"] for need in needs]
+    local = [key for key, value in {**env, **secrets}.items() if value != given[key]]
+    asked = [need["env"] for need in needs if need["env"] not in secrets]
     return tuple(note for note in (
         f"{', '.join(local)}: compose host names are 127.0.0.1 here" if local else "",
-        f"{', '.join(asked)}: not copied (a secret, or set by the shell): set them in "
-        "env_file or the environment" if asked else "") if note)
+        f"{', '.join(secrets)}: compose's values are kept in {SECRETS_FILE} (yours only), not "
+        "in this recipe" if secrets else "",
+        f"{', '.join(asked)}: not copied (set by the shell): set them in env_file or the "
+        "environment" if asked else "") if note)
 
 
 def _instruction(dockerfile: str, name: str) -> Command | None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bringup.checks import CHECKS
+from bringup.state.model import Change
 
 if TYPE_CHECKING:
     from bringup.commands.next import NextResult
@@ -28,8 +29,8 @@ def as_json(data: Any) -> str:
 def summary(report: dict[str, Any]) -> str:
     counts = report["summary"]
     upcoming = counts["next"] or "nothing left"
-    changed = [f"\nchanged on this machine (`bringup reset --all` undoes): {c['file']}: added "
-               f"`{c['line']}` for {c['service']}" for c in report.get("machine_changes", [])]
+    changed = [f"\nchanged on this machine (`bringup reset --all` undoes): {Change(**c).describe()}"
+               for c in report.get("machine_changes", [])]
     return (f"{counts['proven']} of {counts['total']} proven · {counts['regressed']} regressed"
             f" · next: {upcoming}" + "".join(changed))
 

@@ -5,14 +5,13 @@ Values are only ever handed to the service; they are never printed or journalled
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from bringup import atomic
 from bringup.errors import WorkspaceError
 from bringup.recipe.model import Recipe
-from bringup.secrecy import looks_secret
+from bringup.secrecy import URL_PASSWORD, looks_secret
 
 
 def env_file_path(cwd: Path, recipe: Recipe) -> Path:
@@ -48,7 +47,6 @@ def service_env(cwd: Path, recipe: Recipe,
     return env
 
 
-_URL_PASSWORD = re.compile(r"://[^:/@\s]*:([^@/\s]+)@")
 SHORTEST = 4  # a shorter value would mask ordinary text: it is no secret worth the name
 
 
@@ -60,7 +58,7 @@ def secret_values(cwd: Path, recipe: Recipe) -> set[str]:
     given = service_env(cwd, recipe)  # the shell's environment too: a secret may come from it
     asked = {need.value for need in recipe.needs if need.kind == "env"}
     found = {value for key, value in given.items() if key in asked or looks_secret(key)}
-    found |= {match for value in given.values() for match in _URL_PASSWORD.findall(value)}
+    found |= {match for value in given.values() for match in URL_PASSWORD.findall(value)}
     return {value for value in found if len(value) >= SHORTEST}
 
 

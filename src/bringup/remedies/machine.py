@@ -1,10 +1,13 @@
 """The changes bringup makes outside the workspace: a hosts alias, for a name that only compose's
-network resolves. Each is made only as root and only when asked, recorded in state with what
-undoes it, listed by `report`, and undone by `bringup reset --all`."""
+network resolves; leave for a service's user to enter a folder on the way to the workspace. Each
+is made only as root and only when asked, recorded in state with what undoes it, listed by
+`report`, and undone by `bringup reset --all`."""
 
 from __future__ import annotations
 
 import os
+import pwd
+import stat
 from pathlib import Path
 
 from bringup.core import lifecycle
@@ -49,24 +52,77 @@ def by_hand(host: str, hosts_file: Path) -> str:
             "or point the service at 127.0.0.1")
 
 
+def closed_folder(user: str, folder: Path) -> Path | None:
+    """The first folder on the way to `folder` (itself included) that `user` cannot enter."""
+    try:
+        entry = pwd.getpwnam(user)
+        groups = set(os.getgrouplist(user, entry.pw_gid))
+    except (KeyError, OSError):
+        return None
+    path = Path(folder.absolute().anchor)
+    for part in (*folder.absolute().parts[1:], None):
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        bit = (stat.S_IXUSR if info.st_uid == entry.pw_uid
+               else stat.S_IXGRP if info.st_gid in groups else stat.S_IXOTH)
+        if entry.pw_uid != 0 and not info.st_mode & bit:
+            return path
+        if part is None:
+            return None
+        path = path / part
+    return None
+
+
+def let_in(service: Service, user: str, folder: Path) -> Fix:
+    """Let others enter `folder` (the x bit only: nothing in it becomes readable)."""
+    inside = folder.absolute().is_relative_to(service.ctx.workspace.root.absolute())
+
+    def apply(service: Service) -> str | None:
+        before = stat.S_IMODE(folder.stat().st_mode)
+        try:
+            folder.chmod(before | stat.S_IXOTH)
+        except OSError as error:
+            return f"{folder} cannot be changed ({error.strerror or error})"
+        service.ctx.out.detail(f"chmod o+x {folder} (mode was {before:04o})")
+        if not inside:
+            lifecycle.machine_changed(service.ctx, Change(
+                "mode", str(folder), f"{before:04o}", service.name, now_iso()))
+        return None
+
+    undo = "" if inside else ", undone by `bringup reset --all`"
+    return Fix(f"let {user} enter {folder} (chmod o+x: enter only, nothing becomes readable"
+               f"{undo})", apply)
+
+
 def undo_all(ctx: Context) -> list[str]:
     """Undo every change bringup made to this machine, newest first; what was done, or why not."""
     said = []
     for change in reversed(list(ctx.state.changes)):
-        file = Path(change.file)
         try:
-            text = file.read_text(encoding="utf-8")
-            kept = [line for line in text.splitlines() if line != change.line]
-            # Written in place: a container's hosts file is mounted, it cannot be replaced.
-            file.write_text("\n".join(kept) + ("\n" if kept else ""), encoding="utf-8")
+            done = _undo(change)
         except FileNotFoundError:
-            pass
+            done = f"{change.file} is gone: nothing to undo"
         except OSError as error:
-            said.append(f"{file}: could not remove `{change.line}` ({error.strerror or error})")
+            said.append(f"{change.file}: could not undo ({error.strerror or error}): "
+                        f"{change.describe()}")
             continue
         lifecycle.machine_restored(ctx, change)
-        said.append(f"{file}: removed `{change.line}`")
+        said.append(done)
     return said
+
+
+def _undo(change: Change) -> str:
+    file = Path(change.file)
+    if change.kind == "mode":
+        file.chmod(int(change.line, 8))
+        return f"{file}: mode {change.line} again"
+    text = file.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if line != change.line]
+    # Written in place: a container's hosts file is mounted, it cannot be replaced.
+    file.write_text("\n".join(kept) + ("\n" if kept else ""), encoding="utf-8")
+    return f"{file}: removed `{change.line}`"
 
 
 def _lines(file: Path) -> list[str]:

@@ -10,6 +10,7 @@ from bringup import atomic
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.recipe.model import PathSpec
+from bringup.remedies import machine
 from bringup.stages.base import always, nothing_to_do, ok
 from bringup.state.model import StageName
 
@@ -24,8 +25,22 @@ def check(service: Service) -> list[Problem]:
         cwd = service.recipe.cwd
         return [Problem(cwd, f"the service's folder {cwd} does not exist",
                         hint=f"check out the code into {cwd}, or fix `cwd` in the recipe")]
-    found = (_check(service, spec) for spec in service.recipe.paths)
+    found = [_closed(service), *(_check(service, spec) for spec in service.recipe.paths)]
     return [problem for problem in found if problem is not None]
+
+
+def _closed(service: Service) -> Problem | None:
+    """A service run as another user must be able to enter its folder: first, since what the
+    other paths run as that user needs it."""
+    user = service.user
+    closed = machine.closed_folder(user, service.cwd) if user else None
+    if user is None or closed is None:
+        return None
+    mode = stat.S_IMODE(closed.stat().st_mode)
+    return Problem(str(closed), f"{service.name} runs as {user}, who cannot enter {closed} "
+                   f"(mode {mode:04o}): the workspace is in a folder closed to other users",
+                   fixes=(machine.let_in(service, user, closed),),
+                   hint="or move the workspace to a folder other users can enter")
 
 
 def describe(service: Service) -> list[str]:

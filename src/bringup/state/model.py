@@ -122,26 +122,33 @@ def _accepts(hint: object, value: object) -> bool:
     return isinstance(value, tuple(kind for kind in kinds if isinstance(kind, type)))
 
 
+ChangeKind = Literal["hosts-line", "mode"]
+
+
 @dataclass(frozen=True)
 class Change:
     """A change bringup made to this machine, outside the workspace, with what undoes it."""
 
-    kind: Literal["hosts-line"]
+    kind: ChangeKind
     file: str
-    line: str  # the line added, exactly as written (its undo removes that line only)
+    # hosts-line: the line added, exactly as written (its undo removes that line only);
+    # mode: the folder's mode before bringup let the service's user enter it (octal)
+    line: str
     service: str
     at: str
 
     def describe(self) -> str:
-        return f"{self.file}: added `{self.line}` (for {self.service}, {self.at[:19]})"
+        if self.kind == "mode":
+            return f"{self.file}: others may enter it (mode was {self.line}) for {self.service}"
+        return f"{self.file}: added `{self.line}` for {self.service}"
 
     @classmethod
     def from_json(cls, data: object) -> Change | None:
         keys = ("kind", "file", "line", "service", "at")
-        if not isinstance(data, dict) or data.get("kind") != "hosts-line" or not all(
+        if not isinstance(data, dict) or data.get("kind") not in get_args(ChangeKind) or not all(
                 isinstance(data.get(key), str) for key in keys):
             return None
-        return cls("hosts-line", data["file"], data["line"], data["service"], data["at"])
+        return cls(data["kind"], data["file"], data["line"], data["service"], data["at"])
 
 
 @dataclass

@@ -1,0 +1,134 @@
+"""Databases the way their images make them, and the user they run as: a compose postgres with
+POSTGRES_USER (the reserved word `user`), POSTGRES_PASSWORD and POSTGRES_DB gets a cluster with
+that role, password and database, beside a redis in the same workspace; a web service that logs
+in with those credentials is proven, and answers with what it logged in as. A service run as
+its own user in a workspace that user cannot enter is told so, and let in until `reset --all`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from helpers import (
+    SERVER,
+    free_port,
+    invoke,
+    quicker,
+    report_json,
+    statuses,
+    stop_everything,
+    stored,
+    walk_all,
+    write_file,
+    write_recipe,
+)
+
+APP = '''
+import os, socket, subprocess
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import urlsplit
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        who = subprocess.run(["psql", os.environ["DATABASE_URL"], "-tAc",
+                              "select current_user || '@' || current_database()"],
+                             capture_output=True, text=True, timeout=10)
+        cache = urlsplit(os.environ["REDIS_URL"])
+        with socket.create_connection((cache.hostname, cache.port), timeout=2) as conn:
+            conn.sendall(b"PING\\r\\n")
+            pong = conn.recv(16).decode().strip()
+        body = f"{who.stdout.strip() or who.stderr.strip()} {pong}".encode()
+        self.send_response(200 if who.returncode == 0 else 500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+'''
+
+
+@pytest.fixture
+def open_root() -> Iterator[Path]:
+    """A workspace the postgres user can enter (bringup runs postgres as it when root)."""
+    root = Path(tempfile.mkdtemp(prefix="bringup-compose-db-", dir="/tmp"))
+    root.chmod(0o755)
+    yield root
+    stop_everything(root)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.skipif(shutil.which("initdb") is None or shutil.which("redis-server") is None,
+                    reason="needs PostgreSQL's initdb on PATH and redis-server")
+def test_postgres_makes_the_role_and_database_compose_asks_for(open_root: Path) -> None:
+    db, cache, web = free_port(), free_port(), free_port()
+    write_file(open_root, "compose.yaml", f"""
+        services:
+          db:
+            image: postgres:16
+            environment:
+              POSTGRES_USER: user
+              POSTGRES_PASSWORD: s3cret-pw
+              POSTGRES_DB: shop
+            ports: ["{db}:5432"]
+          cache:
+            image: redis:7
+            ports: ["{cache}:6379"]
+          web:
+            build: ./web
+            command: python app.py
+            ports: ["{web}:{web}"]
+            environment:
+              PORT: "{web}"
+              DATABASE_URL: postgres://user:s3cret-pw@db:5432/shop
+              REDIS_URL: redis://cache:6379/0
+            depends_on: [db, cache]
+        """)
+    write_file(open_root, "web/app.py", APP)
+    made = invoke("init", "--yes", "--workspace", str(open_root))
+    assert made.code == 0, made.output
+    for name in ("db", "web"):
+        assert "s3cret-pw" not in (open_root / f"recipes/{name}.toml").read_text()
+    quicker(open_root)
+    walk_all(open_root)
+    assert statuses(open_root) == {"db": "proven", "cache": "proven", "web": "proven"}
+    answer = httpx.get(f"http://127.0.0.1:{web}/", timeout=10)
+    assert answer.status_code == 200 and answer.text == "user@shop +PONG", answer.text
+    assert (open_root / "var/db/pgdata").is_dir() and (open_root / "var/cache").is_dir()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="bringup runs a service as its user only as root")
+def test_a_user_who_cannot_enter_the_workspace_is_said_and_let_in_until_reset(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    closed = Path(tempfile.mkdtemp(prefix="bringup-closed-", dir="/tmp"))  # mode 0700
+    root = closed / "ws"
+    port = free_port()
+    write_file(root, "server.py", SERVER)
+    write_recipe(root, "web", f"""
+        command = ["/usr/bin/python3", "-u", "server.py", "{port}"]
+        port = {port}
+        user = "nobody"
+        [verify]
+        stable_for = 0.3
+        """)
+    try:
+        walked = invoke("next", "--yes", "--workspace", str(root))
+        assert walked.code == 0, walked.output
+        assert f"web runs as nobody, who cannot enter {closed} (mode 0700)" in walked.output
+        assert stored(root, "web")["status"] == "proven"
+        assert psutil.Process(stored(root, "web")["pid"]).username() == "nobody"
+        _, report = report_json(root, "--no-check")
+        assert report["machine_changes"][0]["file"] == str(closed)
+        assert invoke("down", "--workspace", str(root)).code == 0
+        assert invoke("reset", "--all", "--workspace", str(root)).code == 0
+        assert stat.S_IMODE(closed.stat().st_mode) == 0o700
+    finally:
+        stop_everything(root)
+        shutil.rmtree(closed, ignore_errors=True)
