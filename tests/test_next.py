@@ -6,8 +6,10 @@ import os
 import signal
 import socket
 import stat
+import subprocess
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bringup.commands.next import run_next
@@ -157,6 +159,54 @@ def test_npm_packages_are_installed_from_package_json(ws: Path) -> None:
     next_ok(ws)
     assert (ws / "node_modules/tiny").exists()
     assert "tiny ok" in (ws / "state/logs/app.log").read_text()
+
+
+def test_services_that_share_a_requirements_file_share_one_install(ws: Path) -> None:
+    from bringup.commands.demo import greeting_wheel
+
+    (ws / "app/wheels").mkdir(parents=True)
+    (ws / "app/wheels/demo_greeting-1.0-py3-none-any.whl").write_bytes(greeting_wheel())
+    write_file(ws, "app/requirements.txt", "--no-index\n--find-links wheels\ndemo-greeting\n")
+    for name in ("web", "worker"):
+        write_recipe(ws, name, """
+            cwd = "app"
+            command = "python -c 'import demo_greeting'"
+            oneshot = true
+            [[needs]]
+            python = "requirements.txt"
+            """)
+    next_ok(ws, "web")
+    next_ok(ws, "worker")
+    installs = [line for line in journal(ws, "command") if "pip install" in line["command"]]
+    assert len(installs) == 1 and installs[0]["service"] == "web"
+
+
+def test_npm_ci_never_deletes_node_modules_under_a_running_service(ws: Path) -> None:
+    write_file(ws, "front/vendor/tiny/package.json", '{"name": "tiny", "version": "1.0.0"}')
+    write_file(ws, "front/vendor/tiny/index.js", "module.exports = () => 'tiny ok';")
+    write_file(ws, "front/package.json", '{"name": "front", "version": "1.0.0", '
+                                         '"dependencies": {"tiny": "file:./vendor/tiny"}}')
+    locked = subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund"],
+                            cwd=ws / "front", capture_output=True, text=True, check=False)
+    assert locked.returncode == 0, locked.stderr
+    for name, tail in (("web", "setInterval(() => {}, 1000)"), ("admin", "")):
+        write_recipe(ws, name, f"""
+            cwd = "front"
+            command = ["node", "-e", "console.log(require('tiny')()); {tail}"]
+            oneshot = {"false" if tail else "true"}
+            [[needs]]
+            npm = "package.json"
+            [verify]
+            stable_for = 0.3
+            """)
+    next_ok(ws, "web")
+    assert journal(ws, "command")[-1]["command"].startswith("npm ci")
+    (ws / "front/package.json").write_text(  # a changed manifest: installed again, but
+        '{"name": "front", "version": "1.0.1", "dependencies": {"tiny": "file:./vendor/tiny"}}')
+    next_ok(ws, "admin")
+    again = journal(ws, "command")[-1]
+    assert again["service"] == "admin" and again["command"].startswith("npm install")
+    assert psutil.pid_exists(stored(ws, "web")["pid"]) and (ws / "front/node_modules").is_dir()
 
 
 def test_a_port_held_by_a_stranger_is_named_and_yes_moves_the_service(ws: Path) -> None:

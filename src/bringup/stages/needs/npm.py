@@ -8,8 +8,15 @@ from pathlib import Path
 
 from bringup.core.problems import Problem
 from bringup.core.service import Service
+from bringup.processes import supervisor
 from bringup.recipe.model import Need
-from bringup.stages.needs.manifests import fingerprint, install, installed, missing_manifest
+from bringup.stages.needs.manifests import (
+    fingerprint,
+    install,
+    installed,
+    missing_manifest,
+    others,
+)
 
 
 def check(service: Service, need: Need) -> Problem | None:
@@ -24,11 +31,23 @@ def check(service: Service, need: Need) -> Problem | None:
     if present and installed(service, key, fingerprint(manifest, lock)):
         return None
     where = str(folder.relative_to(service.cwd))
-    verb = "ci" if lock.is_file() else "install"
+    busy = (folder / "node_modules").is_dir() and _in_use(service, folder)
+    verb = "ci" if lock.is_file() and not busy else "install"  # npm ci deletes node_modules
     command = f"npm {verb} --no-audit --no-fund" + ("" if where == "." else f" --prefix {where}")
     return Problem(need.value, f"npm packages of {need.value} are not installed",
                    fixes=(install(f"npm {verb}", [command], key,
                                   lambda: fingerprint(manifest, lock)),))
+
+
+def _in_use(service: Service, folder: Path) -> bool:
+    """Another service runs from this folder: its node_modules must not vanish under it."""
+    for recipe in others(service):
+        entry = service.ctx.state.services.get(recipe.name)
+        handle = entry.handle if entry else None
+        if (handle is not None and (service.ctx.workspace.root / recipe.cwd).resolve()
+                == folder.resolve() and supervisor.alive(handle)):
+            return True
+    return False
 
 
 def _has_dependencies(manifest: Path) -> bool:
