@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,3 +19,14 @@ def ws(tmp_path: Path) -> Iterator[Path]:
     (root / "recipes").mkdir(parents=True)
     yield root
     stop_everything(root)
+
+
+@pytest.fixture
+def open_root() -> Iterator[Path]:
+    """A workspace other users can enter (bringup runs postgres as postgres when root, nginx's
+    workers run as nobody); whatever bringup started in it is stopped, and it is removed."""
+    root = Path(tempfile.mkdtemp(prefix="bringup-open-", dir="/tmp"))
+    root.chmod(0o755)
+    yield root
+    stop_everything(root)
+    shutil.rmtree(root, ignore_errors=True)

@@ -20,7 +20,8 @@ from bringup.recipe.read import load
 from helpers import ROOT, free_port, invoke, report_json, stop_everything, write_file
 
 CATALOG = ROOT / "recipes"
-DEFAULT_PORTS = {"redis": 6379, "postgres": 5432, "python-web": 8000, "node-web": 3000}
+DEFAULT_PORTS = {"redis": 6379, "postgres": 5432, "python-web": 8000, "node-web": 3000,
+                 "nginx": 8080}
 
 APP = """
 import os
@@ -83,8 +84,31 @@ def _postgres(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _need_binaries("postgres", "pg_isready")
 
 
+def _nginx(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _need_binaries("nginx")
+    write_file(root, "var/nginx/nginx.conf", """
+        daemon off;
+        pid var/nginx/nginx.pid;
+        error_log stderr;
+        events {}
+        http {
+            access_log /dev/stdout;
+            client_body_temp_path var/nginx/tmp/client_body;
+            proxy_temp_path var/nginx/tmp/proxy;
+            fastcgi_temp_path var/nginx/tmp/fastcgi;
+            uwsgi_temp_path var/nginx/tmp/uwsgi;
+            scgi_temp_path var/nginx/tmp/scgi;
+            server {
+                listen 127.0.0.1:8080;
+                location / { return 200 "nginx ok"; }
+            }
+        }
+        """)
+
+
 SETUP: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
     "redis": _redis, "postgres": _postgres, "python-web": _python_web, "node-web": _node_web,
+    "nginx": _nginx,
 }
 
 
@@ -111,6 +135,8 @@ def place(root: Path, name: str, port: int) -> None:
     text = text.replace(str(DEFAULT_PORTS[name]), str(port))
     text = re.sub(r"(?m)^stable_for = .*$", "stable_for = 0.5", text)
     (root / "recipes" / f"{name}.toml").write_text(text, encoding="utf-8")
+    for config in (root / "var" / name).glob("*.conf"):  # a config its setup wrote
+        config.write_text(config.read_text().replace(str(DEFAULT_PORTS[name]), str(port)))
 
 
 def report(root: Path) -> dict[str, dict[str, object]]:

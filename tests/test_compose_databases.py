@@ -10,7 +10,6 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -53,16 +52,6 @@ class Handler(BaseHTTPRequestHandler):
 
 HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 '''
-
-
-@pytest.fixture
-def open_root() -> Iterator[Path]:
-    """A workspace the postgres user can enter (bringup runs postgres as it when root)."""
-    root = Path(tempfile.mkdtemp(prefix="bringup-compose-db-", dir="/tmp"))
-    root.chmod(0o755)
-    yield root
-    stop_everything(root)
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.skipif(shutil.which("initdb") is None or shutil.which("redis-server") is None,

@@ -76,9 +76,19 @@ services:
       - POSTGRES_USER
   docs:
     build: docs
+    volumes:
+      - ./docs/site:/usr/share/nginx/html:ro
+      - cache:/var/cache
+      - /scratch
+      - type: bind
+        source: ./shared
+        target: /etc/shared
     entrypoint: ["/docker-entrypoint.sh"]
     profiles: [docs]
     depends_on: [api]
+
+volumes:
+  cache: {}
 """,
     "compose.override.yaml": """
 services:
@@ -101,6 +111,7 @@ services:
 """,
     "api/app.py": "", "api/requirements.txt": "", "api/Dockerfile.dev": "CMD python app.py\n",
     "docs/docker-entrypoint.sh": "#!/bin/sh\nexec python -m http.server 8080\n",
+    "docs/site/index.html": "docs\n", "shared/.keep": "",
 }
 
 ENVIRON = {"SHELL_VAR": "from the shell", "API_PASSWORD": "shell-secret",
@@ -124,6 +135,8 @@ def seen(loaded: Loaded) -> dict[str, dict[str, Any]]:
             "depends_on": {dep: item["condition"]
                            for dep, item in (spec.get("depends_on") or {}).items()},
             "healthcheck": (spec.get("healthcheck") or {}).get("test"),
+            "volumes": [(v["type"], v.get("source"), v["target"], bool(v.get("read_only")))
+                        for v in spec.get("volumes") or []],
         }
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -121,6 +122,16 @@ def test_a_binary_with_no_install_route_stops_with_a_hint(ws: Path) -> None:
     assert result.code == 1
     assert "no-such-tool-xyz: not found on PATH" in result.output
     assert "install no-such-tool-xyz yourself" in result.output
+    if shutil.which("apt-get"):  # asked, it knows none: not "no package manager here"
+        assert "apt-get knows no package for it" in result.output
+
+
+@pytest.mark.skipif(shutil.which("apt-cache") is None or shutil.which("cowsay") is not None,
+                    reason="needs apt, and cowsay not installed yet")
+def test_a_binary_the_system_package_manager_has_is_installed_with_it(ws: Path) -> None:
+    web_service(ws, extra='[[needs]]\nbinary = "cowsay"\ninstall = { brew = "cowsay" }')
+    result = invoke("next", "--yes", "--dry-run", "--workspace", str(ws))
+    assert "would offer: install cowsay with apt-get" in result.output, result.output
 
 
 def test_python_requirements_go_into_the_venv_and_a_changed_manifest_installs_again(

@@ -15,6 +15,7 @@ from typing import Any
 import bringup
 from bringup.discover.candidate import Candidate
 from bringup.discover.compose import SECRETS_FILE
+from bringup.recipe.edit import inline_table, new_table
 
 
 def catalog_text(file: str) -> str:
@@ -51,7 +52,7 @@ def _postgres_as_its_image(document: Any, candidate: Candidate) -> None:
     user = candidate.env.get("POSTGRES_USER") or "postgres"
     database = candidate.env.get("POSTGRES_DB") or user
     password = "POSTGRES_PASSWORD" in candidate.secrets
-    document["env"] = _inline({"POSTGRES_USER": user, "POSTGRES_DB": database})
+    document["env"] = inline_table({"POSTGRES_USER": user, "POSTGRES_DB": database})
     data = f"var/{candidate.name}/pgdata"
     pwfile = f"var/{candidate.name}/pwfile"
     auth = (f'--pwfile={pwfile} --auth-local=trust --auth-host=scram-sha-256' if password
@@ -68,7 +69,7 @@ def _postgres_as_its_image(document: Any, candidate: Candidate) -> None:
     if password:
         document["env_file"] = SECRETS_FILE
         needs = document["needs"]
-        needs.append(_table({"env": "POSTGRES_PASSWORD"}))
+        needs.append(new_table({"env": "POSTGRES_PASSWORD"}))
     port = candidate.port or 5432
     login = ('PGPASSWORD="$POSTGRES_PASSWORD" ' if password else "") + (
         f'psql -h 127.0.0.1 -p {port} -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tAc '
@@ -76,19 +77,3 @@ def _postgres_as_its_image(document: Any, candidate: Candidate) -> None:
     verify = document["verify"]
     verify["exec"] = login  # it logs in as POSTGRES_USER to POSTGRES_DB, as the services do
     verify["exec_expect"] = "logged in"
-
-
-def _inline(values: dict[str, str]) -> Any:
-    import tomlkit
-
-    table = tomlkit.inline_table()
-    table.update(values)
-    return table
-
-
-def _table(values: dict[str, Any]) -> Any:
-    import tomlkit
-
-    table = tomlkit.table()
-    table.update(values)
-    return table

@@ -21,6 +21,7 @@ from bringup.discover.compose import SECRETS_FILE
 from bringup.discover.compose_files import Project, projects
 from bringup.errors import RecipeError
 from bringup.processes import compose
+from bringup.recipe.edit import inline_table, new_table
 from bringup.recipe.env import save_value
 from bringup.recipe.read import load
 
@@ -96,6 +97,9 @@ def _write(ctx: Context, candidate: Candidate, names: set[str]) -> bool:
         return False
     atomic.write_text(target, text)
     ctx.out.step("init", f"wrote recipes/{target.name}", True)
+    for relative, content in candidate.files.items():  # bringup's own: written afresh
+        atomic.write_text(ctx.workspace.root / relative, content)
+        ctx.out.step("init", f"wrote {relative}", True)
     if candidate.secrets:  # compose gave them literally: kept beside the service, not shown
         secrets = ctx.workspace.root / candidate.cwd / SECRETS_FILE
         for key, value in candidate.secrets.items():
@@ -134,7 +138,8 @@ def render(candidate: Candidate) -> str:
         "command": list(candidate.command) if isinstance(candidate.command, tuple)
         else candidate.command or None,
         "after": list(candidate.after) or None, "port": candidate.port,
-        "oneshot": candidate.oneshot or None, "env": _inline(candidate.env),
+        "oneshot": candidate.oneshot or None,
+        "env": inline_table(candidate.env) if candidate.env else None,
         "env_file": candidate.env_file}
     for key, value in values.items():
         if value is not None:
@@ -142,12 +147,12 @@ def render(candidate: Candidate) -> str:
     if candidate.needs:
         needs = tomlkit.aot()
         for entry in candidate.needs:
-            needs.append(_table(entry))
+            needs.append(new_table(entry))
         document.add(tomlkit.nl())
         document.append("needs", needs)
     if candidate.verify:
         document.add(tomlkit.nl())
-        document.append("verify", _table(candidate.verify))
+        document.append("verify", new_table(candidate.verify))
     return comments + tomlkit.dumps(document)
 
 
@@ -161,21 +166,3 @@ def check(text: str, name: str, root: Path) -> str | None:
         except RecipeError as error:
             return f"{error.key}: {error.expected}" if error.key else error.expected
     return None
-
-
-def _inline(values: dict[str, str]) -> Any:
-    import tomlkit
-
-    if not values:
-        return None
-    table = tomlkit.inline_table()
-    table.update(values)
-    return table
-
-
-def _table(values: dict[str, Any]) -> Any:
-    import tomlkit
-
-    table = tomlkit.table()
-    table.update(values)
-    return table

@@ -28,6 +28,7 @@ class Candidate:
     catalog: str | None = None  # a catalog recipe (redis, postgres) to start from instead
     notes: tuple[str, ...] = ()  # said in the recipe's header comment
     secrets: dict[str, str] = field(default_factory=dict, repr=False)  # kept out of the recipe
+    files: dict[str, str] = field(default_factory=dict)  # to write beside it (nginx's config)
     skip: str = ""  # why it cannot run here: its recipe is written parked, saying so
     problem: str = ""  # why no recipe can be written for it
 

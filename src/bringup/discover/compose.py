@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bringup.discover import health
+from bringup.discover import health, nginx
 from bringup.discover.candidate import (
     NODE_PROGRAMS,
     PY_PROGRAMS,
@@ -26,13 +26,13 @@ from bringup.discover.candidate import (
     service_name,
 )
 from bringup.discover.compose_files import ComposeError, Loaded, Project, load, projects
-from bringup.discover.onhost import on_host
+from bringup.discover.onhost import on_host, port_here
 from bringup.secrecy import URL_PASSWORD, looks_secret
 
 Hosts = dict[str, tuple[int, int] | None]  # compose service name: (its port there, port here)
 Command = str | tuple[str, ...]
 
-CATALOG_IMAGES = ("redis", "postgres")
+CATALOG_IMAGES = ("redis", "postgres", "nginx")
 IMAGE_ENV = {"postgres": ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")}  # what it reads
 SECRETS_FILE = ".env.bringup"  # where init keeps the secret values compose gives literally
 INIT_WRAPPERS = ("tini", "dumb-init", "/sbin/tini", "/usr/bin/tini", "/usr/bin/dumb-init")
@@ -58,13 +58,33 @@ def detect(root: Path, project: Project | None = None,
     # A server the code of another names keeps its port inside compose: code is not rewritten.
     moved = {name: None if name in named_in_code else _moved(spec)
              for name, spec in services.items()}
-    found = []
+    found: dict[str, Candidate] = {}
     for name, spec in services.items():
         hosts = {other: port for other, port in moved.items() if other != name}
         candidate = _compose_service(root, f"{source}: service {name}", spec, hosts,
                                      named_by=named_in_code.get(name))
-        found.append(_profiled(_code_needs(candidate, in_code[name]), name, loaded))
-    return _one_replica_per_port(found)
+        found[name] = _profiled(_code_needs(candidate, in_code[name]), name, loaded)
+    found = dict(zip(found, _one_replica_per_port(list(found.values())), strict=True))
+    return [_served(name, candidate, services, found) if candidate.catalog == "nginx"
+            else candidate for name, candidate in found.items()]
+
+
+def _served(name: str, candidate: Candidate, services: dict[str, Any],
+            found: dict[str, Candidate]) -> Candidate:
+    """nginx with its main config written around the compose fragments, proxying to the
+    services on their ports here; it comes after them."""
+    served = nginx.site(services[name])
+    if served is None or candidate.port is None:
+        return candidate
+    ports = {other: (_published(spec.get("ports"))[1], found[other].port)
+             for other, spec in services.items() if other != name}
+    folder = f"var/{candidate.name}"
+    config = nginx.main_config(served, folder, candidate.port, ports, candidate.source)
+    proxied = sorted(service_name(other) for other in nginx.upstreams(served, set(ports)))
+    return replace(candidate, files={f"{folder}/nginx.conf": config},
+                   after=(*candidate.after, *(p for p in proxied if p not in candidate.after)),
+                   notes=(*candidate.notes, f"its main config {folder}/nginx.conf is written "
+                          f"around {', '.join(f.name for f in served.fragments)}"))
 
 
 def _folder(spec: dict[str, Any]) -> Path | None:
@@ -181,13 +201,17 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
         host_port = None
     image = str(spec.get("image") or "")
     kind = _catalog(spec)
+    if kind == "nginx" and nginx.site(spec) is None:
+        return Candidate(name, source, after=after, skip=f"it runs the image {image} with no "
+                         "config of yours mounted into it (conf.d): nothing to serve here")
     if kind is not None:
         given = dict(spec.get("environment") or {})
         used = {key: value for key, value in given.items()
                 if key in IMAGE_ENV.get(kind, ()) and value is not None}
         unused = sorted(set(given) - set(used))
         notes = [f"compose's environment for the image is not used: {', '.join(unused)}"]
-        return Candidate(name, f"{source} (image {image})", port=host_port or own_port,
+        return Candidate(name, f"{source} (image {image})",
+                         port=port_here(host_port, own_port)[0],
                          after=after, catalog=kind, notes=(*kept, *(notes if unused else ())),
                          env={k: v for k, v in used.items() if not looks_secret(k)},
                          secrets={k: v for k, v in used.items() if looks_secret(k)})

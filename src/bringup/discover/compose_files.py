@@ -217,6 +217,8 @@ def _normal(spec: Any, folder: Path) -> Service:
         normal["build"] = _build(normal["build"], folder)
     if "env_file" in normal:
         normal["env_file"] = _env_files(normal["env_file"], folder)
+    if "volumes" in normal:
+        normal["volumes"] = [_volume(item, folder) for item in normal["volumes"] or []]
     health = normal.get("healthcheck")
     if isinstance(health, dict) and isinstance(health.get("test"), str):
         normal["healthcheck"] = {**health, "test": ["CMD-SHELL", health["test"]]}
@@ -297,6 +299,26 @@ def _build(value: Any, folder: Path) -> dict[str, Any]:
         context = os.path.normpath(folder / context)
     return {**build, "context": context, "dockerfile": str(build.get("dockerfile")
                                                           or "Dockerfile")}
+
+
+def _volume(item: Any, folder: Path) -> dict[str, Any]:
+    """`./src:/app:ro` (a path: a bind mount, relative to the file's folder), `data:/var/lib`
+    (a named volume), `/cache` (an anonymous one), or the long form."""
+    if isinstance(item, dict):
+        volume = dict(item)
+    else:
+        parts = str(item).split(":")
+        if len(parts) == 1:
+            return {"type": "volume", "target": parts[0]}
+        source, target, mode = parts[0], parts[1], ",".join(parts[2:])
+        kind = "bind" if source.startswith((".", "/", "~")) else "volume"
+        volume = {"type": kind, "source": source, "target": target}
+        if "ro" in mode.split(","):
+            volume["read_only"] = True
+    source = str(volume.get("source", ""))
+    if volume.get("type") == "bind" and source:
+        volume["source"] = os.path.normpath(folder / Path(source).expanduser())
+    return volume
 
 
 def _env_files(value: Any, folder: Path) -> list[dict[str, Any]]:

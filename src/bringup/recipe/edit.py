@@ -117,3 +117,21 @@ def replace_in_verify(file: Path, old: str, new: str) -> None:
             _replace_in(verify, key, pattern, new)
 
     _edit(file, change)
+
+
+def inline_table(values: dict[str, Any]) -> Any:
+    """`{ KEY = "value", ... }` for a new recipe."""
+    import tomlkit
+
+    table = tomlkit.inline_table()
+    table.update(values)
+    return table
+
+
+def new_table(values: dict[str, Any]) -> Any:
+    """A `[table]` for a new recipe."""
+    import tomlkit
+
+    table = tomlkit.table()
+    table.update(values)
+    return table

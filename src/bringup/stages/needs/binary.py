@@ -16,12 +16,16 @@ def check(service: Service, need: Need) -> Problem | None:
     if shutil.which(need.value, path=service.env().get("PATH")):
         return None
     message = f"{need.value}: not found on PATH"
-    chosen = installers.choose(need.install)
+    chosen = installers.choose(need.install) or installers.known(need.value)
     if chosen is None:
         routes = ", ".join(f"{key}: {pkg}" for key, pkg in need.install.items()) or "none given"
+        here = [installer.program for installer in installers.INSTALLERS.values()
+                if installer.available()]
+        said = (f"{', '.join(here)} knows no package for it" if here
+                else "no package manager bringup knows is on this machine")
         return Problem(need.value, message,
                        hint=f"install {need.value} yourself (recipe install routes: {routes}; "
-                            "none of those package managers is on this machine)")
+                            f"{said})")
     installer, package = chosen
     if not installer.may_run():
         return Problem(need.value, message,
