@@ -3,6 +3,7 @@ is never overwritten without asking, and a recipe it wrote brings a real service
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,24 @@ def test_what_init_cannot_read_as_a_check_is_left_to_the_tcp_one(
         tmp_path: Path, files: dict[str, str]) -> None:
     api = init(make(tmp_path, files))["api"]
     assert list(api.verify.checks) == ["tcp"]
+
+
+@pytest.mark.skipif(shutil.which("apt-cache") is None or shutil.which("cowsay") is not None
+                    or shutil.which("dotnet") is not None,
+                    reason="needs apt, with cowsay and dotnet not installed")
+def test_a_program_not_here_is_a_need_apt_fills_or_the_reason_it_is_parked(
+        tmp_path: Path) -> None:
+    root = make(tmp_path, {"compose.yaml": """
+services:
+  moo:
+    build: ./moo
+    command: cowsay hello
+  api:
+    build: ./api
+    command: dotnet run --project Api.csproj
+""", "moo/.keep": "", "api/Api.csproj": ""})
+    recipes = init(root)
+    assert Need("binary", "cowsay", {"apt": "cowsay"}) in recipes["moo"].needs
+    assert recipes["moo"].skip is None
+    assert "its program dotnet is not on this machine (apt-get knows no package for it)" in str(
+        recipes["api"].skip)

@@ -126,6 +126,40 @@ def test_a_binary_with_no_install_route_stops_with_a_hint(ws: Path) -> None:
         assert "apt-get knows no package for it" in result.output
 
 
+@pytest.mark.skipif(shutil.which("apt-get") is None or os.geteuid() != 0
+                    or shutil.which("sl", path="/usr/games:/usr/bin") is not None,
+                    reason="needs apt as root, and the package sl not installed")
+def test_a_package_bringup_installs_is_listed_and_reset_all_removes_it(ws: Path) -> None:
+    write_recipe(ws, "toy", """
+        command = "sl -h >/dev/null 2>&1; test -x /usr/games/sl"
+        oneshot = true
+        [[needs]]
+        binary = "/usr/games/sl"
+        install = { apt = "sl" }
+        """)
+    try:
+        next_ok(ws)
+        _, report = report_json(ws, "--no-check")
+        assert [(c["kind"], c["file"], c["line"]) for c in report["machine_changes"]] == [
+            ("package", "apt", "sl")]
+        undone = invoke("reset", "--all", "--workspace", str(ws))
+        assert undone.code == 0 and "removed the package sl (apt-get)" in undone.output
+        assert "apt-get remove -y sl" in undone.output  # shown before it ran
+        assert not Path("/usr/games/sl").exists()
+    finally:
+        subprocess.run(["apt-get", "remove", "-y", "-qq", "sl"], capture_output=True,
+                       check=False)
+
+
+def test_a_package_already_installed_is_never_recorded_for_removal(ws: Path) -> None:
+    from bringup.processes.installers import INSTALLERS
+
+    apt = INSTALLERS["apt"]
+    if not apt.available():
+        pytest.skip("needs apt")
+    assert apt.has("python3") and not apt.has("no-such-package-xyz")
+
+
 @pytest.mark.skipif(shutil.which("apt-cache") is None or shutil.which("cowsay") is not None,
                     reason="needs apt, and cowsay not installed yet")
 def test_a_binary_the_system_package_manager_has_is_installed_with_it(ws: Path) -> None:

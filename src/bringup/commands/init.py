@@ -20,7 +20,7 @@ from bringup.discover.candidate import Candidate
 from bringup.discover.compose import SECRETS_FILE
 from bringup.discover.compose_files import Project, projects
 from bringup.errors import RecipeError
-from bringup.processes import compose
+from bringup.processes import compose, installers
 from bringup.recipe.edit import inline_table, new_table
 from bringup.recipe.env import save_value
 from bringup.recipe.read import load
@@ -38,7 +38,8 @@ def run_init(ctx: Context) -> InitResult:
     for other, kept in scanned.also_found:
         ctx.out.step("found", f"also {other.name} in {other.source} "
                               f"(recipes/{kept.name}.toml is from {kept.source})")
-    chosen = [candidate for candidate in scanned.candidates if _wanted(ctx, candidate)]
+    found = [_installable(candidate) for candidate in scanned.candidates]
+    chosen = [candidate for candidate in found if _wanted(ctx, candidate)]
     names = {candidate.name for candidate in chosen if not candidate.skip}
     names |= {file.stem for file in ctx.workspace.recipes_dir.glob("*.toml")}
     done = InitResult(found=len(scanned.candidates) + len(scanned.also_found))
@@ -46,6 +47,23 @@ def run_init(ctx: Context) -> InitResult:
         if _write(ctx, candidate, names):
             done.written.append(candidate.name)
     return done
+
+
+def _installable(candidate: Candidate) -> Candidate:
+    """A program not on this machine is a need the package manager here fills, or the reason
+    the service is parked (a runtime with no install route, such as .NET without dotnet)."""
+    program = candidate.missing
+    if not program:
+        return candidate
+    route = installers.known(program)
+    if route is None:
+        here = [i.program for i in installers.INSTALLERS.values() if i.available()]
+        said = f"{', '.join(here)} knows no package for it" if here else "no package manager"
+        return replace(candidate, skip=f"its program {program} is not on this machine ({said}):"
+                       " install it, then remove this line")
+    installer, package = route
+    need = {"binary": program, "install": inline_table({installer.key: package})}
+    return replace(candidate, needs=(*candidate.needs, need))
 
 
 def _project(ctx: Context, found: list[Project]) -> Project | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Need = dict[str, str]
+Need = dict[str, Any]  # one [[needs]] entry: its kind and value, and an install table
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Candidate:
     secrets: dict[str, str] = field(default_factory=dict, repr=False)  # kept out of the recipe
     files: dict[str, str] = field(default_factory=dict)  # to write beside it (nginx's config)
     skip: str = ""  # why it cannot run here: its recipe is written parked, saying so
+    missing: str = ""  # its program, not on this machine: a binary need, or parked if no route
     problem: str = ""  # why no recipe can be written for it
 
 

@@ -1,8 +1,10 @@
 """Compose services as candidates: each one that builds from a folder of the workspace runs there
-with its command (compose's, else its Dockerfile's ENTRYPOINT and CMD); redis and postgres images
-get the catalog recipe on their published port; compose host names become 127.0.0.1; secret
-values become env needs instead of being copied. A service that cannot run here is a candidate
-all the same, parked with the reason, so nothing in the compose file vanishes."""
+with its command (compose's, else its Dockerfile's ENTRYPOINT and CMD) as the host sees it
+(`discover.onhost`); redis, postgres and nginx images get the catalog recipe; compose host names
+become 127.0.0.1 at the other service's port here, and a name written into the code becomes a
+host need; secret values go to a secrets file, never into a recipe. A service that cannot run
+here is a candidate all the same, parked with the reason, so nothing in the compose file
+vanishes."""
 
 from __future__ import annotations
 
@@ -194,10 +196,10 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     name = service_name(source.rpartition(" ")[2])
     after = tuple(service_name(str(other)) for other in spec.get("depends_on") or ())
     host_port, own_port = _published(spec.get("ports"))
-    kept = []
+    at_own = []
     if named_by and own_port and host_port and host_port != own_port:
-        kept = [f"on {own_port}, its port inside compose, not the published {host_port}: the "
-                f"code of {named_by} connects to it there"]
+        at_own = [f"on {own_port}, its port inside compose, not the published {host_port}: the "
+                  f"code of {named_by} connects to it there"]
         host_port = None
     image = str(spec.get("image") or "")
     kind = _catalog(spec)
@@ -212,7 +214,7 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
         notes = [f"compose's environment for the image is not used: {', '.join(unused)}"]
         return Candidate(name, f"{source} (image {image})",
                          port=port_here(host_port, own_port)[0],
-                         after=after, catalog=kind, notes=(*kept, *(notes if unused else ())),
+                         after=after, catalog=kind, notes=(*at_own, *(notes if unused else ())),
                          env={k: v for k, v in used.items() if not looks_secret(k)},
                          secrets={k: v for k, v in used.items() if looks_secret(k)})
     build = spec.get("build")
@@ -227,7 +229,7 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     cwd = folder.relative_to(root.resolve()).as_posix() or "."
     dockerfile = read(folder / str(build.get("dockerfile") or "Dockerfile"))
     command, why, origin = _command(spec, dockerfile, folder)
-    origin = [*kept, *origin]
+    origin = [*at_own, *origin]
     given = {key: value for key, value in (spec.get("environment") or {}).items()
              if re.fullmatch(r"[A-Za-z_]\w*", key)}
     env, secrets, needs = _compose_env(given, hosts)
@@ -245,6 +247,7 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
     return Candidate(name, source, command, cwd, port, after, env,
                      (*(manifest_needs(folder, command) if command else ()), *needs),
                      verify=verify, skip=why, secrets=secrets,
+                     missing="" if why else _missing(command),
                      env_file=SECRETS_FILE if secrets else None,
                      notes=(*origin, *([said] if said else [])))
 
@@ -282,8 +285,8 @@ def _command(spec: dict[str, Any], dockerfile: str,
         entry = _instruction(dockerfile, "ENTRYPOINT")
         if command is None:
             command = _instruction(dockerfile, "CMD")
-            said += ["the command is its Dockerfile's " + " and ".join(
-                name for name, value in (("ENTRYPOINT", entry), ("CMD", command)) if value)]
+            used = [name for name, value in (("ENTRYPOINT", entry), ("CMD", command)) if value]
+            said += [f"the command is its Dockerfile's {' and '.join(used)}"] if used else []
     if isinstance(entry, str):  # the shell form of ENTRYPOINT ignores CMD
         command, entry = entry, None
     if entry and (unwrapped := _unwrapped(entry)) != entry:
@@ -330,10 +333,19 @@ def _runnable(words: Command, folder: Path) -> tuple[Command, str]:
         if isinstance(words, tuple):
             return tuple(relative if word == program else word for word in words), ""
         return words.replace(program, relative, 1), ""
-    if program and not shutil.which(program) and program not in (*PY_PROGRAMS, *NODE_PROGRAMS):
-        return words, (f"its program {program} is not on this machine and bringup knows no "
-                       "way to install it: install it, then remove this line")
     return words, ""
+
+
+def _missing(command: Command) -> str:
+    """Its program when it is not on this machine (a venv or node_modules provides Python's
+    and Node's own): whether a package manager has it is for the caller to ask."""
+    argv = list(command) if isinstance(command, tuple) else command.split()
+    program = next((word for word in argv if not re.match(r"\w+=", word)), "")
+    if not program or "/" in program or program in (*PY_PROGRAMS, *NODE_PROGRAMS):
+        return ""
+    return "" if shutil.which(program) else program
+
+
 def _compose_env(given: dict[str, str | None], hosts: Hosts
                  ) -> tuple[dict[str, str], dict[str, str], tuple[Need, ...]]:
     """Plain values for the recipe, secret ones (a secret's name, a URL with a password) for

@@ -17,17 +17,19 @@ class Installer:
     install: tuple[str, ...]
     refresh: tuple[str, ...] | None
     needs_root: bool
-    query: tuple[str, ...] = ()  # exits 0 when the package manager knows the package
+    query: tuple[str, ...] = ()  # prints the package when the package manager knows it
+    listed: tuple[str, ...] = ()  # prints `installed` when the package is installed
+    remove: tuple[str, ...] = ()  # what undoes an install
 
     def knows(self, package: str) -> bool:
-        if not self.query or not self.available():
-            return False
-        try:
-            done = subprocess.run([*self.query, package], capture_output=True, timeout=30,
-                                  check=False, stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        return done.returncode == 0 and bool(done.stdout.strip())
+        return self.available() and bool(_said(self.query, package))
+
+    def has(self, package: str) -> bool:
+        """Is the package installed already (then bringup did not install it)?"""
+        return self.available() and "installed" in _said(self.listed, package).split()
+
+    def removal(self, package: str) -> str:
+        return " ".join((*self.remove, package))
 
     def available(self) -> bool:
         return shutil.which(self.program) is not None
@@ -44,12 +46,30 @@ INSTALLERS = {
     "apt": Installer("apt", "apt-get", ("DEBIAN_FRONTEND=noninteractive", "apt-get", "install",
                                         "-y", "--no-install-recommends"),
                      ("apt-get", "update"), needs_root=True,
-                     query=("apt-cache", "show", "--no-all-versions")),
+                     query=("apt-cache", "show", "--no-all-versions"),
+                     listed=("dpkg-query", "-W", "-f=${Status}"),
+                     remove=("DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y")),
     "brew": Installer("brew", "brew", ("brew", "install"), None, needs_root=False,
-                      query=("brew", "info", "--formula")),
+                      query=("brew", "info", "--formula"),
+                      listed=("sh", "-c", 'brew list --versions "$0" >/dev/null && echo installed'),
+                      remove=("brew", "uninstall")),
     "dnf": Installer("dnf", "dnf", ("dnf", "install", "-y"), None, needs_root=True,
-                     query=("dnf", "info", "-q")),
+                     query=("dnf", "info", "-q"),
+                     listed=("sh", "-c", 'rpm -q "$0" >/dev/null && echo installed'),
+                     remove=("dnf", "remove", "-y")),
 }
+
+
+def _said(command: tuple[str, ...], package: str) -> str:
+    """What a query prints for the package ("" when it fails or there is no query)."""
+    if not command:
+        return ""
+    try:
+        done = subprocess.run([*command, package], capture_output=True, text=True, timeout=60,
+                              check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def choose(packages: dict[str, str]) -> tuple[Installer, str] | None:

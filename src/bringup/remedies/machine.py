@@ -1,7 +1,7 @@
 """The changes bringup makes outside the workspace: a hosts alias, for a name that only compose's
-network resolves; leave for a service's user to enter a folder on the way to the workspace. Each
-is made only as root and only when asked, recorded in state with what undoes it, listed by
-`report`, and undone by `bringup reset --all`."""
+network resolves; leave for a service's user to enter a folder on the way to the workspace; a
+system package it installed (stages/needs/binary). Each is made only when asked, recorded in
+state with what undoes it, listed by `report`, and undone by `bringup reset --all`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.problems import Fix
 from bringup.core.service import Service
+from bringup.processes.installers import INSTALLERS
+from bringup.processes.runner import run_command
 from bringup.state.journal import now_iso
 from bringup.state.model import Change
 
@@ -101,7 +103,7 @@ def undo_all(ctx: Context) -> list[str]:
     said = []
     for change in reversed(list(ctx.state.changes)):
         try:
-            done = _undo(change)
+            done = _undo(ctx, change)
         except FileNotFoundError:
             done = f"{change.file} is gone: nothing to undo"
         except OSError as error:
@@ -113,8 +115,10 @@ def undo_all(ctx: Context) -> list[str]:
     return said
 
 
-def _undo(change: Change) -> str:
+def _undo(ctx: Context, change: Change) -> str:
     file = Path(change.file)
+    if change.kind == "package":
+        return _uninstall(ctx, change)
     if change.kind == "mode":
         file.chmod(int(change.line, 8))
         return f"{file}: mode {change.line} again"
@@ -123,6 +127,20 @@ def _undo(change: Change) -> str:
     # Written in place: a container's hosts file is mounted, it cannot be replaced.
     file.write_text("\n".join(kept) + ("\n" if kept else ""), encoding="utf-8")
     return f"{file}: removed `{change.line}`"
+
+
+def _uninstall(ctx: Context, change: Change) -> str:
+    """Remove a package bringup installed: shown first, run only as bringup may (no sudo)."""
+    installer = INSTALLERS.get(change.file)
+    if installer is None or not installer.may_run():
+        raise OSError(f"bringup does not use sudo: run the removal yourself ({change.line})")
+    command = installer.removal(change.line)
+    ctx.out.command(command)
+    result = run_command(command, cwd=ctx.workspace.root, timeout=1800)
+    ctx.journal("command", change.service, command=command, code=result.code)
+    if not result.ok:
+        raise OSError(f"`{command}` failed")
+    return f"removed the package {change.line} ({installer.program})"
 
 
 def _lines(file: Path) -> list[str]:

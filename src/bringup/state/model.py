@@ -122,7 +122,7 @@ def _accepts(hint: object, value: object) -> bool:
     return isinstance(value, tuple(kind for kind in kinds if isinstance(kind, type)))
 
 
-ChangeKind = Literal["hosts-line", "mode"]
+ChangeKind = Literal["hosts-line", "mode", "package"]
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,8 @@ class Change:
     kind: ChangeKind
     file: str
     # hosts-line: the line added, exactly as written (its undo removes that line only);
-    # mode: the folder's mode before bringup let the service's user enter it (octal)
+    # mode: the folder's mode before bringup let the service's user enter it (octal);
+    # package: the package bringup installed, `file` naming the package manager (apt, dnf, brew)
     line: str
     service: str
     at: str
@@ -140,6 +141,8 @@ class Change:
     def describe(self) -> str:
         if self.kind == "mode":
             return f"{self.file}: others may enter it (mode was {self.line}) for {self.service}"
+        if self.kind == "package":
+            return f"installed the package {self.line} with {self.file} for {self.service}"
         return f"{self.file}: added `{self.line}` for {self.service}"
 
     @classmethod

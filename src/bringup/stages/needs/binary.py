@@ -6,10 +6,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
+from bringup.core import lifecycle
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.processes import installers
 from bringup.recipe.model import Need
+from bringup.state.journal import now_iso
+from bringup.state.model import Change
 
 
 def check(service: Service, need: Need) -> Problem | None:
@@ -37,11 +40,19 @@ def check(service: Service, need: Need) -> Problem | None:
 
 
 def _install(installer: installers.Installer, package: str) -> Callable[[Service], str | None]:
+    """Install the package; one bringup installed (not one already there) is a change to this
+    machine, listed by `report` and removed by `bringup reset --all`."""
     def apply(service: Service) -> str | None:
+        there = installer.has(package)
         result = service.shell(installer.command(package))
         if not result.ok and installer.refresh is not None:
             service.shell(" ".join(installer.refresh))
             result = service.shell(installer.command(package))
-        return None if result.ok else f"{installer.program} could not install {package}"
+        if not result.ok:
+            return f"{installer.program} could not install {package}"
+        if not there:
+            lifecycle.machine_changed(service.ctx, Change("package", installer.key, package,
+                                                          service.name, now_iso()))
+        return None
 
     return apply
