@@ -121,3 +121,56 @@ def test_a_user_who_cannot_enter_the_workspace_is_said_and_let_in_until_reset(
     finally:
         stop_everything(root)
         shutil.rmtree(closed, ignore_errors=True)
+
+
+REPORTING = '''
+import os, subprocess, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+def who():
+    return subprocess.run(["psql", os.environ["DATABASE_URL"], "-tAc",
+                           "select current_user || '@' || current_database()"],
+                          capture_output=True, text=True, timeout=10)
+
+first = who()
+if first.returncode:
+    sys.exit(first.stderr.strip())
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = who().stdout.strip().encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+'''
+
+
+@pytest.mark.skipif(shutil.which("initdb") is None, reason="needs PostgreSQL's initdb on PATH")
+def test_a_role_and_database_the_log_names_are_made_on_the_server_that_owns_the_port(
+        open_root: Path) -> None:
+    db, web = free_port(), free_port()
+    write_file(open_root, "compose.yaml", f"""
+        services:
+          db:
+            image: postgres:16
+            environment: {{POSTGRES_USER: app, POSTGRES_PASSWORD: pw-app-123, POSTGRES_DB: shop}}
+            ports: ["{db}:5432"]
+          reports:
+            build: ./reports
+            command: python app.py
+            ports: ["{web}:{web}"]
+            environment:
+              PORT: "{web}"
+              DATABASE_URL: postgres://reporting:pw-rep-456@db:5432/analytics
+            depends_on: [db]
+        """)
+    write_file(open_root, "reports/app.py", REPORTING)
+    assert invoke("init", "--yes", "--workspace", str(open_root)).code == 0
+    quicker(open_root)
+    walk_all(open_root)
+    journal = (open_root / "state/journal.jsonl").read_text()
+    assert "pw-rep-456" not in journal and "pw-app-123" not in journal
+    assert httpx.get(f"http://127.0.0.1:{web}/", timeout=10).text == "reporting@analytics"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bringup.core.problems import Fix
 from bringup.core.service import Service
 from bringup.diagnosis import Finding
-from bringup.remedies import commands, files, needs, network
+from bringup.remedies import commands, databases, files, needs, network
 
 Remedy = Callable[[Service, Finding], "Fix | None"]
 
@@ -27,6 +27,8 @@ REMEDIES: dict[str, Remedy] = {
     "unresolvable-host": network.unresolvable,
     "loopback-mismatch": network.loopback,
     "wrong-port": network.wrong_port,
+    "auth-failed": databases.create_role,
+    "database-missing": databases.create_database,
 }
 
 
