@@ -21,7 +21,7 @@ from helpers import ROOT, free_port, invoke, report_json, stop_everything, write
 
 CATALOG = ROOT / "recipes"
 DEFAULT_PORTS = {"redis": 6379, "postgres": 5432, "python-web": 8000, "node-web": 3000,
-                 "nginx": 8080}
+                 "nginx": 8080, "mariadb": 3306}
 
 APP = """
 import os
@@ -108,7 +108,8 @@ def _nginx(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 SETUP: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
     "redis": _redis, "postgres": _postgres, "python-web": _python_web, "node-web": _node_web,
-    "nginx": _nginx,
+    "nginx": _nginx, "mariadb": lambda root, monkeypatch: _need_binaries(
+        "mariadbd", "mariadb-install-db", "mariadb"),
 }
 
 

@@ -174,3 +174,62 @@ def test_a_role_and_database_the_log_names_are_made_on_the_server_that_owns_the_
     journal = (open_root / "state/journal.jsonl").read_text()
     assert "pw-rep-456" not in journal and "pw-app-123" not in journal
     assert httpx.get(f"http://127.0.0.1:{web}/", timeout=10).text == "reporting@analytics"
+
+
+MYSQL_APP = '''
+import os, subprocess
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import urlsplit
+
+url = urlsplit(os.environ["DATABASE_URL"])
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        who = subprocess.run(["mariadb", "--no-defaults", "-h", url.hostname, "-P", str(url.port),
+                              "-u", url.username, "-D", url.path.lstrip("/"), "-N", "-e",
+                              "select concat(current_user(), ' ', database())"],
+                             env={**os.environ, "MYSQL_PWD": url.password},
+                             capture_output=True, text=True, timeout=10)
+        body = (who.stdout.strip() or who.stderr.strip()).encode()
+        self.send_response(200 if who.returncode == 0 else 500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+'''
+
+
+@pytest.mark.skipif(shutil.which("mariadbd") is None or shutil.which("mariadb-install-db") is None,
+                    reason="needs MariaDB (mariadb-server)")
+def test_a_mysql_image_becomes_mariadb_with_the_database_user_and_passwords_it_asks_for(
+        open_root: Path) -> None:
+    db, web = free_port(), free_port()
+    write_file(open_root, "compose.yaml", f"""
+        services:
+          db:
+            image: mysql:8
+            environment:
+              MYSQL_ROOT_PASSWORD: r00t-pw
+              MYSQL_DATABASE: shop
+              MYSQL_USER: o'brien
+              MYSQL_PASSWORD: it's-a-secret
+            ports: ["{db}:3306"]
+          web:
+            build: ./web
+            command: python app.py
+            ports: ["{web}:{web}"]
+            environment:
+              PORT: "{web}"
+              DATABASE_URL: mysql://o'brien:it's-a-secret@db:3306/shop
+            depends_on: [db]
+        """)
+    write_file(open_root, "web/app.py", MYSQL_APP)
+    made = invoke("init", "--yes", "--workspace", str(open_root))
+    assert made.code == 0, made.output
+    assert "it's-a-secret" not in (open_root / "recipes/db.toml").read_text()
+    quicker(open_root)
+    walk_all(open_root)
+    assert statuses(open_root) == {"db": "proven", "web": "proven"}
+    answer = httpx.get(f"http://127.0.0.1:{web}/", timeout=10)
+    assert answer.status_code == 200 and answer.text == "o'brien@% shop", answer.text

@@ -1,8 +1,10 @@
 """Catalog recipes adapted to a compose service that runs their image: its published port, its
 data under `var/NAME/` (two catalog services in one workspace never share a folder), and what
 the image makes of its environment on first start (postgres: the role, password and database of
-`POSTGRES_USER`, `POSTGRES_PASSWORD` and `POSTGRES_DB`), so the services that connect with
-those credentials work."""
+`POSTGRES_USER`, `POSTGRES_PASSWORD` and `POSTGRES_DB`; mysql and mariadb: `MYSQL_DATABASE`,
+`MYSQL_USER` with `MYSQL_PASSWORD`, and `MYSQL_ROOT_PASSWORD`), so the services that connect
+with those credentials work. The secrets stay in the secrets file; the commands read them from
+the environment."""
 
 from __future__ import annotations
 
@@ -43,6 +45,8 @@ def adapted(candidate: Candidate) -> str:
         document["after"] = list(candidate.after)
     if kind == "postgres" and (candidate.env or candidate.secrets):
         _postgres_as_its_image(document, candidate)
+    if kind == "mariadb" and (candidate.env or candidate.secrets):
+        _mariadb_as_its_image(document, candidate)
     return tomlkit.dumps(document)
 
 
@@ -77,3 +81,34 @@ def _postgres_as_its_image(document: Any, candidate: Candidate) -> None:
     verify = document["verify"]
     verify["exec"] = login  # it logs in as POSTGRES_USER to POSTGRES_DB, as the services do
     verify["exec_expect"] = "logged in"
+
+
+# First init as the mysql and mariadb images do it: the data directory, then (grant tables
+# loaded) the database, the user with its password and its grant, root's password; the values
+# come from the environment, each quote in them doubled for SQL.
+_MARIADB_FIRST = r"""q() { printf %s "$1" | sed "s/'/''/g"; } && { echo "FLUSH PRIVILEGES;"; [ -z "$MYSQL_DATABASE" ] || echo "CREATE DATABASE IF NOT EXISTS \`$MYSQL_DATABASE\`;"; [ -z "$MYSQL_USER" ] || echo "CREATE USER '$(q "$MYSQL_USER")'@'%' IDENTIFIED BY '$(q "$MYSQL_PASSWORD")';"; [ -z "$MYSQL_USER" ] || [ -z "$MYSQL_DATABASE" ] || echo "GRANT ALL ON \`$MYSQL_DATABASE\`.* TO '$(q "$MYSQL_USER")'@'%';"; [ -z "$MYSQL_ROOT_PASSWORD" ] || for host in localhost 127.0.0.1 ::1; do echo "ALTER USER 'root'@'$host' IDENTIFIED BY '$(q "$MYSQL_ROOT_PASSWORD")';"; done; } | mariadbd --no-defaults --bootstrap --datadir="$(pwd)/@DATADIR@" --log-warnings=0"""  # noqa: E501
+
+
+def _mariadb_as_its_image(document: Any, candidate: Candidate) -> None:
+    """The database, user and passwords of MYSQL_* made on first init; the check logs in as
+    MYSQL_USER to MYSQL_DATABASE (else as root), as the services do."""
+    env = {key: value for key, value in candidate.env.items()
+           if key in ("MYSQL_DATABASE", "MYSQL_USER")}
+    if env:
+        document["env"] = inline_table(env)
+    if candidate.secrets:
+        document["env_file"] = SECRETS_FILE
+        for key in sorted(candidate.secrets):
+            document["needs"].append(new_table({"env": key}))
+    data = f"var/{candidate.name}/data"
+    for path in document["paths"]:
+        if path.get("dir") == data:
+            path["run"] = f"{path['run']} && " + _MARIADB_FIRST.replace("@DATADIR@", data)
+    user, password = (("$MYSQL_USER", "MYSQL_PASSWORD") if "MYSQL_USER" in env
+                      else ("root", "MYSQL_ROOT_PASSWORD"))
+    database = ' -D "$MYSQL_DATABASE"' if "MYSQL_DATABASE" in env and "MYSQL_USER" in env \
+        else ""
+    port = candidate.port or 3306
+    document["verify"]["exec"] = (
+        f'MYSQL_PWD="${password}" mariadb --no-defaults -h 127.0.0.1 -P {port} -u "{user}"'
+        f"{database} -N -e \"select 'logged in'\"")

@@ -34,8 +34,13 @@ from bringup.secrecy import URL_PASSWORD, looks_secret
 Hosts = dict[str, tuple[int, int] | None]  # compose service name: (its port there, port here)
 Command = str | tuple[str, ...]
 
-CATALOG_IMAGES = ("redis", "postgres", "nginx")
-IMAGE_ENV = {"postgres": ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")}  # what it reads
+# image: the catalog recipe that runs it here (Debian ships MariaDB, which speaks MySQL's protocol)
+CATALOG_IMAGES = {"redis": "redis", "postgres": "postgres", "nginx": "nginx",
+                  "mariadb": "mariadb", "mysql": "mariadb"}
+# What the image makes of its environment on first start; MARIADB_X is read as MYSQL_X.
+IMAGE_ENV = {"postgres": ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"),
+             "mariadb": ("MYSQL_ROOT_PASSWORD", "MYSQL_DATABASE", "MYSQL_USER",
+                         "MYSQL_PASSWORD")}
 SECRETS_FILE = ".env.bringup"  # where init keeps the secret values compose gives literally
 INIT_WRAPPERS = ("tini", "dumb-init", "/sbin/tini", "/usr/bin/tini", "/usr/bin/dumb-init")
 
@@ -175,9 +180,10 @@ def _profiled(candidate: Candidate, name: str, loaded: Loaded) -> Candidate:
 
 
 def _catalog(spec: dict[str, Any]) -> str | None:
-    """The catalog recipe for a service that runs a redis or postgres image."""
+    """The catalog recipe for a service that runs an image of the catalog (redis, postgres, ...)."""
     image = str(spec.get("image") or "").rpartition("/")[2]
-    found = (kind for kind in CATALOG_IMAGES if image.startswith(kind) and not spec.get("build"))
+    found = (kind for prefix, kind in CATALOG_IMAGES.items()
+             if image.startswith(prefix) and not spec.get("build"))
     return next(found, None)
 
 
@@ -207,7 +213,8 @@ def _compose_service(root: Path, source: str, spec: dict[str, Any], hosts: Hosts
         return Candidate(name, source, after=after, skip=f"it runs the image {image} with no "
                          "config of yours mounted into it (conf.d): nothing to serve here")
     if kind is not None:
-        given = dict(spec.get("environment") or {})
+        given = {key.replace("MARIADB_", "MYSQL_", 1) if key.startswith("MARIADB_") else key:
+                 value for key, value in (spec.get("environment") or {}).items()}
         used = {key: value for key, value in given.items()
                 if key in IMAGE_ENV.get(kind, ()) and value is not None}
         unused = sorted(set(given) - set(used))
