@@ -30,3 +30,12 @@ def open_root() -> Iterator[Path]:
     yield root
     stop_everything(root)
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["compose", "own"], ids=["compose-binary", "own-reader"])
+def compose_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each compose walk twice: compose files read by docker-compose v2, and by bringup's own
+    reader; both must bring the same stack up."""
+    if request.param == "own":
+        monkeypatch.setenv("BRINGUP_COMPOSE", "none")
+    return str(request.param)

@@ -56,7 +56,8 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 
 @pytest.mark.skipif(shutil.which("initdb") is None or shutil.which("redis-server") is None,
                     reason="needs PostgreSQL's initdb on PATH and redis-server")
-def test_postgres_makes_the_role_and_database_compose_asks_for(open_root: Path) -> None:
+def test_postgres_makes_the_role_and_database_compose_asks_for(
+        open_root: Path, compose_reader: str) -> None:
     db, cache, web = free_port(), free_port(), free_port()
     write_file(open_root, "compose.yaml", f"""
         services:
@@ -203,7 +204,7 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 @pytest.mark.skipif(shutil.which("mariadbd") is None or shutil.which("mariadb-install-db") is None,
                     reason="needs MariaDB (mariadb-server)")
 def test_a_mysql_image_becomes_mariadb_with_the_database_user_and_passwords_it_asks_for(
-        open_root: Path) -> None:
+        open_root: Path, compose_reader: str) -> None:
     db, web = free_port(), free_port()
     write_file(open_root, "compose.yaml", f"""
         services:

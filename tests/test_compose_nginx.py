@@ -56,7 +56,8 @@ def test_a_fragment_is_rewritten_for_this_machine(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_in_front_of_replicas_comes_up_with_no_edit(open_root: Path) -> None:
+def test_nginx_in_front_of_replicas_comes_up_with_no_edit(
+        open_root: Path, compose_reader: str) -> None:
     one, two, proxy = free_port(), free_port(), free_port()
     write_file(open_root, "compose.yaml", f"""
         services:

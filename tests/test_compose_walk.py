@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bringup.recipe.read import load
 from bringup.stages.needs.host import resolved
 
 from helpers import free_port, invoke, quicker, report_json, statuses, walk_all, write_file
@@ -97,22 +98,28 @@ def stack(root: Path, cache_port: int, web_port: int) -> None:
                                           'ENTRYPOINT ["/opt/legacy/run.sh"]\n')
 
 
-@pytest.mark.parametrize("reader", ["compose", "none"])
 def test_init_then_next_proves_every_service_that_can_run_here(
-        tmp_path: Path, reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if reader == "none":
-        monkeypatch.setenv("BRINGUP_COMPOSE", "none")
+        tmp_path: Path, compose_reader: str) -> None:
     root = tmp_path / "shop"
     cache_port, web_port = free_port(), free_port()
     stack(root, cache_port, web_port)
     made = invoke("init", "--yes", "--workspace", str(root))
     assert made.code == 0, made.output
-    written = {file.stem: file.read_text() for file in (root / "recipes").glob("*.toml")}
-    assert set(written) == {"cache", "web", "worker", "legacy", "debug"}
-    assert 'command = ["python", "app.py"]' in written["web"]  # tini is a container's init
-    assert f"redis://127.0.0.1:{cache_port}/0" in written["worker"]
-    assert "exists only inside the image" in written["legacy"]
-    assert "profile debug" in written["debug"]
+    recipes = {file.stem: load(file, root) for file in (root / "recipes").glob("*.toml")}
+    local_cache = {"REDIS_URL": f"redis://127.0.0.1:{cache_port}/0"}
+    assert {name: (r.command, r.cwd, r.port, r.env, r.after, r.skip is not None)
+            for name, r in recipes.items()} == {
+        "cache": (("redis-server", "--port", str(cache_port), "--bind", "127.0.0.1",
+                   "--daemonize", "no", "--dir", "var/cache"), ".", cache_port, {}, (), False),
+        "web": (("python", "app.py"), "web", web_port,  # tini is a container's init
+                {"PORT": str(web_port), **local_cache}, ("cache",), False),
+        "worker": (("python", "worker.py"), "web", None, local_cache, ("cache",), False),
+        "legacy": (("/opt/legacy/run.sh",), "legacy", None, {}, (), True),
+        "debug": ("", ".", None, {}, (), True)}
+    assert recipes["web"].verify.checks["http"].url == (  # type: ignore[attr-defined]
+        f"http://127.0.0.1:{web_port}/health")
+    assert "exists only inside the image" in str(recipes["legacy"].skip)
+    assert "profile debug" in str(recipes["debug"].skip)
     quicker(root)
     try:
         walk_all(root)
@@ -145,7 +152,7 @@ HTTPServer(("127.0.0.1", int(os.environ.get("PORT", 5000))), Handler).serve_fore
 
 
 def test_replicas_of_one_build_get_their_own_ports_and_a_folder_gets_one_recipe(
-        tmp_path: Path) -> None:
+        tmp_path: Path, compose_reader: str) -> None:
     root = tmp_path / "replicas"
     one, two = free_port(), free_port()
     write_file(root, "docker-compose.yml", f"""
@@ -215,7 +222,7 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="bringup adds a hosts alias only as root")
 def test_a_name_written_into_the_code_is_a_host_need_met_by_an_alias_that_reset_undoes(
-        tmp_path: Path) -> None:
+        tmp_path: Path, compose_reader: str) -> None:
     root = tmp_path / "named"
     host = f"srv-{uuid.uuid4().hex[:10]}"  # its own name: the alias is this test's alone
     own, published, app = free_port(), free_port(), free_port()

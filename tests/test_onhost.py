@@ -63,6 +63,12 @@ def test_a_privileged_port_becomes_a_high_one_unless_bringup_is_root(tmp_path: P
                                      else (8080, {"PORT": "8080"}))
 
 
+def test_flask_debug_from_the_environment_runs_without_its_reloader(tmp_path: Path) -> None:
+    done = on_host(("flask", "run", "--host=0.0.0.0"), {"FLASK_DEBUG": "1"}, tmp_path, "",
+                   published=9123, own=5000)
+    assert done.command == ("flask", "run", "--host=127.0.0.1", "--no-reload")
+
+
 def test_plain_leaves_an_ordinary_command_as_written() -> None:
     assert plain("python worker.py --queue default") == ("python worker.py --queue default", [])
 
@@ -96,7 +102,8 @@ def redis_get(port: int, key: str) -> int:
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_a_stack_whose_ports_differ_inside_and_out_comes_up_with_no_edit(tmp_path: Path) -> None:
+def test_a_stack_whose_ports_differ_inside_and_out_comes_up_with_no_edit(
+        tmp_path: Path, compose_reader: str) -> None:
     root = tmp_path / "ports"
     cache, api, files = free_port(), free_port(), free_port()
     write_file(root, "compose.yaml", f"""

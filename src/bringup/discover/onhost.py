@@ -58,7 +58,7 @@ def port_here(published: int | None, own: int | None) -> tuple[int | None, str]:
 def on_host(command: Command, env: dict[str, str], folder: Path, dockerfile: str, *,
             published: int | None, own: int | None) -> OnHost:
     """`command` and `env` made to listen on loopback at the port the host sees."""
-    command, notes = plain(command)
+    command, notes = plain(command, env)
     port, said = port_here(published, own)
     notes = [*notes, *([said] if said else [])]
     if port is None:
@@ -145,8 +145,9 @@ def _replacement(name: str, value: str, port: int, own: int | None, before: str)
     return address if bound else None
 
 
-def plain(command: Command) -> tuple[Command, list[str]]:
-    """Development forms as plain ones: a reloader or debugger is left out, nodemon is node."""
+def plain(command: Command, env: dict[str, str] | None = None) -> tuple[Command, list[str]]:
+    """Development forms as plain ones: a reloader or debugger is left out, nodemon is node;
+    `flask run` under FLASK_DEBUG gets --no-reload (its reloader runs the app in a child)."""
     words = list(command) if isinstance(command, tuple) else command.split(" ")
     kept: list[str] = []
     dropped: list[str] = []
@@ -174,6 +175,11 @@ def plain(command: Command) -> tuple[Command, list[str]]:
     if "runserver" in kept and "--noreload" not in kept:  # Django's reloader forks a child
         kept.append("--noreload")
         dropped.append("runserver's reloader (--noreload)")
+    debug = (env or {}).get("FLASK_DEBUG", "").lower() in ("1", "true", "yes", "on")
+    if debug and any(Path(w).name == "flask" for w in kept) and "run" in kept \
+            and "--no-reload" not in kept:
+        kept.append("--no-reload")
+        dropped.append("FLASK_DEBUG's reloader (--no-reload)")
     if not dropped:
         return command, []
     done = tuple(kept) if isinstance(command, tuple) else " ".join(kept)
