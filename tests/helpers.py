@@ -207,3 +207,31 @@ def walk_all(root: Path, most: int = 8) -> None:
         if "every service is proven" in walked.output:
             return
     raise AssertionError(f"not every service proven after {most} runs of next")
+
+
+ANSWERING = """
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        status, text = answer(self.path)
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ.get("PORT", 5000))), Handler).serve_forever()
+"""
+
+
+def answering(code: str) -> str:
+    """A stdlib web server on $PORT (else 5000) whose answers come from `code`, which defines
+    answer(path) -> (status, text): a test's own service, for a functional probe of it."""
+    return ("import os\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n"
+            + textwrap.dedent(code) + ANSWERING)
+
+
+# A replica of one build: it says which port it listens on.
+REPLICA = answering("""
+    def answer(path):
+        return 200, "replica on %s" % os.environ.get("PORT", 5000)
+    """)

@@ -18,6 +18,7 @@ import pytest
 
 from helpers import (
     SERVER,
+    answering,
     free_port,
     invoke,
     quicker,
@@ -30,13 +31,11 @@ from helpers import (
     write_recipe,
 )
 
-APP = '''
-import os, socket, subprocess
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import urlsplit
+APP = answering("""
+    import socket, subprocess
+    from urllib.parse import urlsplit
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
+    def answer(path):
         who = subprocess.run(["psql", os.environ["DATABASE_URL"], "-tAc",
                               "select current_user || '@' || current_database()"],
                              capture_output=True, text=True, timeout=10)
@@ -44,14 +43,9 @@ class Handler(BaseHTTPRequestHandler):
         with socket.create_connection((cache.hostname, cache.port), timeout=2) as conn:
             conn.sendall(b"PING\\r\\n")
             pong = conn.recv(16).decode().strip()
-        body = f"{who.stdout.strip() or who.stderr.strip()} {pong}".encode()
-        self.send_response(200 if who.returncode == 0 else 500)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-'''
+        return (200 if who.returncode == 0 else 500,
+                f"{who.stdout.strip() or who.stderr.strip()} {pong}")
+    """)
 
 
 @pytest.mark.skipif(shutil.which("initdb") is None or shutil.which("redis-server") is None,
@@ -124,29 +118,21 @@ def test_a_user_who_cannot_enter_the_workspace_is_said_and_let_in_until_reset(
         shutil.rmtree(closed, ignore_errors=True)
 
 
-REPORTING = '''
-import os, subprocess, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
+REPORTING = answering("""
+    import subprocess, sys
 
-def who():
-    return subprocess.run(["psql", os.environ["DATABASE_URL"], "-tAc",
-                           "select current_user || '@' || current_database()"],
-                          capture_output=True, text=True, timeout=10)
+    def who():
+        return subprocess.run(["psql", os.environ["DATABASE_URL"], "-tAc",
+                               "select current_user || '@' || current_database()"],
+                              capture_output=True, text=True, timeout=10)
 
-first = who()
-if first.returncode:
-    sys.exit(first.stderr.strip())
+    first = who()
+    if first.returncode:  # it cannot log in: the log says why, and it is gone
+        sys.exit(first.stderr.strip())
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = who().stdout.strip().encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-'''
+    def answer(path):
+        return 200, who().stdout.strip()
+    """)
 
 
 @pytest.mark.skipif(shutil.which("initdb") is None, reason="needs PostgreSQL's initdb on PATH")
@@ -177,28 +163,20 @@ def test_a_role_and_database_the_log_names_are_made_on_the_server_that_owns_the_
     assert httpx.get(f"http://127.0.0.1:{web}/", timeout=10).text == "reporting@analytics"
 
 
-MYSQL_APP = '''
-import os, subprocess
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import urlsplit
+MYSQL_APP = answering("""
+    import subprocess
+    from urllib.parse import urlsplit
 
-url = urlsplit(os.environ["DATABASE_URL"])
+    url = urlsplit(os.environ["DATABASE_URL"])
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        who = subprocess.run(["mariadb", "--no-defaults", "-h", url.hostname, "-P", str(url.port),
-                              "-u", url.username, "-D", url.path.lstrip("/"), "-N", "-e",
-                              "select concat(current_user(), ' ', database())"],
+    def answer(path):
+        who = subprocess.run(["mariadb", "--no-defaults", "-h", url.hostname, "-P",
+                              str(url.port), "-u", url.username, "-D", url.path.lstrip("/"),
+                              "-N", "-e", "select concat(current_user(), ' ', database())"],
                              env={**os.environ, "MYSQL_PWD": url.password},
                              capture_output=True, text=True, timeout=10)
-        body = (who.stdout.strip() or who.stderr.strip()).encode()
-        self.send_response(200 if who.returncode == 0 else 500)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-'''
+        return 200 if who.returncode == 0 else 500, who.stdout.strip() or who.stderr.strip()
+    """)
 
 
 @pytest.mark.skipif(shutil.which("mariadbd") is None or shutil.which("mariadb-install-db") is None,

@@ -13,22 +13,7 @@ import pytest
 
 from bringup.discover.nginx import local
 
-from helpers import free_port, invoke, quicker, statuses, walk_all, write_file
-
-REPLICA = '''
-import os
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = ("replica on %s" % os.environ["PORT"]).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-HTTPServer(("127.0.0.1", int(os.environ.get("PORT", 5000))), Handler).serve_forever()
-'''
+from helpers import REPLICA, free_port, invoke, quicker, statuses, walk_all, write_file
 
 FRAGMENT = """
 upstream app {

@@ -15,37 +15,39 @@ import pytest
 from bringup.recipe.read import load
 from bringup.stages.needs.host import resolved
 
-from helpers import free_port, invoke, quicker, report_json, statuses, walk_all, write_file
+from helpers import (
+    REPLICA,
+    answering,
+    free_port,
+    invoke,
+    quicker,
+    report_json,
+    statuses,
+    walk_all,
+    write_file,
+)
 
-APP = '''
-import os, socket
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import urlsplit
+APP = answering("""
+    import socket
+    from urllib.parse import urlsplit
 
-cache = urlsplit(os.environ["REDIS_URL"])
+    cache = urlsplit(os.environ["REDIS_URL"])
 
-def redis(*words):
-    with socket.create_connection((cache.hostname, cache.port or 6379), timeout=2) as conn:
-        conn.sendall(("*%d\\r\\n" % len(words) + "".join(
-            "$%d\\r\\n%s\\r\\n" % (len(w), w) for w in words)).encode())
-        return conn.recv(1024).decode()
+    def redis(*words):
+        with socket.create_connection((cache.hostname, cache.port or 6379), timeout=2) as conn:
+            conn.sendall(("*%d\\r\\n" % len(words) + "".join(
+                "$%d\\r\\n%s\\r\\n" % (len(w), w) for w in words)).encode())
+            return conn.recv(1024).decode()
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
+    def answer(path):
         try:
-            body = {"/health": lambda: redis("PING").strip().lstrip("+"),
-                    "/count": lambda: redis("INCR", "visits").strip().lstrip(":")}[self.path]()
-            status = 200
+            return 200, {"/health": lambda: redis("PING").strip().lstrip("+"),
+                         "/count": lambda: redis("INCR", "visits").strip().lstrip(":")}[path]()
         except (KeyError, OSError) as error:
-            body, status = repr(error), 503
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body.encode())
+            return 503, repr(error)
 
-print("listening on", os.environ["PORT"], flush=True)
-HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-'''
+    print("listening on", os.environ["PORT"], flush=True)
+    """)
 
 WORKER = '''
 import os, socket, time
@@ -135,22 +137,6 @@ def test_init_then_next_proves_every_service_that_can_run_here(
         invoke("down", "--workspace", str(root))
 
 
-REPLICA = '''
-import os, socket
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = ("replica on %s" % self.server.server_port).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-HTTPServer(("127.0.0.1", int(os.environ.get("PORT", 5000))), Handler).serve_forever()
-'''
-
-
 def test_replicas_of_one_build_get_their_own_ports_and_a_folder_gets_one_recipe(
         tmp_path: Path, compose_reader: str) -> None:
     root = tmp_path / "replicas"
@@ -203,21 +189,13 @@ while True:
         conn.sendall(b"pong from the server")
 '''
 
-CLIENT = '''
-import os, socket
-from http.server import BaseHTTPRequestHandler, HTTPServer
+CLIENT = answering("""
+    import socket
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
+    def answer(path):
         with socket.create_connection(("{host}", {port}), timeout=2) as conn:
-            body = conn.recv(64)
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-'''
+            return 200, conn.recv(64).decode()
+    """)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="bringup adds a hosts alias only as root")
