@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from bringup.commands.init import run_init
 from bringup.discover.compose_files import OWN_READER, ComposeError, Loaded, projects
 from bringup.processes.compose import compose_binary
 from bringup.processes.compose import read as load
 
-from helpers import invoke, write_file
+from helpers import Scripted, context, invoke, write_file
 
 FORMS = {
     "compose.yaml": """
@@ -265,3 +266,14 @@ def test_a_samples_repository_asks_which_project_and_takes_the_nearest(
     assert "2 compose projects: samples/blog/compose.yaml, samples/shop/docker-compose.yml" \
         in result.output
     assert [file.stem for file in (tmp_path / "recipes").glob("*.toml")] == ["blog"]
+
+
+def test_the_project_asked_for_is_the_one_read(tmp_path: Path) -> None:
+    write_file(tmp_path, "samples/shop/docker-compose.yml",
+               "services:\n  shop:\n    image: redis:7\n")
+    write_file(tmp_path, "samples/blog/compose.yaml", "services:\n  blog:\n    image: redis:7\n")
+    (tmp_path / "recipes").mkdir()
+    asked = Scripted([1])  # the second project listed; then the recommended answers
+    run_init(context(tmp_path, asked))
+    assert asked.asked[0] == "Which compose project should the recipes come from?"
+    assert [file.stem for file in (tmp_path / "recipes").glob("*.toml")] == ["shop"]
