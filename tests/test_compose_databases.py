@@ -212,3 +212,54 @@ def test_a_mysql_image_becomes_mariadb_with_the_database_user_and_passwords_it_a
     assert statuses(open_root) == {"db": "proven", "web": "proven"}
     answer = httpx.get(f"http://127.0.0.1:{web}/", timeout=10)
     assert answer.status_code == 200 and answer.text == "o'brien@% shop", answer.text
+
+
+MYSQL_REPORTING = answering("""
+    import subprocess, sys
+    from urllib.parse import urlsplit
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+
+    def who():
+        return subprocess.run(["mariadb", "--no-defaults", "-h", url.hostname, "-P",
+                               str(url.port), "-u", url.username, "-D", url.path.lstrip("/"),
+                               "-N", "-e", "select database()"],
+                              env={**os.environ, "MYSQL_PWD": url.password},
+                              capture_output=True, text=True, timeout=10)
+
+    first = who()
+    if first.returncode:  # it cannot log in: the log says why, and it is gone
+        sys.exit(first.stderr.strip())
+
+    def answer(path):
+        return 200, who().stdout.strip()
+    """)
+
+
+@pytest.mark.skipif(shutil.which("mariadbd") is None or shutil.which("mariadb-install-db") is None,
+                    reason="needs MariaDB (mariadb-server)")
+def test_a_user_and_database_mariadb_refuses_are_made_on_the_server_that_owns_the_port(
+        open_root: Path) -> None:
+    db, web = free_port(), free_port()
+    write_file(open_root, "compose.yaml", f"""
+        services:
+          db:
+            image: mariadb:11
+            environment: {{MARIADB_ROOT_PASSWORD: "r00t-pw", MARIADB_DATABASE: shop}}
+            ports: ["{db}:3306"]
+          reports:
+            build: ./reports
+            command: python app.py
+            ports: ["{web}:{web}"]
+            environment:
+              PORT: "{web}"
+              DATABASE_URL: mysql://reporting:it's-pw@db:3306/analytics
+            depends_on: [db]
+        """)
+    write_file(open_root, "reports/app.py", MYSQL_REPORTING)
+    assert invoke("init", "--yes", "--workspace", str(open_root)).code == 0
+    quicker(open_root)
+    walk_all(open_root)
+    journal = (open_root / "state/journal.jsonl").read_text()
+    assert "it's-pw" not in journal and "r00t-pw" not in journal
+    assert httpx.get(f"http://127.0.0.1:{web}/", timeout=10).text == "analytics"
