@@ -277,3 +277,20 @@ def test_the_project_asked_for_is_the_one_read(tmp_path: Path) -> None:
     run_init(context(tmp_path, asked))
     assert asked.asked[0] == "Which compose project should the recipes come from?"
     assert [file.stem for file in (tmp_path / "recipes").glob("*.toml")] == ["shop"]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("services:\n  a: [\n", "not valid YAML"),
+    ("services: [a, b]\n", "services must be a mapping"),
+    ("services: " + "[" * 5000 + "]" * 5000 + "\n", "not valid YAML (nested too deeply)"),
+    ("services:\n  a:\n    image: x\n    environment:\n      Q: " + "[" * 3000 + "]" * 3000
+     + "\n", "nested too deeply"),
+    ("services:\n  a:\n    image: x\n    command: echo $\n", "invalid interpolation format"),
+], ids=["broken", "services-list", "deep-yaml", "deep-value", "bad-dollar"])
+def test_a_compose_file_bringup_cannot_read_is_said_in_one_line_and_init_goes_on(
+        tmp_path: Path, text: str, said: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRINGUP_COMPOSE", "none")
+    write_file(tmp_path, "compose.yaml", text)
+    result = invoke("init", "--yes", "--workspace", str(tmp_path))
+    assert result.code == 0 and "Traceback" not in result.output, result.output
+    assert "compose cannot read it" in result.output and said in result.output

@@ -132,6 +132,8 @@ def _read_file(file: Path, interpolate: Interpolator) -> dict[str, Service]:
         data = yaml.safe_load(read(file)) or {}
     except yaml.YAMLError as error:
         raise ComposeError(f"{file.name} is not valid YAML ({error})") from None
+    except RecursionError:
+        raise ComposeError(f"{file.name} is not valid YAML (nested too deeply)") from None
     services = data.get("services") if isinstance(data, dict) else None
     if services is None:
         return {}
@@ -143,6 +145,8 @@ def _read_file(file: Path, interpolate: Interpolator) -> dict[str, Service]:
                 for name, spec in services.items()}
     except InterpolationError as error:
         raise ComposeError(f"{file.name}: {error}") from None
+    except RecursionError:
+        raise ComposeError(f"{file.name}: nested too deeply") from None
 
 
 def _interpolated(value: Any, interpolate: Callable[[str], str], where: str) -> Any:
