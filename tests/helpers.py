@@ -235,3 +235,13 @@ REPLICA = answering("""
     def answer(path):
         return 200, "replica on %s" % os.environ.get("PORT", 5000)
     """)
+
+
+def written(root: Path) -> dict[str, tuple[Any, ...]]:
+    """What init wrote, read as bringup reads it: each recipe's command, cwd, port, env, after
+    and whether it is parked."""
+    from bringup.recipe.read import load
+
+    recipes = {file.stem: load(file, root) for file in (root / "recipes").glob("*.toml")}
+    return {name: (r.command, r.cwd, r.port, r.env, r.after, r.skip is not None)
+            for name, r in recipes.items()}

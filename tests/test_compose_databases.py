@@ -29,6 +29,7 @@ from helpers import (
     walk_all,
     write_file,
     write_recipe,
+    written,
 )
 
 APP = answering("""
@@ -80,6 +81,15 @@ def test_postgres_makes_the_role_and_database_compose_asks_for(
     assert made.code == 0, made.output
     for name in ("db", "web"):
         assert "s3cret-pw" not in (open_root / f"recipes/{name}.toml").read_text()
+    assert written(open_root) == {
+        "db": (f'postgres -D var/db/pgdata -p {db} -c listen_addresses=127.0.0.1 -k '
+               '"$(pwd)/var/db/run"', ".", db, {"POSTGRES_USER": "user", "POSTGRES_DB": "shop"},
+               (), False),
+        "cache": (("redis-server", "--port", str(cache), "--bind", "127.0.0.1", "--daemonize",
+                   "no", "--dir", "var/cache"), ".", cache, {}, (), False),
+        "web": (("python", "app.py"), "web", web,  # DATABASE_URL holds a password: not here
+                {"PORT": str(web), "REDIS_URL": f"redis://127.0.0.1:{cache}/0"},
+                ("cache", "db"), False)}  # in compose's order: sorted
     quicker(open_root)
     walk_all(open_root)
     assert statuses(open_root) == {"db": "proven", "cache": "proven", "web": "proven"}
@@ -206,6 +216,11 @@ def test_a_mysql_image_becomes_mariadb_with_the_database_user_and_passwords_it_a
     write_file(open_root, "web/app.py", MYSQL_APP)
     made = invoke("init", "--yes", "--workspace", str(open_root))
     assert made.code == 0, made.output
+    shapes = written(open_root)
+    assert shapes["db"][1:] == (".", db, {"MYSQL_DATABASE": "shop", "MYSQL_USER": "o'brien"},
+                                (), False)
+    assert shapes["web"] == (("python", "app.py"), "web", web, {"PORT": str(web)}, ("db",),
+                             False)
     assert "it's-a-secret" not in (open_root / "recipes/db.toml").read_text()
     quicker(open_root)
     walk_all(open_root)

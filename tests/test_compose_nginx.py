@@ -13,7 +13,16 @@ import pytest
 
 from bringup.discover.nginx import local
 
-from helpers import REPLICA, free_port, invoke, quicker, statuses, walk_all, write_file
+from helpers import (
+    REPLICA,
+    free_port,
+    invoke,
+    quicker,
+    statuses,
+    walk_all,
+    write_file,
+    written,
+)
 
 FRAGMENT = """
 upstream app {
@@ -66,8 +75,11 @@ def test_nginx_in_front_of_replicas_comes_up_with_no_edit(
     write_file(open_root, "static/hello.txt", "hello, static\n")
     made = invoke("init", "--yes", "--workspace", str(open_root))
     assert made.code == 0, made.output
-    recipe = (open_root / "recipes/proxy.toml").read_text()
-    assert 'after = ["web1", "web2"]' in recipe and "var/proxy/nginx.conf" in recipe
+    assert written(open_root) == {
+        "web1": (("python", "app.py"), "web", one, {"PORT": str(one)}, (), False),
+        "web2": (("python", "app.py"), "web", two, {"PORT": str(two)}, (), False),
+        "proxy": ('nginx -p "$(pwd)/" -c var/proxy/nginx.conf -e stderr', ".", proxy, {},
+                  ("web1", "web2"), False)}
     config = (open_root / "var/proxy/nginx.conf").read_text()
     assert f"server 127.0.0.1:{one};" in config and f"listen 127.0.0.1:{proxy}" in config
     quicker(open_root)

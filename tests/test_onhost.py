@@ -15,7 +15,7 @@ import pytest
 
 from bringup.discover.onhost import on_host, plain
 
-from helpers import free_port, invoke, quicker, statuses, walk_all, write_file
+from helpers import free_port, invoke, quicker, statuses, walk_all, write_file, written
 
 REWRITES = [
     (("gunicorn", "-b", "0.0.0.0:8000", "app:app"),
@@ -129,9 +129,14 @@ def test_a_stack_whose_ports_differ_inside_and_out_comes_up_with_no_edit(
     write_file(root, "worker/worker.py", WORKER)
     made = invoke("init", "--yes", "--workspace", str(root))
     assert made.code == 0, made.output
-    text = (root / "recipes/worker.toml").read_text()
-    assert f"--broker=redis://127.0.0.1:{cache}/0" in text and 'after = ["cache"]' in text
-    assert f'PORT = "{api}"' in (root / "recipes/api.toml").read_text()
+    assert written(root) == {
+        "cache": (("redis-server", "--port", str(cache), "--bind", "127.0.0.1", "--daemonize",
+                   "no", "--dir", "var/cache"), ".", cache, {}, (), False),
+        "api": (("node", "server.js"), "api", api, {"PORT": str(api)}, (), False),
+        "files": (("python", "-m", "http.server", str(files), "--bind", "127.0.0.1"), "files",
+                  files, {}, (), False),
+        "worker": (("python", "worker.py", f"--broker=redis://127.0.0.1:{cache}/0"), "worker",
+                   None, {}, ("cache",), False)}
     quicker(root)
     try:
         walk_all(root)

@@ -95,15 +95,17 @@ def load(project: Project, environ: Mapping[str, str] | None = None,
     profiles = frozenset(item.strip() for item in lookup.get("COMPOSE_PROFILES", "").split(",")
                          if item.strip())
     services, unset, name = (reader or own_reader)(project, values)
-    return Loaded({name: _canonical(spec) for name, spec in services.items()}, profiles, name,
-                  frozenset(unset))
+    return Loaded({name: _canonical(spec) for name, spec in sorted(services.items())}, profiles,
+                  name, frozenset(unset))
 
 
 def _canonical(spec: Service) -> Service:
-    """As the service sees it (`$$` is one `$`), its environment in compose's order (sorted)."""
+    """As the service sees it (`$$` is one `$`), its mappings in compose's order (sorted, as
+    `config` prints them)."""
     done: Service = _unescaped(spec)
-    if isinstance(done.get("environment"), dict):
-        done["environment"] = dict(sorted(done["environment"].items()))
+    for key in ("environment", "depends_on"):
+        if isinstance(done.get(key), dict):
+            done[key] = dict(sorted(done[key].items()))
     return done
 
 
