@@ -25,6 +25,7 @@ from helpers import (
     statuses,
     walk_all,
     write_file,
+    written,
 )
 
 APP = answering("""
@@ -165,8 +166,11 @@ def test_replicas_of_one_build_get_their_own_ports_and_a_folder_gets_one_recipe(
     write_file(root, "fixed/app.py", "app.run(host='0.0.0.0', port=5000)\n")
     made = invoke("init", "--yes", "--workspace", str(root))
     assert made.code == 0, made.output
-    names = sorted(file.stem for file in (root / "recipes").glob("*.toml"))
-    assert names == ["fixed1", "fixed2", "web1", "web2"]  # no recipe "web" from package.json
+    assert written(root) == {  # no recipe "web" from its package.json
+        "web1": (("python", "app.py"), "web", one, {"PORT": str(one)}, (), False),
+        "web2": (("python", "app.py"), "web", two, {"PORT": str(two)}, (), False),
+        "fixed1": (("python", "app.py"), "fixed", 5000, {}, (), False),  # its code's port
+        "fixed2": (("python", "app.py"), "fixed", 5000, {}, (), True)}
     assert "a replica of fixed1" in (root / "recipes/fixed2.toml").read_text()
     (root / "recipes/fixed1.toml").unlink()  # a stand-in code: only the web replicas run here
     (root / "recipes/fixed2.toml").unlink()
@@ -221,9 +225,10 @@ def test_a_name_written_into_the_code_is_a_host_need_met_by_an_alias_that_reset_
     write_file(root, "app/app.py", CLIENT.replace("{host}", host).replace("{port}", str(own)))
     made = invoke("init", "--yes", "--workspace", str(root))
     assert made.code == 0, made.output
-    recipe = (root / "recipes/app.toml").read_text()
-    assert f'host = "{host}"' in recipe and f'after = ["{host}"]' in recipe
-    assert f"port = {own}" in (root / f"recipes/{host}.toml").read_text()  # where code looks
+    assert written(root) == {
+        host: (("python", "server.py"), "srv", own, {"PORT": str(own)}, (), False),  # where
+        "app": (("python", "app.py"), "app", app, {"PORT": str(app)}, (host,), False)}  # code looks
+    assert f'host = "{host}"' in (root / "recipes/app.toml").read_text()
     quicker(root)
     try:
         assert not resolved(host)
