@@ -31,13 +31,23 @@ _AUTH = {
     "(redis://:PASSWORD@127.0.0.1:6379/0) or make it match the server's requirepass",
 }
 # What a shell's or the kernel's exit status already says about a crash.
+_KILLED = ("it was killed by SIGKILL, which is usually the kernel's out-of-memory killer (see "
+           "`dmesg`): give it more memory or make it use less; ")
+_SEGV = ("it crashed on a segmentation fault (SIGSEGV), in the runtime or a native library "
+         "(a wheel built for another system, a C extension); ")
+_ABORT = ("it aborted (SIGABRT: a failed assertion or a fatal error of the runtime or a native "
+          "library; the lines above it say which); ")
+_TERM = "it was stopped by SIGTERM from outside it (a supervisor, a timeout, a deploy); "
 _STATUS_HINTS = {
     "126": "the command is not executable (chmod +x it); ",
     "127": "the command was not found (check the recipe's command and PATH); ",
-    "137": "it was killed (out of memory?); ",
-    "signal 9": "it was killed (out of memory?); ",
-    "139": "it crashed on a segmentation fault; ",
-    "signal 11": "it crashed on a segmentation fault; ",
+    **dict.fromkeys(("137", "signal 9", "Killed", "killed", "SIGKILL", "OOMKilled"), _KILLED),
+    **dict.fromkeys(("139", "signal 11", "Segmentation fault", "segmentation fault", "SIGSEGV"),
+                    _SEGV),
+    **dict.fromkeys(("134", "signal 6", "Aborted", "aborted", "SIGABRT"), _ABORT),
+    **dict.fromkeys(("143", "signal 15", "Terminated", "terminated", "SIGTERM"), _TERM),
+    "0": ("it exited with status 0 where it should keep running: a command that forks to the "
+          "background (run it in the foreground) or one that only does a task (a oneshot); "),
 }
 _CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".rb"})
 _SCRIPT_SUFFIXES = frozenset({"", ".sh", ".bash", ".py", ".js", ".rb", ".pl", ".cjs", ".mjs"})

@@ -1,5 +1,6 @@
-"""The `crashed` fallback: nothing in the log matched a rule, so report the exit status and
-the last line that looks like the error."""
+"""The `crashed` fallback: nothing in the log matched a rule, so report the exit status (known
+to bringup, else as the log gives it: a shell's "Killed", supervisord's "exit status 0; not
+expected", compose's "exited with code 137") and the last line that looks like the error."""
 
 from __future__ import annotations
 
@@ -20,14 +21,60 @@ _NOISE = re.compile(
 )
 
 
+# How shells, supervisors, compose and Go's exec say a process ended; the subject is the word or
+# number the log gives.
+_ENDED = re.compile(
+    r"^(?:\S+: line \d+: +\d+ +)?(?P<signal>Killed|Segmentation fault|Aborted|Terminated"
+    r"|Bus error|Illegal instruction|Floating point exception|Hangup|Quit)(?: \(core dumped\))?"
+    r"(?:\s|$)"
+    r"|\bexited with code (?P<code>\d+)"
+    r"|\(exit status (?P<status>\d+); not expected\)"
+    r"|\(terminated by (?P<by>SIG[A-Z]+)(?:\s*\(core dumped\))?; not expected\)"
+    r"|\bsignal: (?P<go>killed|segmentation fault|aborted|terminated)\b"
+    r"|\bexit status (?P<exit>\d+)\b"
+    r"|\b(?P<oom>OOMKilled)\b")
+# The words without which _ENDED cannot match: looked for in the whole text first (cheap).
+_ENDED_WORDS = ("Killed", "Segmentation fault", "Aborted", "Terminated", "Bus error",
+                "Illegal instruction", "Floating point exception", "Hangup", "Quit",
+                "exited with code", "exit status", "terminated by", "signal: ")
+
+
 def crashed(lines: list[str], exit_status: int | None) -> Finding:
-    status = status_text(exit_status)
-    return Finding.build("crashed", status, fix=advice.crashed(status), evidence=last_error(lines))
+    """The status bringup saw, else the one the log says; the line that says why."""
+    said = ended(lines) if exit_status is None else None
+    status, line = said or (status_text(exit_status), "")
+    return Finding.build("crashed", status, fix=advice.crashed(status),
+                         evidence=last_error(lines) if not line or _names_error(lines) else line)
+
+
+def ended(lines: list[str]) -> tuple[str, str] | None:
+    """How the log says the process ended (the latest such line): the status or signal as it
+    is written there, and the line. Only the lines holding one of its words are read: a long
+    quiet log costs a few milliseconds."""
+    text = "\n".join(lines)
+    starts: set[int] = set()
+    for word in _ENDED_WORDS:
+        at = text.find(word)
+        while at != -1:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            at = text.find(word, at + len(word))
+    for start in sorted(starts, reverse=True):
+        end = text.find("\n", start)
+        line = text[start:end if end != -1 else len(text)].strip()
+        found = _ENDED.search(line)
+        if found:
+            return next(group for group in found.groups() if group), line
+    return None
+
+
+def _names_error(lines: list[str]) -> bool:
+    return any(_ERROR.search(line) and not _NOISE.search(line) for line in lines)
 
 
 def names_an_error(lines: list[str]) -> bool:
-    """Does any line name an error? A quiet log of a process that did not fail explains nothing."""
-    return any(_ERROR.search(line) and not _NOISE.search(line) for line in lines)
+    """Does any line name an error, or say the process ended on a signal or a status? A quiet
+    log of a process that did not fail explains nothing."""
+    return _names_error(lines) or ended(lines) is not None
 
 
 def last_error(lines: list[str]) -> str:
