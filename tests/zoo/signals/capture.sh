@@ -54,4 +54,29 @@ grep -v "daemonizes\|CRIT\|Set uid" "$work/supervisord.log" | grep -E "killed|sp
     > "$here/supervisord-killed.log" || true
 grep -v "killed" "$work/supervisord.log" | grep -E "daemonizes|supervisord started" \
     > "$here/supervisord-exit-0.log" || true
+# Go's os/exec, as a Go supervisor or wrapper logs a child that a signal or a status ended
+# (needs go: apt install golang-go).
+if command -v go >/dev/null; then
+    mkdir -p "$work/gorun"
+    cat > "$work/gorun/main.go" <<'GO'
+package main
+
+import (
+	"log"
+	"os/exec"
+)
+
+func main() {
+	for _, script := range []string{"exit 3", "kill -9 $$"} {
+		if err := exec.Command("sh", "-c", script).Run(); err != nil {
+			log.Printf("worker failed: %v", err)
+		}
+	}
+}
+GO
+    (cd "$work/gorun" && GOCACHE="$work/gocache" GOPATH="$work/gopath" go run main.go) \
+        2> "$work/go.log" || true
+    sed -n 1p "$work/go.log" > "$here/go-exit-status.log"
+    sed -n 2p "$work/go.log" > "$here/go-signal-killed.log"
+fi
 echo "captured into $here"
