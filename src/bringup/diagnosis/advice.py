@@ -209,6 +209,13 @@ def syntax(location: str) -> str:
     return f"fix the syntax error at {location} (the log shows the offending line)"
 
 
+def crlf(location: str) -> str:
+    file = location.rpartition(":")[0] or location
+    return (f"{file} has Windows line endings (CRLF): each line's last word ends in a carriage "
+            f"return; convert it to Unix ones (dos2unix {file}, or sed -i 's/\\r$//' {file}) and "
+            "set `* text=auto eol=lf` in .gitattributes")
+
+
 def root_postgres(_status: str) -> str:
     return (
         'run postgres as a non-root user: set user = "postgres" in the recipe '

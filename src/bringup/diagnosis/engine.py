@@ -159,8 +159,8 @@ def _names(evidence: str, subject: str) -> bool:
     return all(part in evidence for part in _TARGET_PARTS.split(subject) if part)
 
 
-def _order(hit: _Hit, tracebacks: Tracebacks) -> tuple[bool, int, int, int]:
+def _order(hit: _Hit, tracebacks: Tracebacks) -> tuple[bool, bool, int, int, int]:
     unit = tracebacks.unit_at(hit.index)
     if unit is None:
-        return (hit.warning, -hit.index, 0, 0)
-    return (hit.warning, -unit.chain_end, unit.depth, hit.index)
+        return (hit.warning, not hit.rule.root, -hit.index, 0, 0)
+    return (hit.warning, not hit.rule.root, -unit.chain_end, unit.depth, hit.index)

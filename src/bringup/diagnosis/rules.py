@@ -20,6 +20,7 @@ class Rule:
     advice: Advice
     subject: Subject
     nearby: Nearby | None = None
+    root: bool = False  # a cause that explains the others of the log: ranked before them
 
 
 def rule(
@@ -30,9 +31,10 @@ def rule(
     subject: Subject | None = None,
     *,
     nearby: Nearby | None = None,
+    root: bool = False,
 ) -> Rule:
     found = (needles,) if isinstance(needles, str) else needles
-    return Rule(kind, found, re.compile(regex), advice, subject or s.named(), nearby)
+    return Rule(kind, found, re.compile(regex), advice, subject or s.named(), nearby, root)
 
 
 _UNRESOLVED = (
@@ -45,6 +47,16 @@ _REDIS = s.literal("redis")
 
 # fmt: off
 RULES: tuple[Rule, ...] = (
+    # A script with Windows line endings: every shell then fails on a word ending in a CR, which
+    # explains the "not found" and "can't cd" of that very line (rules below would misread it).
+    rule("syntax-error", ("\r", "\\r'"),
+         r"^(?P<file>[^\s:]+): (?:\S+: )?(?:line )?(?P<line>\d+): .*(?:\r|\$'[^']*\\r')",
+         advice.crlf, s.file_line, root=True),
+    # A shell's own syntax errors: dash's "x.sh: 5: Syntax error: ...", bash's and busybox's
+    # "x.sh: line 5: syntax error ...".
+    rule("syntax-error", "syntax error",
+         r"^(?P<file>[^\s:]+): (?:line )?(?P<line>\d+): [Ss]yntax error\b", advice.syntax,
+         s.file_line),
     # needs: runtime versions, modules, commands, variables, scripts
     rule("runtime-version", "is incompatible with this module",
          r'The engine "(?P<subject>[\w-]+)" is incompatible with this module', advice.runtime),

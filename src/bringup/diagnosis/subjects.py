@@ -128,6 +128,11 @@ def settings_field(_match: re.Match[str], place: Place) -> str | None:
     return field.upper()
 
 
+def file_line(match: re.Match[str], _place: Place) -> str:
+    """`file:line` from a shell's own message (`x.sh: line 5: ...`, dash's `x.sh: 5: ...`)."""
+    return f"{match.group('file')}:{match.group('line')}"
+
+
 def source_location(_match: re.Match[str], place: Place) -> str | None:
     """`file:line` from Python's `File "x.py", line 3` or node's `/app/server.js:12` header."""
     found = place.find_back(_PY_SOURCE, 6) or place.find_back(_JS_SOURCE, 8)

@@ -125,11 +125,11 @@ def report(as_json: bool, markdown: bool, no_check: bool, workspace: Path | None
 
 @cli.command()
 @click.argument("service", required=False)
-@click.option("--log", "log_file", type=click.File("r", encoding="utf-8", errors="replace"),
+@click.option("--log", "log_file", type=click.File("rb"),  # bytes: a lone CR is evidence
               help="Diagnose this log file instead (- reads standard input).")
 @click.option("--json", "as_json", is_flag=True, help="The findings as a JSON list.")
 @workspace_option
-def diagnose(service: str | None, log_file: IO[str] | None, as_json: bool,
+def diagnose(service: str | None, log_file: IO[bytes] | None, as_json: bool,
              workspace: Path | None) -> int:
     """Name the causes of SERVICE's last failure (from its log and exit status), or of any log
     with --log FILE, most likely first, each with its fix and the line it was read from. Exits 1
@@ -140,7 +140,7 @@ def diagnose(service: str | None, log_file: IO[str] | None, as_json: bool,
     if bool(service) == bool(log_file):
         raise click.UsageError("name a SERVICE or pass --log FILE (not both)")
     if log_file is not None:
-        found = diagnosing.of_log(log_file.read())
+        found = diagnosing.of_log(log_file.read().decode("utf-8", errors="replace"))
     else:
         assert service is not None
         found = diagnosing.of_service(open_context(workspace, "diagnose"), service)
