@@ -81,6 +81,20 @@ def port_in_command(text: str) -> int | None:
     return None
 
 
+SOURCES = ("*.py", "*.js", "*.mjs", "*.cjs", "*.ts", "*.go", "*.rb", "*.php")
+
+
+def source_files(folder: Path, patterns: tuple[str, ...] = SOURCES) -> list[Path]:
+    """A service's own source files: in its folder and one level down (40 of each kind per
+    level at most), never in node_modules or a venv."""
+    found: list[Path] = []
+    for pattern in patterns:
+        found += sorted(folder.glob(pattern))[:40]
+        found += [path for path in sorted(folder.glob(f"*/{pattern}"))[:40]
+                  if not {"node_modules", ".venv", "venv"} & set(path.parts)]
+    return found
+
+
 def port_in_source(text: str) -> int | None:
     for pattern in _SOURCE_PORTS:
         if match := re.search(pattern, text, re.IGNORECASE):

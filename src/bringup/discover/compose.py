@@ -20,12 +20,14 @@ from bringup.discover import health, nginx
 from bringup.discover.candidate import (
     NODE_PROGRAMS,
     PY_PROGRAMS,
+    SOURCES,
     Candidate,
     Need,
     as_port,
     manifest_needs,
     read,
     service_name,
+    source_files,
 )
 from bringup.discover.compose_files import ComposeError, Loaded, Project, load, projects
 from bringup.discover.onhost import on_host, port_here
@@ -132,7 +134,7 @@ def _one_replica_per_port(found: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-_CODE_FILES = ("*.py", "*.js", "*.mjs", "*.cjs", "*.ts", "*.rb", "*.go", "*.php", "*.conf")
+_CODE_FILES = (*SOURCES, "*.conf")  # an nginx upstream names a host too
 # A line about a connection, where a quoted service name is a host; an import is not one.
 _HOSTISH_LINE = re.compile(r"host|connect|Redis\(|Client\(|createClient|\bserver\s|addr|broker"
                            r"|upstream|proxy_pass", re.IGNORECASE)
@@ -150,7 +152,7 @@ def code_hosts(folder: Path | None, names: set[str]) -> set[str]:
     quoted = re.compile(rf"[\"']({alternatives})(?::\d+)?[\"']")
     bare = re.compile(rf"(?<![\w.-])({alternatives}):\d+\b")
     found: set[str] = set()
-    for source in _code_files(folder):
+    for source in source_files(folder, _CODE_FILES):
         for line in read(source).splitlines():
             if line.lstrip().startswith(("#", "//")):
                 continue
@@ -158,15 +160,6 @@ def code_hosts(folder: Path | None, names: set[str]) -> set[str]:
             if _HOSTISH_LINE.search(line) and not _IMPORT_LINE.search(line):
                 found |= set(quoted.findall(line)) | set(bare.findall(line))
     return found
-
-
-def _code_files(folder: Path) -> list[Path]:
-    files = []
-    for pattern in _CODE_FILES:
-        files += sorted(folder.glob(pattern))[:40]
-        files += [path for path in sorted(folder.glob(f"*/{pattern}"))[:40]
-                  if not {"node_modules", ".venv", "venv"} & set(path.parts)]
-    return files
 
 
 def _profiled(candidate: Candidate, name: str, loaded: Loaded) -> Candidate:
@@ -326,8 +319,7 @@ def _unwrapped(entry: tuple[str, ...]) -> tuple[str, ...]:
 def _runnable(words: Command, folder: Path) -> tuple[Command, str]:
     """The command with an image path to a script of this folder made relative to it; the
     reason it cannot run here when its program exists only inside the image."""
-    argv = list(words) if isinstance(words, tuple) else words.split()
-    program = next((word for word in argv if not re.match(r"\w+=", word)), "")
+    program = _program(words)
     if "/" in program:
         local = folder / program.lstrip("/")
         here = next((candidate for candidate in (local, folder / Path(program).name)
@@ -343,11 +335,16 @@ def _runnable(words: Command, folder: Path) -> tuple[Command, str]:
     return words, ""
 
 
+def _program(command: Command) -> str:
+    """Its program: the first word that is no `NAME=value`."""
+    argv = list(command) if isinstance(command, tuple) else command.split()
+    return next((word for word in argv if not re.match(r"\w+=", word)), "")
+
+
 def _missing(command: Command) -> str:
     """Its program when it is not on this machine (a venv or node_modules provides Python's
     and Node's own): whether a package manager has it is for the caller to ask."""
-    argv = list(command) if isinstance(command, tuple) else command.split()
-    program = next((word for word in argv if not re.match(r"\w+=", word)), "")
+    program = _program(command)
     if not program or "/" in program or program in (*PY_PROGRAMS, *NODE_PROGRAMS):
         return ""
     return "" if shutil.which(program) else program

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bringup.discover.candidate import read
+from bringup.discover.candidate import read, source_files
 
 HEALTH = r"(?:api/)?(?:health|healthz|healthcheck|ping|status|ready|readyz|livez)"
 # A route declared to a web framework: a decorator or a router's method (Flask, FastAPI,
@@ -21,7 +21,6 @@ _ROUTE = re.compile(rf"""(?:@\w+\.(?:route|get|api_route)|\b(?:app|router|server
                          (?:get|route|all|add_url_rule)|\b(?:re_)?path|\bHandleFunc|\bhttp\.Handle
                          |^\s*get)\s*\(\s*r?["'](/?{HEALTH}/?)["']""", re.VERBOSE | re.MULTILINE)
 _COMMENT = re.compile(r"^\s*(?:#|//).*$", re.MULTILINE)
-_SOURCES = ("*.py", "*.js", "*.mjs", "*.cjs", "*.ts", "*.go", "*.rb")
 _URL = re.compile(r"https?://[^\s'\"|;&]+")
 _OWN_SCRIPT = re.compile(r"^(?:python3?|node|sh|bash|ruby|\./|bin/|scripts?/)")
 NO_CHECK = ("only a TCP connect checks it: no health check was found (compose healthcheck, "
@@ -53,22 +52,13 @@ def from_code(folder: Path, port: int | None) -> tuple[dict[str, Any], str] | No
     """A health route its code declares (Flask, FastAPI, Django, Express, Go, Sinatra)."""
     if port is None:
         return None
-    for source in _sources(folder):
+    for source in source_files(folder):
         found = _ROUTE.search(_COMMENT.sub("", read(source)))
         if found:
             route = "/" + found.group(1).strip("/")
             return ({"http": f"http://127.0.0.1:{port}{route}"},
                     f"checks {route}, the health route of {source.name}")
     return None
-
-
-def _sources(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for pattern in _SOURCES:
-        found += [path for path in sorted(folder.glob(pattern))[:40]]
-        found += [path for path in sorted(folder.glob(f"*/{pattern}"))[:40]
-                  if "node_modules" not in path.parts and ".venv" not in path.parts]
-    return found
 
 
 def _from_test(test: Any, own_port: int | None, port: int | None,

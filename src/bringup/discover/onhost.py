@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bringup.discover.candidate import port_in_source, read
+from bringup.discover.candidate import port_in_source, read, source_files
 
 Command = str | tuple[str, ...]
 
@@ -30,7 +30,6 @@ _PORT_VARIABLE = re.compile(
     r"""process\.env\.(\w*PORT)\b|process\.env\[["'](\w*PORT)["']\]|environ(?:\.get)?\(?\[?\s*
         ["'](\w*PORT)["']|getenv\(\s*["'](\w*PORT)["']|ENV\[["'](\w*PORT)["']\]
         |Getenv\(\s*"(\w*PORT)"\)""", re.VERBOSE)
-_SOURCES = ("*.py", "*.js", "*.mjs", "*.cjs", "*.ts", "*.rb", "*.go", "*.php")
 _DEV_FLAGS = ("--reload", "--debug", "--debugger", "--inspect", "--inspect-brk")
 _NODEMON_OPTIONS = ("--watch", "-w", "--ext", "-e", "--ignore", "-i", "--delay", "-d",
                     "--signal", "-s", "--config")
@@ -90,21 +89,17 @@ def on_host(command: Command, env: dict[str, str], folder: Path, dockerfile: str
 def _read_vars(folder: Path, dockerfile: str) -> set[str]:
     """The port variables the service's code (or its image) reads."""
     found = set(re.findall(r"(?im)^\s*ENV\s+(\w*PORT)[\s=]", dockerfile))
-    for source in _sources(folder):
+    for source in source_files(folder):
         for match in _PORT_VARIABLE.finditer(read(source)):
             found.add(next(group for group in match.groups() if group))
     return found
 
 
 def _code_port(folder: Path) -> int | None:
-    for source in _sources(folder):
+    for source in source_files(folder):
         if (port := port_in_source(read(source))) is not None:
             return port
     return None
-
-
-def _sources(folder: Path) -> list[Path]:
-    return [path for pattern in _SOURCES for path in sorted(folder.glob(pattern))[:40]]
 
 
 def _rewritten(command: Command, port: int, own: int | None) -> tuple[Command, list[str]]:
