@@ -146,6 +146,35 @@ def test_log_of_a_service_that_never_started_is_not_ready(tmp_path: Path) -> Non
     assert not outcome.ok
 
 
+@pytest.mark.skipif(not socket.has_ipv6, reason="needs IPv6")
+def test_the_stranger_named_is_the_one_that_answered_not_the_service_on_another_address(
+        tmp_path: Path) -> None:
+    """The service listens on ::1, a later process (a higher pid) on 127.0.0.1 of the same
+    port: a check of 127.0.0.1 names that process, never the service itself, whatever the pids'
+    order (CI once saw the service named when pids wrapped)."""
+    port = free_port()
+    server = ("import socket, sys, time; s = socket.create_server(('{host}', {port}), "
+              "family={family}); print('up', flush=True); time.sleep(60)")
+    service = supervisor.spawn(
+        [sys.executable, "-c", server.format(host="::1", port=port, family="socket.AF_INET6")],
+        cwd=tmp_path, env=dict(os.environ), log_path=tmp_path / "service.log")
+    try:
+        while "up" not in (tmp_path / "service.log").read_text():
+            time.sleep(0.02)
+        with subprocess.Popen([sys.executable, "-c", server.format(
+                host="127.0.0.1", port=port, family="socket.AF_INET")],
+                stdout=subprocess.PIPE, text=True) as stranger:
+            assert stranger.stdout and stranger.stdout.readline() == "up\n"
+            outcome = run_check("tcp", {"tcp": f"127.0.0.1:{port}"}, handle=service.handle)
+            stranger.kill()
+        assert not outcome.ok
+        assert f"answered by pid {stranger.pid} " in outcome.detail, outcome
+        assert run_check("tcp", {"tcp": f"[::1]:{port}"}, handle=service.handle).ok
+    finally:
+        supervisor.stop(service.handle, grace=5)
+        supervisor.reap(service)
+
+
 def _probe_extras(extras: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if extras.get("log"):

@@ -23,14 +23,16 @@ def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> s
     for ip in [reached] if reached else _resolved(host, port):
         if not _here(ip):
             return None
-        ours = ports.reached_by(ip, port, probe.handle)
-        if ours is not None:
-            return None if ours else _who(port)
+        taken = ports.reached_by(ip, port, probe.handle)
+        if taken is not None:
+            return None if taken.own else _who(port, taken.others)
     return None
 
 
-def _who(port: int) -> str:
-    holder = ports.holder(port)
+def _who(port: int, pids: tuple[int, ...]) -> str:
+    """Name the process that took the connection: not any listener on the port, which may be
+    the service itself on another address."""
+    holder = ports.holder(port, pids)
     return holder.describe() if holder else "a process bringup cannot see (another user's?)"
 
 

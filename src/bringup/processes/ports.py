@@ -56,10 +56,18 @@ def connected_to(handle: Handle) -> set[tuple[str, int]]:
     return {(_plain(remote.ip), remote.port) for remote, pid in held if pid in mine}
 
 
-def reached_by(ip: str, port: int, handle: Handle) -> bool | None:
+@dataclass(frozen=True)
+class Reached:
+    """Who takes a connection to an address: the service's own processes, or these others."""
+
+    own: bool
+    others: tuple[int, ...] = ()
+
+
+def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
     """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
     hands it to the listener bound to that very address, else to one bound to the any-address.
-    None: nothing bringup can see listens there."""
+    None: nothing bringup can see listens there, or only a socket it cannot attribute."""
     listeners = [(bound, pid) for bound, number, pid in _listeners(_all_sockets(handle))
                  if number == port]
     target = _plain(ip)
@@ -68,8 +76,10 @@ def reached_by(ip: str, port: int, handle: Handle) -> bool | None:
     if not chosen:
         return None
     if _own(handle, chosen):
-        return True
-    return None if None in chosen else False  # another user's socket: it may be the service's
+        return Reached(own=True)
+    if None in chosen:
+        return None  # another user's socket: it may be the service's
+    return Reached(own=False, others=tuple(sorted({pid for pid in chosen if pid is not None})))
 
 
 Socket = tuple[Any, int | None]  # psutil's socket, and the pid that holds it (None: unknown)
@@ -114,8 +124,10 @@ def _covers(bound: str, target: str) -> bool:
     return bound == "::"  # dual-stack by default: IPv6 and IPv4 both
 
 
-def holder(port: int) -> Holder | None:
-    for pid in sorted(listener_pids(port)):
+def holder(port: int, among: Iterable[int] | None = None) -> Holder | None:
+    """The first process listening on `port` (or the first of `among` that still runs): the
+    one to name when the port is taken."""
+    for pid in sorted(listener_pids(port) if among is None else among):
         try:
             process = psutil.Process(pid)
             return Holder(pid, process.name(), " ".join(process.cmdline())[:200])
