@@ -54,7 +54,7 @@ def test_missing_module_fix_names_the_distribution() -> None:
 
 
 def test_every_kind_has_a_stage() -> None:
-    assert len(KIND_STAGE) == 19
+    assert len(KIND_STAGE) == 20
     assert set(KIND_STAGE.values()) <= STAGES
     assert {rule.kind for rule in RULES} <= set(KIND_STAGE)
 
@@ -297,3 +297,12 @@ def test_wrong_port_names_where_it_listens_and_what_the_recipe_checks() -> None:
     assert (finding.kind, finding.subject, finding.stage) == ("wrong-port", "4000", "start")
     assert "port to 4000" in finding.fix and "PORT" in finding.fix
     assert finding.observed == {"expected": "4100"}
+
+
+def test_the_kinds_table_of_the_docs_lists_every_kind_with_its_stage() -> None:
+    from pathlib import Path
+
+    table = (Path(__file__).parents[2] / "docs/findings.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[-2].strip()
+            for line in table.splitlines() if line.startswith("| `")}
+    assert rows == KIND_STAGE

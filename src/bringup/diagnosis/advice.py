@@ -81,6 +81,14 @@ def binary(name: str) -> str:
     )
 
 
+def dependency(package: str) -> str:
+    return (
+        f"pin {package} to a version the packages that depend on it accept (the log's "
+        "'depends on' or 'requires' line gives the range) in the service's requirements or "
+        "package.json, then reinstall"
+    )
+
+
 def interpreter(name: str) -> str:
     return (
         f"install {name} or fix the script's #! line; a trailing ^M there means Windows line "

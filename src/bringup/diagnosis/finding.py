@@ -13,6 +13,7 @@ KIND_STAGE: dict[str, str] = {
     "missing-env": "needs",
     "missing-npm-script": "needs",
     "runtime-version": "needs",
+    "dependency-conflict": "needs",
     "missing-path": "paths",
     "permission-denied": "permissions",
     "port-in-use": "start",

@@ -71,6 +71,14 @@ RULES: tuple[Rule, ...] = (
     rule("runtime-version", "node.js",
          r"requires Node\.js|Node\.js (?:version )?[\s>=^~v\d.+]*is required",
          advice.runtime, s.literal("node")),
+    # installed packages that do not fit each other: an import an upgrade removed, a pin pip
+    # cannot satisfy next to another package's range
+    rule("dependency-conflict", "cannot import name",
+         r"cannot import name '[^']+' from '(?P<subject>[\w]+)[\w.]*' \(\S*[/\\]"
+         r"(?:site|dist)-packages[/\\]", advice.dependency),
+    rule("dependency-conflict", "the user requested",
+         r"^\s*The user requested (?P<subject>[A-Za-z0-9][\w.-]*)(?:\[[^]]*\])?\s*[=<>~!]",
+         advice.dependency, s.lowered),
     rule("missing-python-module", "no module named",
          r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
     rule("missing-path", "cannot find module",

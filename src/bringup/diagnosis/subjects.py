@@ -42,6 +42,11 @@ def named(group: str = "subject") -> Subject:
     return lambda match, _place: match.group(group).strip()
 
 
+def lowered(match: re.Match[str], _place: Place) -> str:
+    """A package name as pip compares them: case does not matter."""
+    return match.group("subject").lower()
+
+
 def literal(value: str) -> Subject:
     return lambda _match, _place: value
 

@@ -1,0 +1,58 @@
+"""The zoo's captures, what each must diagnose to, and the fixed fifth held out from tuning.
+
+The held-out fifth is drawn by a rule no one can bend (crc32 of `folder/name`, one in five)
+and listed in held-out.txt when its captures are added; the rules are tuned on the rest only,
+and the held-out figure is measured (bench/bench_zoo.py), never made a test to pass."""
+
+from __future__ import annotations
+
+import tomllib
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ZOO = Path(__file__).resolve().parent
+HELD_OUT = ZOO / "held-out.txt"
+
+
+@dataclass(frozen=True)
+class Case:
+    log: Path
+    kind: str
+    subject: str
+    fix: str  # a phrase the fix must hold ("": anything)
+
+    @property
+    def name(self) -> str:
+        return f"{self.log.parent.name}/{self.log.stem}"
+
+    @property
+    def held_out(self) -> bool:
+        return self.name in held_out()
+
+    def text(self) -> str:
+        """The capture as bringup reads a log: bytes decoded, a lone CR kept."""
+        return self.log.read_bytes().decode("utf-8", errors="replace")
+
+
+def cases() -> list[Case]:
+    found = []
+    for folder in sorted(path for path in ZOO.iterdir() if (path / "expected.toml").is_file()):
+        table = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
+        for log in sorted(folder.glob("*.log")):
+            want = table.get(log.stem, {})
+            found.append(Case(log, want.get("kind", ""), want.get("subject", ""),
+                              want.get("fix", "")))
+    return found
+
+
+def drawn(name: str) -> bool:
+    """Whether the rule puts a capture in the held-out fifth."""
+    return zlib.crc32(name.encode()) % 5 == 0
+
+
+@cache
+def held_out() -> frozenset[str]:
+    lines = HELD_OUT.read_text(encoding="utf-8").splitlines() if HELD_OUT.is_file() else []
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
