@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bringup.diagnosis import (
@@ -300,9 +302,16 @@ def test_wrong_port_names_where_it_listens_and_what_the_recipe_checks() -> None:
 
 
 def test_the_kinds_table_of_the_docs_lists_every_kind_with_its_stage() -> None:
-    from pathlib import Path
-
     table = (Path(__file__).parents[2] / "docs/findings.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip(" `"): line.split("|")[-2].strip()
             for line in table.splitlines() if line.startswith("| `")}
     assert rows == KIND_STAGE
+
+
+def test_an_import_that_fails_inside_the_projects_own_code_is_no_dependency_conflict() -> None:
+    own = ("ImportError: cannot import name 'Order' from partially initialized module 'shop.models'"
+           " (most likely due to a circular import) (/srv/shop/models.py)")
+    assert diagnose(own, exit_status=1)[0].kind == "crashed"
+    installed = ("ImportError: cannot import name 'Order' from 'shop.models' "
+                 "(/srv/.venv/lib/python3.11/site-packages/shop/models.py)")
+    assert first(installed, 1) == ("dependency-conflict", "shop")

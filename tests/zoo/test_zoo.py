@@ -45,3 +45,4 @@ def test_the_held_out_fifth_is_the_drawn_one_and_exists() -> None:
     assert all(drawn(name) for name in held_out())
     assert 0.15 <= len(held_out()) / len(CASES) <= 0.25
     assert (ZOO / "held-out.txt").read_text().startswith("#")
+    assert {case.name for case in CASES if not case.held_out} >= MISSES  # no stale entry
