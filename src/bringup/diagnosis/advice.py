@@ -107,15 +107,26 @@ def npm_script(script: str) -> str:
     )
 
 
+_RUNTIMES = {
+    "python": "recreate the service's venv with a Python that satisfies the project's "
+    "requires-python (e.g. python3.12 -m venv .venv, or uv venv --python 3.12)",
+    "node": "install the node version package.json's engines asks for (nvm install / fnm use) "
+    "and put it first on PATH",
+    "go": "install the Go version go.mod's go line asks for (or set GOTOOLCHAIN=auto) and put "
+    "it first on PATH",
+}
+
+
 def runtime(name: str) -> str:
-    if name == "python":
-        return (
-            "recreate the service's venv with a Python that satisfies the project's "
-            "requires-python (e.g. python3.12 -m venv .venv, or uv venv --python 3.12)"
-        )
+    return _RUNTIMES.get(name, f"install the {name} version the project asks for and put it "
+                         "first on PATH")
+
+
+def daemonized(command: str) -> str:
     return (
-        f"install the {name} version package.json's engines asks for (nvm install / fnm use) "
-        "and put it first on PATH"
+        f"make {command} stay in the foreground so bringup can supervise it "
+        "(redis-server --daemonize no, postgres -D DIR instead of pg_ctl start, "
+        "nginx -g 'daemon off;', pm2-runtime instead of pm2 start, no --daemon/-D/--detach flag)"
     )
 
 

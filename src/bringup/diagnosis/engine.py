@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from .fallback import crashed, names_an_error, unhandled
 from .finding import UNKNOWN, Finding
+from .noise import strip_prefixes
 from .place import Place
 from .prefilter import needle_pattern
 from .rules import RULES, Rule
@@ -48,7 +49,8 @@ class _Hit:
 
 @dataclass
 class _Log:
-    lines: list[str]
+    printed: list[str]  # as the log has them: the evidence
+    lines: list[str]  # without the prefixes a log shipper or runner added: what rules read
     lowered: list[str]
     exit_status: int | None
     searched: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
@@ -65,8 +67,9 @@ def diagnose(text: str, *, exit_status: int | None = None,
     cause there, and only an unhandled error (a traceback, a panic) gives a `crashed`."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
-    text = text.replace("\r\n", "\n")
-    log = _Log(text.split("\n"), text.lower().split("\n"), exit_status)
+    printed = text.replace("\r\n", "\n").split("\n")
+    lines = strip_prefixes(printed)
+    log = _Log(printed, lines, [line.lower() for line in lines], exit_status)
     candidates = [index for index, line in enumerate(log.lowered) if _PREFILTER.search(line)]
     tracebacks = _tracebacks(log, candidates)
     hits = _hits(log, reversed(candidates), tracebacks)
@@ -75,10 +78,18 @@ def diagnose(text: str, *, exit_status: int | None = None,
     if findings:
         return findings
     if running:
-        return [crashed(log.lines, None)] if unhandled(log.lines) else []
+        return [_as_printed(log, crashed(log.lines, None))] if unhandled(log.lines) else []
     if exit_status or names_an_error(log.lines):
-        return [crashed(log.lines, exit_status)]
+        return [_as_printed(log, crashed(log.lines, exit_status))]
     return []
+
+
+def _as_printed(log: _Log, finding: Finding) -> Finding:
+    """The finding with its evidence as the log printed it, prefixes and all."""
+    if log.printed is log.lines:
+        return finding
+    index = next((i for i, line in enumerate(log.lines) if line.strip() == finding.evidence), None)
+    return finding if index is None else replace(finding, evidence=log.printed[index].strip())
 
 
 def worth_reading(line: str) -> bool:
@@ -103,7 +114,7 @@ def _hits(log: _Log, candidates: Iterable[int], tracebacks: Tracebacks) -> list[
         if line in seen or tracebacks.in_frames(index):
             continue
         seen.add(line)
-        hit = _match(log.place(index), log.lowered[index])
+        hit = _match(log.place(index), log.lowered[index], log.printed[index])
         if hit:
             hits.append(hit)
         if len(seen) >= _LATEST:
@@ -111,7 +122,7 @@ def _hits(log: _Log, candidates: Iterable[int], tracebacks: Tracebacks) -> list[
     return hits
 
 
-def _match(place: Place, lowered: str) -> _Hit | None:
+def _match(place: Place, lowered: str, printed: str) -> _Hit | None:
     """The first rule in table order that matches the line and names a subject."""
     numbers = {n for needle, rules in _NEEDLE_RULES.items() if needle in lowered for n in rules}
     for number in sorted(numbers):
@@ -120,7 +131,7 @@ def _match(place: Place, lowered: str) -> _Hit | None:
         subject = found and rule.subject(found, place)
         if subject:
             finding = Finding.build(rule.kind, subject, fix=rule.advice(subject),
-                                    evidence=place.line)
+                                    evidence=printed)
             return _Hit(finding, place.index, bool(_WARNING.search(place.line)), rule)
     return None
 

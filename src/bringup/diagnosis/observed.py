@@ -4,18 +4,14 @@ port than its recipe says, a wait for a dependency that never ends."""
 
 from __future__ import annotations
 
+from . import advice
 from .finding import Finding
 from .subjects import join_target
 
 
 def daemonized(command: str, *, evidence: str | None = None) -> Finding:
-    fix = (
-        f"make {command} stay in the foreground so bringup can supervise it "
-        "(redis-server --daemonize no, postgres -D DIR instead of pg_ctl start, "
-        "nginx -g 'daemon off;', no --daemon/-D/--detach flag)"
-    )
     said = evidence or f"{command} exited with status 0 while its port came up"
-    return Finding.build("daemonized", command, fix=fix, evidence=said)
+    return Finding.build("daemonized", command, fix=advice.daemonized(command), evidence=said)
 
 
 def loopback_mismatch(target: str, *, listens_on: str, evidence: str | None = None) -> Finding:

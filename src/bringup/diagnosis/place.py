@@ -43,6 +43,13 @@ class Place:
     def find_back(self, pattern: re.Pattern[str], count: int) -> re.Match[str] | None:
         return _first(pattern, self.before(count))
 
+    def index_back(self, pattern: re.Pattern[str], count: int) -> int | None:
+        """The index of the nearest of the `count` lines above that matches."""
+        for i in range(self.index - 1, max(self.index - count, 0) - 1, -1):
+            if pattern.search(self.lines[i]):
+                return i
+        return None
+
     def find_near(self, pattern: re.Pattern[str], count: int) -> re.Match[str] | None:
         return _first(pattern, self.nearest(count))
 

@@ -54,8 +54,8 @@ RULES: tuple[Rule, ...] = (
          advice.crlf, s.file_line, root=True),
     # A shell's own syntax errors: dash's "x.sh: 5: Syntax error: ...", bash's and busybox's
     # "x.sh: line 5: syntax error ...".
-    rule("syntax-error", "syntax error",
-         r"^(?P<file>[^\s:]+): (?:line )?(?P<line>\d+): [Ss]yntax error\b", advice.syntax,
+    rule("syntax-error", "syntax error",  # and ruby's "app.rb:8: syntax error, ..."
+         r"^(?P<file>[^\s:]+):(?: line | )?(?P<line>\d+): [Ss]yntax error\b", advice.syntax,
          s.file_line),
     # needs: runtime versions, modules, commands, variables, scripts
     rule("runtime-version", "is incompatible with this module",
@@ -71,6 +71,16 @@ RULES: tuple[Rule, ...] = (
     rule("runtime-version", "node.js",
          r"requires Node\.js|Node\.js (?:version )?[\s>=^~v\d.+]*is required",
          advice.runtime, s.literal("node")),
+    # newer syntax than the interpreter parses (or Python 2 code on Python 3): no typo to fix
+    rule("runtime-version", "syntaxerror", r"^\s*SyntaxError\b", advice.runtime,
+         s.python_syntax),
+    rule("runtime-version", "syntaxerror",
+         r"^\s*SyntaxError: (?:Unexpected token (?P<token>'[^']*')|Invalid or unexpected token"
+         r"|Unexpected identifier|Private field|Unexpected character '#')", advice.runtime,
+         s.node_syntax),
+    rule("runtime-version", "requires go",  # go 1.20 and earlier; then go 1.21's toolchain line
+         r"note: module requires Go \d|requires go >= ?\d[\d.]* \(running go", advice.runtime,
+         s.literal("go"), root=True),
     # installed packages that do not fit each other: an import an upgrade removed, a pin pip
     # cannot satisfy next to another package's range
     rule("dependency-conflict", "cannot import name",
@@ -81,11 +91,19 @@ RULES: tuple[Rule, ...] = (
          advice.dependency, s.lowered),
     rule("missing-python-module", "no module named",
          r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
+    rule("missing-python-module", "could not import",  # flask, uvicorn
+         r"Could not import '(?P<subject>[\w.]+)'|Could not import module \"(?P<uv>[\w.]+)\"",
+         advice.python_module, s.first),
+    rule("missing-python-module", "was not found",  # celery -A
+         r"^The module (?P<subject>[\w.]+) was not found", advice.python_module),
     rule("missing-path", "cannot find module",
          r"Cannot find module '(?P<subject>(?:\.{1,2}/|/|[A-Za-z]:\\|file:)[^']*)'",
          advice.missing_path),
     rule("missing-node-module", ("cannot find module", "cannot find package"),
          r"Cannot find (?:module|package) '(?P<subject>[^']+)'", advice.node_module,
+         s.node_package),
+    rule("missing-node-module", "ensure to install the",  # nest's PackageLoader
+         r'ensure to install the "(?P<subject>[^"]+)" package', advice.node_module,
          s.node_package),
     rule("missing-binary", "bad interpreter",
          r"(?P<subject>/[^\s:^]+)(?:\^M|\r)?: bad interpreter", advice.interpreter),
@@ -109,8 +127,8 @@ RULES: tuple[Rule, ...] = (
     rule("missing-binary", "[errno 2]",
          r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", advice.binary,
          s.spawned),
-    rule("missing-npm-script", "missing script",
-         r"Missing script:\s*\"?(?P<subject>[^\"\s]+)\"?", advice.npm_script),
+    rule("missing-npm-script", "missing script",  # npm (6: lower case), pnpm (no colon)
+         r"(?i:missing script):?\s*\"?(?P<subject>[^\"\s]+)\"?", advice.npm_script),
     rule("missing-npm-script", "error command",  # yarn 1
          r'error Command "(?P<subject>[^"]+)" not found', advice.npm_script),
     rule("missing-npm-script", "couldn't find a script named",  # yarn 2+
@@ -134,6 +152,10 @@ RULES: tuple[Rule, ...] = (
          s.environ_key),
     rule("missing-env", "field required", r"^\s*(?i:field required)\b", advice.env,
          s.settings_field),
+    rule("missing-env", "key not found",  # ruby's ENV.fetch
+         r"key not found: \"(?P<subject>[A-Z][A-Z0-9_]*)\" \(KeyError\)", advice.env),
+    rule("missing-env", "secret_key_base",  # rails
+         r"Missing `secret_key_base`", advice.env, s.literal("SECRET_KEY_BASE")),
     # paths
     rule("missing-path", "can't cd to", r"can't cd to (?P<subject>\S+)", advice.missing_dir),
     rule("missing-path", "cd: ", r"\bcd: no such file or directory: (?P<subject>\S+)"
@@ -141,6 +163,19 @@ RULES: tuple[Rule, ...] = (
          s.first),
     rule("missing-path", "can't open file", r"can't open file '(?P<subject>[^']+)'",
          advice.missing_path),
+    rule("missing-path", "no such file or directory",  # go's os errors
+         r"\b(?:open|stat|lstat|chdir|mkdir|readlink) (?P<subject>[^\s:]+): "
+         r"no such file or directory", advice.missing_path),
+    rule("missing-path", ("filenotfoundexception", "nosuchfileexception"),  # java
+         r"FileNotFoundException: (?P<subject>.+?) \(No such file or directory\)"
+         r"|NoSuchFileException: (?P<nio>\S+)", advice.missing_path, s.first),
+    rule("missing-path", ("failed opening required", "failed to open stream"),  # php
+         r"Failed opening required '(?P<subject>[^']+)'"
+         r"|\w+\((?P<stream>[^)]+)\): Failed to open stream: No such file or directory",
+         advice.missing_path, s.first),
+    rule("missing-path", "could not find a production build",  # next start
+         r"Could not find a production build in the '(?P<subject>[^']+)' directory",
+         advice.missing_dir),
     rule("missing-path", "[errno 2]",
          r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", advice.missing_path),
     rule("missing-path", "enoent", r"ENOENT: no such file or directory, \w+ '(?P<subject>[^']+)'",
@@ -168,6 +203,14 @@ RULES: tuple[Rule, ...] = (
          advice.privileged_port, s.first_privileged),
     rule("privileged-port", "[errno 13]", r"\[Errno 13\] Permission denied\s*$",
          advice.privileged_port, s.bind_port),
+    rule("privileged-port", "bind: permission denied",  # go
+         r"listen tcp\d? \S*?:(?P<port>\d+): bind: permission denied", advice.privileged_port,
+         s.privileged),
+    rule("privileged-port", "bindexception: permission denied",  # java
+         r"BindException: Permission denied", advice.privileged_port, s.below_1024_nearby),
+    rule("privileged-port", "permission to access that port",  # django runserver
+         r"You don't have permission to access that port", advice.privileged_port,
+         s.unknown, nearby=s.near_privileged),
     rule("port-in-use", ("address already in use", "connection in use", "is in use by another"),
          r"listening socket \S*?:(?P<port>\d+): bind: Address already in use"
          r"|listen EADDRINUSE: address already in use (?:\S*:)?(?P<node>\d+)\s*$"
@@ -175,7 +218,8 @@ RULES: tuple[Rule, ...] = (
          r"(?i:address already in use)"
          r"|Connection in use: \('[^']*', (?P<gu>\d+)\)"
          r"|Port (?P<wz>\d+) is in use by another program"
-         r"|bind\(\) to \S+:(?P<nx>\d+) failed \((?:98|48): Address already in use\)",
+         r"|bind\(\) to \S+:(?P<nx>\d+) failed \((?:98|48): Address already in use\)"
+         r"|listen tcp\d? \S*?:(?P<go>\d+): bind: address already in use",
          advice.port_in_use, s.first),
     rule("port-in-use", "is already in use",  # vite, hypercorn
          r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
@@ -185,6 +229,17 @@ RULES: tuple[Rule, ...] = (
          s.unknown, nearby=s.near_port),
     # permissions
     rule("permission-denied", "[errno 13]", r"\[Errno 13\] Permission denied: '(?P<subject>[^']+)'",
+         advice.file_permission),
+    rule("permission-denied", "isn't writable",  # gunicorn's log files
+         r"'(?P<subject>[^']+)' isn't writable \[PermissionError", advice.file_permission),
+    rule("permission-denied", "permission denied",  # go's os errors
+         r"\b(?:open|stat|mkdir|chdir|remove|rename) (?P<subject>[^\s:]+): permission denied",
+         advice.file_permission),
+    rule("permission-denied", ("filenotfoundexception", "accessdeniedexception"),  # java
+         r"FileNotFoundException: (?P<subject>.+?) \((?:Permission denied|Access is denied)\)"
+         r"|AccessDeniedException: (?P<nio>\S+)", advice.file_permission, s.first),
+    rule("permission-denied", "failed to open stream",  # php
+         r"\w+\((?P<subject>[^)]+)\): Failed to open stream: Permission denied",
          advice.file_permission),
     rule("permission-denied", "eacces",
          r"EACCES: permission denied, \w+ '(?P<subject>[^']+)'|spawn (?P<spawn>\S+) EACCES",
@@ -222,6 +277,13 @@ RULES: tuple[Rule, ...] = (
          r"lookup (?P<subject>[^\s:]+)(?: on \S+)?: no such host", advice.unresolvable),
     rule("unresolvable-host", "unknown mysql server host",
          r"Unknown MySQL server host '(?P<subject>[^']+)'", advice.unresolvable),
+    rule("unresolvable-host", "can't connect to mysql server",  # pymysql, mysql-connector
+         rf"Can't connect to MySQL server on '(?P<subject>[^':]+)(?::\d+)?' \(.*{_UNRESOLVED}",
+         advice.unresolvable),
+    rule("unresolvable-host", "failed to resolve host",  # psycopg 3
+         r"failed to resolve host '(?P<subject>[^']+)'", advice.unresolvable),
+    rule("unresolvable-host", "unknownhostexception",  # java
+         r"UnknownHostException: (?P<subject>[^\s:]+)", advice.unresolvable),
     rule("unresolvable-host",
          ("name or service not known", "nodename nor servname", "failure in name resolution"),
          _UNRESOLVED, advice.unresolvable, s.unknown, nearby=s.near_host),
@@ -233,6 +295,12 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "connection to server at",  # libpq 14+
          r'connection to server at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+) '
          r"failed: Connection refused", advice.refused, s.target),
+    rule("connection-refused", "cannot connect to",  # kombu, celery
+         r"Cannot connect to \w+://(?:[^@/\s]*@)?(?P<host>[^:/\s]+):(?P<port>\d+)\S*: .*"
+         r"Connection refused", advice.refused, s.target),
+    rule("connection-refused", "connecting to",  # redis-py on a unix socket
+         r"Error \d+ connecting to (?P<subject>/\S+?)\.? (?:No such file or directory"
+         r"|Connection refused)", advice.refused),
     rule("connection-refused", "connection to server on socket",
          r'connection to server on socket "(?P<subject>[^"]+)" failed: '
          r"(?:No such file or directory|Connection refused)", advice.refused),
@@ -261,6 +329,8 @@ RULES: tuple[Rule, ...] = (
          r"|redis\.exceptions\.AuthenticationError", advice.auth, _REDIS),
     rule("auth-failed", "access denied for user", r"Access denied for user '[^']*'@", advice.auth,
          s.literal("mysql")),
+    rule("auth-failed", "access_refused", r"ACCESS_REFUSED - Login was refused", advice.auth,
+         s.literal("rabbitmq")),
     rule("auth-failed", "authentication failed", r"Mongo\w*Error: Authentication failed",
          advice.auth, s.literal("mongodb")),
     rule("database-missing", ("does not exist", "unknown database"),
@@ -270,6 +340,16 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", ("syntaxerror", "indentationerror", "taberror"),
          r"^\s*(?:\w+\.)*(?:SyntaxError|IndentationError|TabError)\b", advice.syntax,
          s.source_location),
+    rule("syntax-error", "parse error",  # php
+         r"Parse error: .* in (?P<file>\S+) on line (?P<line>\d+)", advice.syntax, s.file_line),
+    rule("syntax-error", ".go:",  # the go compiler
+         r"^(?P<file>\S+\.go):(?P<line>\d+):\d+: ", advice.syntax, s.compiled_at),
+    # a command that went to the background and returned: nothing is left to supervise
+    rule("daemonized", "[pm2] starting", r"^\[PM2\] Starting \S+ in \w+_mode", advice.daemonized,
+         s.literal("pm2")),
+    rule("daemonized", "parent exiting",  # mongod --fork
+         r"child process started successfully, parent exiting", advice.daemonized,
+         s.literal("mongod")),
     rule("crashed", ("execution of the postgresql server", "cannot be run as root"),
          r'"root" execution of the PostgreSQL server is not permitted'
          r"|initdb: error: cannot be run as root", advice.root_postgres, s.exit_status),

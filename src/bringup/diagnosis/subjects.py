@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 from .finding import UNKNOWN
 from .place import Place
@@ -23,14 +24,17 @@ _PORT = re.compile(
 )
 _TARGET = re.compile(
     r"host='([^']+)', port=(\d+)|\('([^']+)', (\d+)[,)]"
-    r"|(localhost|\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})\b"
+    r"|(localhost|(?!0\.0\.0\.0)\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})\b"
+    r"|://(?:[^@/\s]*@)?((?!0\.0\.0\.0)[A-Za-z0-9][\w.-]*|\[[0-9A-Fa-f:]+\]):(\d{2,5})\b"
 )
 _HOST = re.compile(
     r"host=['\"]([^'\"]+)['\"]|host name \"([^\"]+)\"|Failed to resolve '([^']+)'"
     r"|connecting to ([A-Za-z][\w.-]*):\d|://(?:[^@/\s]*@)?([A-Za-z][\w-]*(?:\.[\w-]+)*)[:/]"
+    r"|\b(?:to|at|host) ([A-Za-z][\w-]*(?:\.[\w-]+)*):\d{2,5}\b"
 )
 _ENVIRON = re.compile(r"environ|<frozen os>|[/\\]os\.py\"")
 _SETTINGS = re.compile(r"validation errors? for \w*(?:Settings|Config|Env)", re.IGNORECASE)
+_FIELD_REQUIRED = re.compile(r"\s*(?i:field required)\b")
 _PY_SOURCE = re.compile(r'File "([^"]+)", line (\d+)')
 _JS_SOURCE = re.compile(r"^(?:file://)?(\S+\.[cm]?[jt]sx?):(\d+)\s*$")
 _ENGINE = re.compile(r"(?:required|wanted): \{\s*\"?(\w+)\"?\s*:", re.IGNORECASE)
@@ -125,11 +129,16 @@ def environ_key(match: re.Match[str], place: Place) -> str | None:
 
 
 def settings_field(_match: re.Match[str], place: Place) -> str | None:
-    """pydantic prints the field name on the line above `Field required`; settings read it
-    from the environment upper-cased."""
+    """pydantic prints each field's name on the line above its `Field required`; settings read
+    it from the environment upper-cased. The first field of the list is the subject, as a
+    person reads it."""
     field = place.lines[place.index - 1].strip() if place.index else ""
-    if not field.isidentifier() or place.find_back(_SETTINGS, 60) is None:
+    header = place.index_back(_SETTINGS, 60)
+    if not field.isidentifier() or header is None:
         return None
+    for above, below in pairwise(place.lines[header + 1 : place.index + 1]):
+        if above.strip().isidentifier() and _FIELD_REQUIRED.match(below):
+            return above.strip().upper()
     return field.upper()
 
 
@@ -142,6 +151,74 @@ def source_location(_match: re.Match[str], place: Place) -> str | None:
     """`file:line` from Python's `File "x.py", line 3` or node's `/app/server.js:12` header."""
     found = place.find_back(_PY_SOURCE, 6) or place.find_back(_JS_SOURCE, 8)
     return f"{found.group(1)}:{found.group(2)}" if found else None
+
+
+# Syntax a Python older than the one given cannot parse, for a SyntaxError on that line: the
+# code is fine, the interpreter too old. The first group says which version it needs.
+_PYTHON_SYNTAX = (
+    (re.compile(r"^\s*type\s+\w+(?:\[[^\]]*\])?\s*=|^\s*(?:async\s+)?def\s+\w+\[|^\s*class\s+\w+\["),
+     (3, 12)),
+    (re.compile(r"^\s*except\s*\*"), (3, 11)),
+    (re.compile(r"^\s*(?:match|case)\s+\S.*:\s*(?:#.*)?$"), (3, 10)),
+    (re.compile(r":="), (3, 8)),
+    (re.compile(r"\b[fF][rR]?['\"]"), (3, 6)),
+    (re.compile(r"^\s*async\s+def\b|\bawait\s"), (3, 5)),
+    (re.compile(r"^\s*raise\s.+\sfrom\s|^\s*nonlocal\s|\bprint\(.*\bend="), (3, 0)),
+)
+# Only these are never a plain mistake on a Python that has them: enough without knowing the
+# interpreter's version.
+_PYTHON_ONLY_NEW = (3, 10)
+_PYTHON_VERSION = re.compile(r"[/\\]python(\d)\.(\d+)[/\\]|\bPython (\d)\.(\d+)\.\d")
+
+
+def python_syntax(_match: re.Match[str], place: Place) -> str | None:
+    """`python` when a SyntaxError is syntax newer than the interpreter reads. (Python 2 code
+    on Python 3 is a syntax error to fix: nobody should install Python 2 for it.)"""
+    code = _code_line(place)
+    needs = next((version for pattern, version in _PYTHON_SYNTAX if pattern.search(code)), None)
+    if needs is None:
+        return None
+    running = _first_groups(place.find_anywhere(_PYTHON_VERSION))
+    if running is None:
+        return "python" if needs >= _PYTHON_ONLY_NEW else None
+    return "python" if running < needs else None
+
+
+# JavaScript an old Node's parser stops at: optional chaining, nullish coalescing, logical
+# assignment, class fields and private names, numeric separators.
+_NODE_SYNTAX = re.compile(r"\?\.|\?\?|\|\|=|&&=|(?:^|[\s{;])#\w+|\d_\d")
+_NODE_TOKENS = ("'?.'", "'??'", "'??='", "'||='", "'&&='", "'.'", "'?'", "'='", "'#'")
+
+
+def node_syntax(match: re.Match[str], place: Place) -> str | None:
+    """`node` when the token node stopped at is part of syntax newer than that node."""
+    said = match.group("token") or ""
+    if said not in _NODE_TOKENS and said != "":
+        return None
+    return "node" if _NODE_SYNTAX.search(_code_line(place)) else None
+
+
+def _code_line(place: Place) -> str:
+    """The source line a SyntaxError quotes: the nearest line above it that is not a caret
+    line, a blank or the error's header."""
+    for text in place.before(5):
+        if text.strip() and not _CARETS.match(text):
+            return text
+    return ""
+
+
+_CARETS = re.compile(r"^\s*[\^~]+\s*$")
+
+
+def compiled_at(match: re.Match[str], place: Place) -> str | None:
+    """`file:line` of a Go compiler message (`./main.go:11:30: undefined: x`), which go build
+    and go run print under a `# package` line."""
+    if not any(_GO_PACKAGE.match(text) for text in (place.line, *place.before(12))):
+        return None
+    return f"{match.group('file')}:{match.group('line')}"
+
+
+_GO_PACKAGE = re.compile(r"^# [\w./-]+$")
 
 
 def engine(_match: re.Match[str], place: Place) -> str:
@@ -163,8 +240,22 @@ def near_port(place: Place) -> str | None:
     return _nearby_port(place)
 
 
+def near_privileged(place: Place) -> str | None:
+    found = _nearby_port(place)
+    return found and _below_1024(found)
+
+
+def below_1024_nearby(_match: re.Match[str], place: Place) -> str | None:
+    """A bare "permission denied" to bind: the port below 1024 the log names near it, else
+    not known."""
+    found = _nearby_port(place)
+    return UNKNOWN if found is None else _below_1024(found)
+
+
 def near_target(place: Place) -> str | None:
-    found = place.find_near(_TARGET, 15)
+    """The `host:port` near the line, else the latest one above it (a client that said where
+    it connects long before its traceback)."""
+    found = place.find_near(_TARGET, 15) or place.find_back(_TARGET, place.index)
     if found is None:
         return None
     values = [value for value in found.groups() if value]
@@ -178,6 +269,14 @@ def near_host(place: Place) -> str | None:
 
 def _nearby_port(place: Place) -> str | None:
     return _first_group(place.find_near(_PORT, _NEAR) or place.find_anywhere(_PORT))
+
+
+def _first_groups(match: re.Match[str] | None) -> tuple[int, int] | None:
+    """The first two groups that matched, as numbers: a version."""
+    if match is None:
+        return None
+    major, minor = [int(value) for value in match.groups() if value][:2]
+    return major, minor
 
 
 def _first_group(match: re.Match[str] | None) -> str | None:

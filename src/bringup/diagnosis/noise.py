@@ -1,0 +1,38 @@
+"""The prefixes tools put before every line of a log people paste: compose's `web_1  | `,
+honcho's `12:00:01 web.1  | `, pm2's `0|api  | `, concurrently's `[api] `, a timestamp. Read
+past them, so a rule anchored at the start of a line reads the program's own words."""
+
+from __future__ import annotations
+
+import re
+
+_FORMS = (
+    # compose v1 and v2, honcho (time first), pm2 (`0|api | `, in two passes)
+    re.compile(r"^(?:\d\d:\d\d:\d\d\s+)?[\w.-]+\s*\| ?"),
+    # ISO 8601 and the like, bare or bracketed; Go's log package
+    re.compile(r"^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s"
+               r"|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? "),
+    # concurrently
+    re.compile(r"^\[[\w.-]+\] "),
+)
+# A form is a prefix when it starts at least this share of the log's latest non-empty lines:
+# a program's own `[info] ` on a few lines stays.
+_SHARE = 0.6
+_SAMPLE = 400
+_PASSES = 3  # a timestamp inside a compose prefix inside pm2's
+
+
+def strip_prefixes(lines: list[str]) -> list[str]:
+    """The lines without the prefix forms that start most of them (the same list when none
+    does)."""
+    for _ in range(_PASSES):
+        sample = [line for line in lines[-_SAMPLE:] if line.strip()]
+        form = next((form for form in _FORMS if _prefixes(form, sample)), None)
+        if form is None:
+            break
+        lines = [form.sub("", line, count=1) for line in lines]
+    return lines
+
+
+def _prefixes(form: re.Pattern[str], sample: list[str]) -> bool:
+    return bool(sample) and sum(1 for line in sample if form.match(line)) >= _SHARE * len(sample)

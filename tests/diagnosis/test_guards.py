@@ -1,0 +1,80 @@
+"""What the zoo's real captures cannot show: the lines a rule must leave alone, and the noise a
+pasted log carries read past without losing its evidence."""
+
+from __future__ import annotations
+
+from bringup.diagnosis import diagnose
+from bringup.diagnosis.noise import strip_prefixes
+
+PORT_TAKEN = "listen tcp :47110: bind: address already in use"
+
+
+def first(text: str) -> tuple[str, str]:
+    finding = diagnose(text)[0]
+    return finding.kind, finding.subject
+
+
+def test_each_runner_prefix_is_read_past_and_the_evidence_stays_as_printed() -> None:
+    for prefix in ("web_1  | ", "web-1  | ", "13:07:24 web.1  | ", "0|api  | ", "[api] ",
+                   "2026-12-05T13:07:24.000Z ", "[2026-12-05 13:07:24] ",
+                   "2026-12-05T13:07:24.000Z web_1  | "):
+        log = f"{prefix}starting server\n{prefix}app.rb:8: syntax error, unexpected end\n"
+        finding = diagnose(log)[0]
+        assert (finding.kind, finding.subject) == ("syntax-error", "app.rb:8"), prefix
+        assert finding.evidence == f"{prefix}app.rb:8: syntax error, unexpected end", prefix
+
+
+def test_a_prefix_on_a_few_lines_is_the_programs_own_and_stays() -> None:
+    lines = ["[info] ready", "one", "two", "three", "four"]
+    assert strip_prefixes(lines) is lines
+
+
+def test_newer_syntax_is_a_runtime_too_old_only_where_the_interpreter_predates_it() -> None:
+    walrus = ('  File "/srv/app/venv/lib/python{v}/site-packages/x.py", line 3\n'
+              "    if (n := len(a)) > 10\n"
+              "                        ^\n"
+              "SyntaxError: expected ':'\n")
+    assert first(walrus.format(v="3.7")) == ("runtime-version", "python")
+    assert first(walrus.format(v="3.11")) == ("syntax-error",
+                                              "/srv/app/venv/lib/python3.11/site-packages/x.py:3")
+    # A statement that is new in 3.12 needs no version to say so; a walrus alone does.
+    alias = '  File "main.py", line 3\n    type ItemId = int\n         ^^^^^^\nSyntaxError: invalid syntax\n'
+    assert first(alias) == ("runtime-version", "python")
+    assert first(walrus.replace("/srv/app/venv/lib/python{v}/site-packages/", "")) == (
+        "syntax-error", "x.py:3")
+
+
+def test_an_operator_node_stops_at_is_its_age_but_a_stray_brace_is_a_typo() -> None:
+    old = "/app/server.js:4\nconst port = settings?.port;\n                    ^\n\nSyntaxError: Unexpected token '.'\n"
+    assert first(old) == ("runtime-version", "node")
+    typo = "/app/server.js:12\n});\n^\n\nSyntaxError: Unexpected token '}'\n"
+    assert first(typo) == ("syntax-error", "/app/server.js:12")
+
+
+def test_a_go_position_is_a_compile_error_only_under_the_package_line_go_prints() -> None:
+    assert first("# command-line-arguments\n./main.go:11:30: undefined: addr\n") == (
+        "syntax-error", "./main.go:11")
+    assert diagnose("./main.go:11:30: some linter said so\n") == []
+    # a newer go.mod explains the compile errors it causes
+    newer = "# example.com/x\n./main.go:6:13: undefined: min\nnote: module requires Go 1.21\n"
+    assert first(newer) == ("runtime-version", "go")
+
+
+def test_the_first_of_the_settings_fields_is_the_variable_named() -> None:
+    log = ("pydantic_core._pydantic_core.ValidationError: 2 validation errors for Settings\n"
+           "POSTGRES_SERVER\n  Field required [type=missing, input_value={}, input_type=dict]\n"
+           "SECRET_KEY\n  Field required [type=missing, input_value={}, input_type=dict]\n")
+    assert first(log) == ("missing-env", "POSTGRES_SERVER")
+
+
+def test_a_client_target_said_long_before_the_refusal_is_its_subject_but_a_bind_address_is_not(
+) -> None:
+    filler = "".join(f"  frame {n}\n" for n in range(40))
+    said = f"fetching http://127.0.0.1:44615/health\n{filler}httpx.ConnectError: [Errno 111] Connection refused\n"
+    assert first(said) == ("connection-refused", "127.0.0.1:44615")
+    bound = said.replace("fetching http://127.0.0.1:44615/health", "listening on 0.0.0.0:8000")
+    assert first(bound) == ("connection-refused", "unknown")
+
+
+def test_a_go_port_taken_reads_its_port() -> None:
+    assert first(f"2026/12/05 13:04:16 {PORT_TAKEN}\n") == ("port-in-use", "47110")
