@@ -38,14 +38,16 @@ def test_newer_syntax_is_a_runtime_too_old_only_where_the_interpreter_predates_i
     assert first(walrus.format(v="3.11")) == ("syntax-error",
                                               "/srv/app/venv/lib/python3.11/site-packages/x.py:3")
     # A statement that is new in 3.12 needs no version to say so; a walrus alone does.
-    alias = '  File "main.py", line 3\n    type ItemId = int\n         ^^^^^^\nSyntaxError: invalid syntax\n'
+    alias = ('  File "main.py", line 3\n    type ItemId = int\n         ^^^^^^\n'
+             "SyntaxError: invalid syntax\n")
     assert first(alias) == ("runtime-version", "python")
     assert first(walrus.replace("/srv/app/venv/lib/python{v}/site-packages/", "")) == (
         "syntax-error", "x.py:3")
 
 
 def test_an_operator_node_stops_at_is_its_age_but_a_stray_brace_is_a_typo() -> None:
-    old = "/app/server.js:4\nconst port = settings?.port;\n                    ^\n\nSyntaxError: Unexpected token '.'\n"
+    old = ("/app/server.js:4\nconst port = settings?.port;\n                    ^\n\n"
+           "SyntaxError: Unexpected token '.'\n")
     assert first(old) == ("runtime-version", "node")
     typo = "/app/server.js:12\n});\n^\n\nSyntaxError: Unexpected token '}'\n"
     assert first(typo) == ("syntax-error", "/app/server.js:12")
@@ -70,7 +72,8 @@ def test_the_first_of_the_settings_fields_is_the_variable_named() -> None:
 def test_a_client_target_said_long_before_the_refusal_is_its_subject_but_a_bind_address_is_not(
 ) -> None:
     filler = "".join(f"  frame {n}\n" for n in range(40))
-    said = f"fetching http://127.0.0.1:44615/health\n{filler}httpx.ConnectError: [Errno 111] Connection refused\n"
+    said = (f"fetching http://127.0.0.1:44615/health\n{filler}"
+            "httpx.ConnectError: [Errno 111] Connection refused\n")
     assert first(said) == ("connection-refused", "127.0.0.1:44615")
     bound = said.replace("fetching http://127.0.0.1:44615/health", "listening on 0.0.0.0:8000")
     assert first(bound) == ("connection-refused", "unknown")
@@ -78,3 +81,18 @@ def test_a_client_target_said_long_before_the_refusal_is_its_subject_but_a_bind_
 
 def test_a_go_port_taken_reads_its_port() -> None:
     assert first(f"2026/12/05 13:04:16 {PORT_TAKEN}\n") == ("port-in-use", "47110")
+
+
+def test_why_a_dependency_never_came_up_comes_before_the_refusals_it_causes() -> None:
+    unresolved = ('web_1 | could not translate host name "db" to address: Name or service not '
+                  "known\nweb_1 | retrying\nweb_1 | connect ECONNREFUSED 127.0.0.1:5432\n")
+    assert first(unresolved) == ("unresolvable-host", "db")
+    no_server = ("db_1  | /usr/local/bin/docker-entrypoint.sh: line 5: exec: postgres: not found\n"
+                 "db_1 exited with code 127\n"
+                 'web_1 | psycopg2.OperationalError: connection to server at "db" (172.18.0.2), '
+                 "port 5432 failed: Connection refused\n")
+    assert first(no_server) == ("missing-binary", "postgres")
+    # a wrapper's missing tool it did without explains no later failure of another kind
+    ran_anyway = ("sh: 1: yarn: command not found\n> next dev\n"
+                  "Error: listen EADDRINUSE: address already in use :::3000\n")
+    assert first(ran_anyway) == ("port-in-use", "3000")

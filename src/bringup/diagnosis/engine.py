@@ -35,6 +35,8 @@ _PREFILTER = needle_pattern({*_NEEDLE_RULES, HEADER, *MARKERS, *_UNHANDLED_NEEDL
 _LATEST = 1000
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _TARGET_PARTS = re.compile(r"[\[\]]|:(?=\d+$)")
+_EFFECTS = frozenset({"connection-refused"})
+_EXPLAIN_EFFECTS = frozenset({"unresolvable-host", "missing-binary"})
 # A matching warning is still worth reporting, but after any error.
 _WARNING = re.compile(r"\bWARN(?:ING)?\b|Warning:|\bwarning:|\[warn\]")
 
@@ -140,7 +142,7 @@ def _rank(log: _Log, hits: list[_Hit], tracebacks: Tracebacks) -> list[Finding]:
     """Errors before warnings, the latest failure first; inside a chain of Python tracebacks,
     the root cause first. A finding whose subject its line left unknown gives way to one of
     the same kind that names it, else reads the subject from the lines around it."""
-    ordered = sorted(hits, key=lambda hit: _order(hit, tracebacks))
+    ordered = _causes_first(sorted(hits, key=lambda hit: _order(hit, tracebacks)))
     named: dict[str, Finding] = {}
     for hit in ordered:
         if hit.finding.subject != UNKNOWN:
@@ -156,6 +158,18 @@ def _rank(log: _Log, hits: list[_Hit], tracebacks: Tracebacks) -> list[Finding]:
             # Same cause, but this line spells the subject out: the better evidence.
             ranked[(kept.kind, kept.subject)] = replace(kept, evidence=chosen.evidence)
     return list(ranked.values())
+
+
+def _causes_first(ordered: list[_Hit]) -> list[_Hit]:
+    """A refused connection is how a dependency that never came up looks from its client. When
+    the log also says why it could not come up (a host that does not resolve, a program
+    missing from its container), that error goes first, wherever it sits in the log."""
+    effect = next((i for i, hit in enumerate(ordered) if hit.finding.kind in _EFFECTS), None)
+    if effect is None:
+        return ordered
+    later = ordered[effect:]
+    causes = [hit for hit in later if hit.finding.kind in _EXPLAIN_EFFECTS and not hit.warning]
+    return [*ordered[:effect], *causes, *(hit for hit in later if hit not in causes)]
 
 
 def _look_around(log: _Log, hit: _Hit) -> Finding:
