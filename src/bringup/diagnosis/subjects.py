@@ -106,8 +106,7 @@ def bind_port(_match: re.Match[str], place: Place) -> str | None:
     """A bare `Permission denied` raised by a socket bind means a port below 1024."""
     if not any("bind" in text for text in place.before(12)):
         return None
-    found = _nearby_port(place)
-    return UNKNOWN if found is None else _below_1024(found)
+    return below_1024_nearby(_match, place)
 
 
 def libpq_target(_match: re.Match[str], place: Place) -> str:
@@ -153,8 +152,8 @@ def source_location(_match: re.Match[str], place: Place) -> str | None:
     return f"{found.group(1)}:{found.group(2)}" if found else None
 
 
-# Syntax a Python older than the one given cannot parse, for a SyntaxError on that line: the
-# code is fine, the interpreter too old. The first group says which version it needs.
+# Syntax a Python older than the version beside it cannot parse, for a SyntaxError on that
+# line: the code is fine, the interpreter too old.
 _PYTHON_SYNTAX = (
     (re.compile(r"^\s*type\s+\w+(?:\[[^\]]*\])?\s*=|^\s*(?:async\s+)?def\s+\w+\[|^\s*class\s+\w+\["),
      (3, 12)),
@@ -165,8 +164,8 @@ _PYTHON_SYNTAX = (
     (re.compile(r"^\s*async\s+def\b|\bawait\s"), (3, 5)),
     (re.compile(r"^\s*raise\s.+\sfrom\s|^\s*nonlocal\s|\bprint\(.*\bend="), (3, 0)),
 )
-# Only these are never a plain mistake on a Python that has them: enough without knowing the
-# interpreter's version.
+# Syntax this new is hardly ever a plain mistake on a Python that has it: enough without
+# knowing the interpreter's version.
 _PYTHON_ONLY_NEW = (3, 10)
 _PYTHON_VERSION = re.compile(r"[/\\]python(\d)\.(\d+)[/\\]|\bPython (\d)\.(\d+)\.\d")
 
@@ -192,8 +191,8 @@ _NODE_TOKENS = ("'?.'", "'??'", "'??='", "'||='", "'&&='", "'.'", "'?'", "'='", 
 
 def node_syntax(match: re.Match[str], place: Place) -> str | None:
     """`node` when the token node stopped at is part of syntax newer than that node."""
-    said = match.group("token") or ""
-    if said not in _NODE_TOKENS and said != "":
+    said = match.group("token")
+    if said and said not in _NODE_TOKENS:
         return None
     return "node" if _NODE_SYNTAX.search(_code_line(place)) else None
 
