@@ -96,3 +96,10 @@ def test_why_a_dependency_never_came_up_comes_before_the_refusals_it_causes() ->
     ran_anyway = ("sh: 1: yarn: command not found\n> next dev\n"
                   "Error: listen EADDRINUSE: address already in use :::3000\n")
     assert first(ran_anyway) == ("port-in-use", "3000")
+
+
+def test_a_package_npm_found_is_a_conflict_only_when_npm_refuses_the_tree() -> None:
+    refused = ("npm error code ERESOLVE\nnpm error ERESOLVE unable to resolve dependency tree\n"
+               "npm error\nnpm error Found: react@17.0.2\n")
+    assert first(refused) == ("dependency-conflict", "react")
+    assert diagnose("npm error Found: react@17.0.2\n") == []

@@ -84,8 +84,8 @@ def binary(name: str) -> str:
 def dependency(package: str) -> str:
     return (
         f"pin {package} to a version the packages that depend on it accept (the log's "
-        "'depends on' or 'requires' line gives the range) in the service's requirements or "
-        "package.json, then reinstall"
+        "'depends on', 'requires' or npm's 'peer ... from' line gives the range) in the "
+        "service's requirements or package.json, then reinstall"
     )
 
 

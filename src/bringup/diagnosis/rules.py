@@ -89,6 +89,9 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", "the user requested",
          r"^\s*The user requested (?P<subject>[A-Za-z0-9][\w.-]*)(?:\[[^]]*\])?\s*[=<>~!]",
          advice.dependency, s.lowered),
+    rule("dependency-conflict", "found: ",  # npm's ERESOLVE: the installed one outside a range
+         r"^npm (?:ERR!|error) Found: (?P<subject>(?:@[\w.-]+/)?[\w.-]+)@", advice.dependency,
+         s.npm_resolving),
     rule("missing-python-module", "no module named",
          r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
     rule("missing-python-module", "could not import",  # flask, uvicorn

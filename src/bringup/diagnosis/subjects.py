@@ -220,6 +220,14 @@ def compiled_at(match: re.Match[str], place: Place) -> str | None:
 _GO_PACKAGE = re.compile(r"^# [\w./-]+$")
 
 
+def npm_resolving(match: re.Match[str], place: Place) -> str | None:
+    """The package npm found installed, when it says so refusing the tree (ERESOLVE)."""
+    return match.group("subject") if place.find_back(_ERESOLVE, 6) else None
+
+
+_ERESOLVE = re.compile(r"\bERESOLVE\b")
+
+
 def engine(_match: re.Match[str], place: Place) -> str:
     return _first_group(place.find_near(_ENGINE, 12)) or "node"
 
