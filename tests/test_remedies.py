@@ -101,6 +101,16 @@ def test_a_port_finding_moves_the_service_above_1023(ws: Path, kind: str) -> Non
     assert remedy(service(ws, "app"), found(kind, "9999")) is None
 
 
+def test_a_moved_port_never_lands_on_one_another_recipe_declares(ws: Path) -> None:
+    write_recipe(ws, "app", 'command = "serve --port 80"\nport = 80\n')
+    for number, name in enumerate(("api", "cache", "queue"), start=1025):
+        write_recipe(ws, name, f'command = "true"\nport = {number}\n')  # down: free right now
+    fix = remedy(service(ws, "app"), found("port-in-use", "80"))
+    assert fix is not None and fix.apply(service(ws, "app")) is None
+    port = recipe_of(ws, "app")["port"]
+    assert isinstance(port, int) and port > 1027
+
+
 def test_a_writable_folder_for_a_file_that_could_not_be_opened(ws: Path) -> None:
     write_recipe(ws, "app", 'command = "true"\n')
     (ws / "logs").mkdir()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,14 +140,20 @@ def in_use(port: int) -> bool:
     return bool(listener_pids(port)) or answers(port) or answers(port, "::1")
 
 
-def free_port(near: int | None = None) -> int:
-    """A port nothing listens on: the next few above `near` first, else one the kernel picks."""
+def free_port(near: int | None = None, *, avoid: Collection[int] = ()) -> int:
+    """A port nothing listens on and not in `avoid` (the ports other recipes declare, free now
+    only because their service is down): the next few above `near` first, else one the kernel
+    picks."""
     for candidate in range(near + 1, near + 50) if near else ():
-        if candidate <= 65535 and not in_use(candidate) and _bindable(candidate):
+        if (candidate <= 65535 and candidate not in avoid and not in_use(candidate)
+                and _bindable(candidate)):
             return candidate
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            picked = int(sock.getsockname()[1])
+        if picked not in avoid:
+            return picked
 
 
 def _bindable(port: int) -> bool:

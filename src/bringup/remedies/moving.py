@@ -19,10 +19,14 @@ def move(service: Service, *, above: int = 0, old: int | None = None,
     old = old or service.recipe.port
     if old is None:
         return "the recipe declares no port to move"
-    new = to or ports.free_port(max(old, above))
+    ctx = service.ctx
+    # A port another recipe declares is free only while that service is down: moving there
+    # would move the conflict to it, and from it to the next.
+    declared = {recipe.port for name, recipe in ctx.workspace.recipes.items()
+                if name != service.name and recipe.port is not None}
+    new = to or ports.free_port(max(old, above), avoid=declared)
     edit.change_port(service.recipe.file, old, new)
     service.reload()
-    ctx = service.ctx
     ctx.out.detail(f"{service.recipe.file.name}: port {old} → {new}")
     ctx.journal("port-changed", service.name, old=old, new=new)
     pattern = re.compile(rf"((?:{LOOPBACK}|{re.escape(service.name)}):){old}(?!\d)")
