@@ -71,7 +71,7 @@ RULES: tuple[Rule, ...] = (
     rule("runtime-version", "node.js",
          r"requires Node\.js|Node\.js (?:version )?[\s>=^~v\d.+]*is required",
          advice.runtime, s.literal("node")),
-    # newer syntax than the interpreter parses (or Python 2 code on Python 3): no typo to fix
+    # syntax newer than the interpreter parses: the code is right, the runtime too old
     rule("runtime-version", "syntaxerror", r"^\s*SyntaxError\b", advice.runtime,
          s.python_syntax),
     rule("runtime-version", "syntaxerror",
