@@ -103,3 +103,40 @@ def test_a_package_npm_found_is_a_conflict_only_when_npm_refuses_the_tree() -> N
                "npm error\nnpm error Found: react@17.0.2\n")
     assert first(refused) == ("dependency-conflict", "react")
     assert diagnose("npm error Found: react@17.0.2\n") == []
+
+
+def test_what_an_older_node_lacks_is_its_age_only_where_that_node_predates_it() -> None:
+    at = ("/app/latest.js:2\nconst latest = releases.at(-1);\n                        ^\n\n"
+          "TypeError: releases.at is not a function\n    at Object.<anonymous> (/app/a.js:2)\n")
+    assert first(at) == ("runtime-version", "node")
+    # Node 17 and later print their version under a crash: there .at exists, the value is wrong
+    assert diagnose(at + "\nNode.js v20.11.1\n")[0].kind != "runtime-version"
+    # a method of people's own, or a static called on something else, is no runtime's age
+    assert first("TypeError: client.connectNow is not a function\n") == ("crashed", "unknown")
+    assert first("TypeError: config.any is not a function\n") == ("crashed", "unknown")
+    assert first("TypeError: Promise.any is not a function\n") == ("runtime-version", "node")
+    fetch = "ReferenceError: fetch is not defined\n    at poll (/app/worker.js:4:15)\n"
+    assert first(fetch) == ("runtime-version", "node")
+    assert diagnose(fetch + "\nNode.js v18.20.8\n")[0].kind != "runtime-version"
+    assert first("ReferenceError: userName is not defined\n") == ("crashed", "unknown")
+
+
+def test_a_module_node_cannot_find_is_its_age_only_when_it_is_one_of_nodes_own() -> None:
+    missing = "Error: Cannot find module '{}'\nRequire stack:\n- /app/index.js\n"
+    assert first(missing.format("worker_threads")) == ("runtime-version", "node")
+    assert first(missing.format("node:fs")) == ("runtime-version", "node")
+    assert first(missing.format("lodash")) == ("missing-node-module", "lodash")
+    assert first(missing.format("fs")) != ("runtime-version", "node")
+    assert first(missing.format("./routes")) == ("missing-path", "./routes")
+    newer = missing.format("fs/promises") + "\nNode.js v20.11.1\n"
+    assert first(newer) != ("runtime-version", "node")
+
+
+def test_a_validators_list_names_its_first_variable_and_only_a_variable() -> None:
+    assert first("Invalid environment variables: { S3_BUCKET: [ 'Required' ] }\n") == (
+        "missing-env", "S3_BUCKET")
+    assert first(" Missing environment variables:\n    JWT_SECRET: undefined\n") == (
+        "missing-env", "JWT_SECRET")
+    # a header whose list is not there says nothing about which variable
+    bare = "Error: Invalid environment variables\n    at createEnv (/app/env.js:3:9)\n"
+    assert first(bare) == ("crashed", "unknown")

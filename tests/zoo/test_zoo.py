@@ -4,6 +4,7 @@ The held-out fifth is measured by bench/bench_zoo.py and never tuned on."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bringup.diagnosis import KIND_STAGE, diagnose
 from zoo.cases import ZOO, Case, cases, drawn, held_out
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 CASES = cases()
 # What the rules do not get right yet, as measured: each one a strict xfail.
 MISSES = {line.partition(":")[0] for line in (ZOO / "misses.txt").read_text().splitlines()
@@ -25,7 +27,8 @@ def test_a_capture_diagnoses_to_its_cause(case: Case) -> None:
     text = case.text()
     first = diagnose(text)[0]
     assert (first.kind, first.subject) == (case.kind, case.subject)
-    assert first.evidence in {line.strip() for line in text.replace("\r\n", "\n").split("\n")}
+    printed = ANSI.sub("", text).replace("\r\n", "\n")  # evidence comes without colour codes
+    assert first.evidence in {line.strip() for line in printed.split("\n")}
     assert case.fix in first.fix
 
 

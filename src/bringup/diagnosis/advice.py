@@ -122,6 +122,22 @@ def runtime(name: str) -> str:
                          "first on PATH")
 
 
+def esm_only(package: str) -> str:
+    return (
+        f"{package} is an ES module only since a major version: pin its last CommonJS major in "
+        f"package.json (chalk 4, node-fetch 2, got 11, execa 5 ...), or load it with "
+        f"await import('{package}'), or run Node 22.12 or later, whose require() loads ES modules"
+    )
+
+
+def openssl(_runtime: str) -> str:
+    return (
+        "Node 17 and later ship OpenSSL 3, which refuses the md4 hash old webpack (4) and "
+        "react-scripts (4) use: upgrade them (webpack 5), or set "
+        "NODE_OPTIONS=--openssl-legacy-provider in the recipe's env, or run Node 16"
+    )
+
+
 def daemonized(command: str) -> str:
     return (
         f"make {command} stay in the foreground so bringup can supervise it "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import advice
+from . import advice, nodejs
 from . import subjects as s
 from .advice import Advice
 from .subjects import Nearby, Subject
@@ -78,6 +78,27 @@ RULES: tuple[Rule, ...] = (
          r"^\s*SyntaxError: (?:Unexpected token (?P<token>'[^']*')|Invalid or unexpected token"
          r"|Unexpected identifier|Private field|Unexpected character '#')", advice.runtime,
          s.node_syntax),
+    # what a Node release added, missing from an older one: built-in modules, globals, methods,
+    # top-level await, command-line options; and what Node 17's OpenSSL 3 took away
+    rule("runtime-version", "cannot find module",
+         r"Cannot find module '(?P<subject>[^'./][^']*)'", advice.runtime, nodejs.builtin_module),
+    rule("runtime-version", "no such built-in module",
+         r"No such built-in module: (?P<subject>node:\S+)", advice.runtime,
+         nodejs.builtin_module),
+    rule("runtime-version", "referenceerror",
+         r"^\s*(?:Uncaught )?ReferenceError: (?P<subject>\w+) is not defined", advice.runtime,
+         nodejs.global_name),
+    rule("runtime-version", "is not a function",
+         r"TypeError: (?P<subject>[\w$.]+) is not a function", advice.runtime, nodejs.method),
+    rule("runtime-version", "unexpected reserved word",
+         r"^\s*SyntaxError: Unexpected reserved word", advice.runtime, nodejs.top_level_await),
+    rule("runtime-version", "bad option", r"^node: bad option: --", advice.runtime,
+         s.literal("node")),
+    rule("runtime-version", "err_pnpm_unsupported_engine", r"\bERR_PNPM_UNSUPPORTED_ENGINE\b",
+         advice.runtime, nodejs.refused_engine),
+    rule("runtime-version", ("err_ossl_evp_unsupported", "digital envelope routines"),
+         r"\bERR_OSSL_EVP_UNSUPPORTED\b|digital envelope routines::unsupported", advice.openssl,
+         s.literal("node"), root=True),
     rule("runtime-version", "requires go",  # go 1.20 and earlier; then go 1.21's toolchain line
          r"note: module requires Go \d|requires go >= ?\d[\d.]* \(running go", advice.runtime,
          s.literal("go"), root=True),
@@ -92,6 +113,10 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", "found: ",  # npm's ERESOLVE: the installed one outside a range
          r"^npm (?:ERR!|error) Found: (?P<subject>(?:@[\w.-]+/)?[\w.-]+)@", advice.dependency,
          s.npm_resolving),
+    # a package that went ES-module only, required from CommonJS
+    rule("dependency-conflict", ("of es module", "load es module"),
+         r"(?:require\(\) of ES Module|Must use import to load ES Module:) \S*node_modules[/\\]"
+         r"(?P<subject>(?:@[^/\\\s]+[/\\])?[^/\\\s]+)", advice.esm_only),
     rule("missing-python-module", "no module named",
          r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
     rule("missing-python-module", "could not import",  # flask, uvicorn
@@ -138,6 +163,9 @@ RULES: tuple[Rule, ...] = (
          r"Couldn't find a script named \"(?P<subject>[^\"]+)\"", advice.npm_script),
     rule("missing-npm-script", "none of the selected packages",  # pnpm -r
          r'None of the selected packages has a "(?P<subject>[^"]+)" script', advice.npm_script),
+    rule("missing-env", ("environment variables", "not present in the environment"),
+         r"(?i:invalid|missing) environment variables:?|are not present in the environment:",
+         advice.env, s.listed_variable),
     rule("missing-env", "environment variable not found",  # prisma
          r"Environment variable not found: (?P<subject>\w+)", advice.env),
     rule("missing-env", "environment variable",  # django-environ

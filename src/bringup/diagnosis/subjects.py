@@ -141,6 +141,26 @@ def settings_field(_match: re.Match[str], place: Place) -> str | None:
     return field.upper()
 
 
+def listed_variable(match: re.Match[str], place: Place) -> str | None:
+    """The first variable of the list a config validator prints after its header (dotenv-safe,
+    envalid, zod and t3-env): on the header's own line or the lines under it."""
+    below = place.lines[place.index + 1 : place.index + 16]
+    for text in (place.line[match.end() :], *below):
+        for pattern in _LISTED:
+            found = pattern.search(text)
+            if found:
+                return found.group(1)
+    return None
+
+
+_LISTED = (
+    re.compile(r"\{\s*'?([A-Z][A-Z0-9_]+)'?:"),  # zod's flatten(): { S3_BUCKET: [ 'Required' ] }
+    re.compile(r"\bpath: \[\s*['\"]([A-Z][A-Z0-9_]*)['\"]"),  # zod's issues: path: [ 'X' ]
+    re.compile(r"^\s+([A-Z][A-Z0-9_]+):"),  # envalid:     JWT_SECRET: undefined
+    re.compile(r"^\s+([A-Z][A-Z0-9_]+)(?:,|\s*$)"),  # dotenv-safe:   STRIPE_SECRET_KEY, SMTP_HOST
+)
+
+
 def file_line(match: re.Match[str], _place: Place) -> str:
     """`file:line` from a shell's own message (`x.sh: line 5: ...`, dash's `x.sh: 5: ...`)."""
     return f"{match.group('file')}:{match.group('line')}"
