@@ -70,3 +70,71 @@ def test_a_regressed_service_up_finds_answering_is_proven_again(ws: Path) -> Non
     assert result.code == 0 and "solo: already running" in result.output, result.output
     assert statuses(ws)["solo"] == "proven"
     assert invoke("report", "--no-check", "--workspace", str(ws)).code == 0
+
+
+LATE = """
+import runpy, sys, time
+time.sleep(float(sys.argv[2]))  # a service slow to become ready
+sys.argv = sys.argv[:2]
+runpy.run_path("server.py", run_name="__main__")
+"""
+
+
+def test_a_service_waits_for_its_own_dependencies_not_for_a_slow_neighbour(ws: Path) -> None:
+    from datetime import datetime
+
+    from helpers import journal
+
+    write_file(ws, "server.py", SERVER)
+    write_file(ws, "late.py", LATE)
+    slow = free_port()
+    write_recipe(ws, "slow", http_server_recipe(slow).replace(
+        f'"server.py", "{slow}"]', f'"late.py", "{slow}", "3"]'))
+    write_recipe(ws, "fast", http_server_recipe(free_port()))
+    write_recipe(ws, "web", http_server_recipe(free_port(), extra='after = ["fast"]'))
+    for _ in range(3):
+        assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    assert invoke("down", "--workspace", str(ws)).code == 0
+    result = invoke("up", "--workspace", str(ws))
+    assert result.code == 0, result.output
+    starts = {line["service"]: datetime.fromisoformat(line["ts"])
+              for line in journal(ws, "start")}  # the last start of each: `up`'s
+    # web follows fast, which answers at once; slow takes three seconds, and web must not
+    # wait for it as it would if services started a whole level at a time.
+    assert (starts["web"] - starts["slow"]).total_seconds() < 2.0
+    assert "up: fast, slow, web" in result.output  # in the recipes' order all the same
+
+
+SLOW_TO_STOP = """
+import runpy, signal, sys, time
+
+def leave(*_):
+    with open(f"term-{sys.argv[1]}", "w") as told:  # when it was asked to stop
+        told.write(repr(time.time()))
+    time.sleep(1.0)  # closing its connections, flushing
+    sys.exit(0)
+
+signal.signal(signal.SIGTERM, leave)
+runpy.run_path("server.py", run_name="__main__")
+"""
+
+
+def test_down_stops_dependents_first_and_independent_services_together(ws: Path) -> None:
+    write_file(ws, "server.py", SERVER)
+    write_file(ws, "slow_stop.py", SLOW_TO_STOP)
+    ports = {}
+    for name, after in (("api", ""), ("worker", ""), ("batch", ""), ("dash", 'after = ["api"]')):
+        ports[name] = free_port()
+        write_recipe(ws, name, http_server_recipe(ports[name], extra=after).replace(
+            '"server.py"', '"slow_stop.py"'))
+    for _ in range(4):
+        assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    result = invoke("down", "--workspace", str(ws))
+    assert result.code == 0, result.output
+    assert set(statuses(ws).values()) == {"stopped"}
+    told = {name: float((ws / f"term-{port}").read_text()) for name, port in ports.items()}
+    # Each takes a second to stop. dash, worker and batch are told at once; api only once
+    # dash, which comes after it, is gone.
+    first = min(told.values())
+    assert all(told[name] - first < 0.5 for name in ("dash", "worker", "batch")), told
+    assert told["api"] - told["dash"] >= 0.9, told

@@ -1,9 +1,11 @@
-"""`bringup down`: stop what bringup started, in reverse dependency order; never a process whose
-pid and start time do not match bringup's record."""
+"""`bringup down`: stop what bringup started, in reverse dependency order, the independent ones
+at the same time; never a process whose pid and start time do not match bringup's record."""
 
 from __future__ import annotations
 
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 
 from bringup.core import lifecycle
 from bringup.core.context import Context
@@ -28,23 +30,46 @@ def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
     unknown = [name for name in names if name not in order]
     if unknown:
         raise UsageError(f"no service named {unknown[0]!r} (known: {', '.join(order)})")
-    stopped = []
+    chosen = [name for name in order if not names or name in names]
     # Every process that carries a service's tag is stopped with it: one bringup was killed
     # before it recorded, a helper that left the group with setsid. One look at the machine
     # finds which services have any.
     prefix = f"{ctx.workspace.tag}/"
     tagged = {(tags.tag_of(process.pid) or "").removeprefix(prefix).partition("/")[0]
               for process in tags.tagged(prefix)}
-    for name in (name for name in order if not names or name in names):
+
+    def stop(name: str) -> bool:
         handle = ctx.state.of(name).handle
         grace = recipes[name].stop_grace if name in recipes else DEFAULT_GRACE
         signalled = supervisor.stop(handle, grace=grace,
                                     tag=f"{prefix}{name}/" if name in tagged else None)
         if handle is None and not signalled:
-            continue
+            return False
         if signalled:
-            stopped.append(name)
             ctx.out.step("stop", name + (f" (pid {handle.pid})" if handle else ""), True)
         lifecycle.stopped(ctx, name, reason=lifecycle.stopped_by_down(name), why="down",
                           pid=handle.pid if signalled and handle else None)
-    return DownResult(stopped)
+        return signalled
+
+    # A service stops once everything that comes after it has: the reverse of `up`, with the
+    # services that do not depend on each other stopped together.
+    dependents: dict[str, list[str]] = {name: [] for name in chosen}
+    for name in chosen:
+        for other in recipes[name].after if name in recipes else ():
+            if other in dependents:
+                dependents[other].append(name)
+    graph = TopologicalSorter(dependents)
+    graph.prepare()
+    signalled: set[str] = set()
+    with ThreadPoolExecutor(max_workers=max(len(chosen), 1)) as pool:
+        stopping: dict[Future[bool], str] = {}
+        while graph.is_active():
+            for name in graph.get_ready():
+                stopping[pool.submit(stop, name)] = name
+            finished, _ = wait(stopping, return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = stopping.pop(future)
+                if future.result():
+                    signalled.add(name)
+                graph.done(name)
+    return DownResult([name for name in chosen if name in signalled])

@@ -3,8 +3,9 @@ time, each verified; no questions. A service that fails keeps the ones after it 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 
 from bringup.checks import healthy
 from bringup.core import lifecycle
@@ -39,40 +40,42 @@ def wanted(ctx: Context, names: tuple[str, ...]) -> list[str]:
 
 
 def up(ctx: Context, names: tuple[str, ...]) -> UpResult:
+    """Each service starts the moment the services it comes `after` are verified, not when a
+    whole level above it is: a service waits for its own dependencies and nothing else."""
     result = UpResult()
-    pending = []
-    for name in wanted(ctx, names):
-        if ctx.state.of(name).status in STARTABLE:
-            pending.append(name)
-        else:
+    order = wanted(ctx, names)
+    recipes = ctx.workspace.recipes
+    for name in order:
+        if ctx.state.of(name).status not in STARTABLE:
             result.left[name] = "not proven yet: bring it up with `bringup next` first"
-    while pending:
-        wave = [name for name in pending if _ready(ctx, name, pending, result)]
-        blocked = [name for name in pending if name not in wave and _blocked(ctx, name, result)]
-        for name in blocked:
-            result.left[name] = "an earlier service did not come up"
-        pending = [name for name in pending if name not in wave and name not in blocked]
-        if not wave:
-            break
-        with ThreadPoolExecutor(max_workers=min(8, len(wave))) as pool:
-            for name, problem in zip(wave, pool.map(lambda n: bring_up(ctx, n), wave),
-                                     strict=True):
+    graph = TopologicalSorter({name: recipes[name].after for name in order})
+    graph.prepare()
+    with ThreadPoolExecutor(max_workers=max(len(order), 1)) as pool:
+        starting: dict[Future[str | None], str] = {}
+        while graph.is_active():
+            for name in graph.get_ready():
+                if name in result.left:
+                    graph.done(name)
+                elif any(dep in result.failed or dep in result.left
+                         for dep in recipes[name].after):
+                    result.left[name] = "an earlier service did not come up"
+                    graph.done(name)
+                else:
+                    starting[pool.submit(bring_up, ctx, name)] = name
+            if not starting:
+                continue  # what was skipped may have made others ready
+            finished, _ = wait(starting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = starting.pop(future)
+                problem = future.result()
                 if problem is None:
                     result.up.append(name)
                 else:
                     result.failed[name] = problem
+                graph.done(name)
+    rank = {name: i for i, name in enumerate(order)}
+    result.up.sort(key=rank.__getitem__)  # in dependency order, whichever answered first
     return result
-
-
-def _ready(ctx: Context, name: str, pending: list[str], result: UpResult) -> bool:
-    after = ctx.workspace.recipes[name].after
-    return all(dep in result.up or (dep not in pending and dep not in result.failed
-                                    and dep not in result.left) for dep in after)
-
-
-def _blocked(ctx: Context, name: str, result: UpResult) -> bool:
-    after = ctx.workspace.recipes[name].after
-    return any(dep in result.failed or dep in result.left for dep in after)
 
 
 def bring_up(ctx: Context, name: str) -> str | None:
