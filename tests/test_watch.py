@@ -64,3 +64,74 @@ def test_the_watch_command_runs_until_stopped(ws: Path) -> None:
     assert child.stdout is not None and "watching" in child.stdout.readline()
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=10) == 130
+
+
+def test_a_healthy_stack_costs_no_state_writes(ws: Path) -> None:
+    for name in ("api", "dash"):
+        web_service(ws, name)
+    for _ in range(2):
+        assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    state_file, journal_file = ws / "state/state.json", ws / "state/journal.jsonl"
+    before = [(f.stat().st_mtime_ns, f.stat().st_size) for f in (state_file, journal_file)]
+    ctx = context(ws)
+    checked_at = ctx.state.of("api").updated_at
+    deadline = time.monotonic() + 2.0
+    watch(ctx, until=lambda: time.monotonic() > deadline)  # about 20 checks of each
+    assert ctx.state.of("api").updated_at != checked_at  # it did check, and keeps that in mind
+    after = [(f.stat().st_mtime_ns, f.stat().st_size) for f in (state_file, journal_file)]
+    assert after == before
+
+
+def test_an_exit_is_noticed_when_it_happens_not_at_the_next_check(ws: Path) -> None:
+    web_service(ws, "api")
+    recipe = ws / "recipes/api.toml"
+    recipe.write_text(recipe.read_text().replace("interval = 0.1", "interval = 60"))
+    assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    first = stored(ws, "api")["pid"]
+    began, killed = time.monotonic(), []
+
+    def killed_then_back() -> bool:
+        if not killed and time.monotonic() - began > 1.0:
+            kill(first)  # after watch's first check: the next is a minute away
+            killed.append(first)
+        return bool(journal(ws, "restart")) and stored(ws, "api")["status"] == "proven"
+
+    watch_until(ws, killed_then_back, limit=15)
+    assert stored(ws, "api")["pid"] not in (None, first)
+    assert stored(ws, "api")["status"] == "proven"
+
+
+SLOW_START = """
+import runpy, sys, time
+time.sleep(2.0)  # a service slow to start
+runpy.run_path("server.py", run_name="__main__")
+"""
+
+
+def test_a_restart_under_way_never_holds_up_the_others(ws: Path) -> None:
+    from datetime import datetime
+
+    from helpers import write_file
+
+    web_service(ws, "slow")
+    web_service(ws, "quick")
+    write_file(ws, "slow_start.py", SLOW_START)
+    recipe = ws / "recipes/slow.toml"
+    recipe.write_text(recipe.read_text().replace('"server.py"', '"slow_start.py"'))
+    for _ in range(2):
+        assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    slow, quick = stored(ws, "slow")["pid"], stored(ws, "quick")["pid"]
+    kill(slow)
+    killed = []
+
+    def both_back() -> bool:
+        if not killed and journal(ws, "restart"):  # slow is restarting: two seconds to go
+            kill(quick)
+            killed.append(quick)
+        return all(stored(ws, name)["status"] == "proven"
+                   and stored(ws, name)["pid"] not in (slow, quick) for name in ("slow", "quick"))
+
+    watch_until(ws, both_back)
+    proven = {line["service"]: datetime.fromisoformat(line["ts"])
+              for line in journal(ws, "verdict") if line.get("why") == "watch: restarted"}
+    assert proven["quick"] < proven["slow"]  # quick came back while slow was still starting

@@ -1,12 +1,18 @@
-"""`bringup watch`: keep proven services healthy. Each is checked every `interval`; one that
-fails is restarted per its `restart` policy with a growing pause between tries; more than
-`max_restarts` within ten minutes and it counts as regressed. State stays current throughout,
-so `bringup report --json` is a live picture."""
+"""`bringup watch`: keep proven services healthy. Each is checked every `interval`, the
+services in parallel; one whose process exits is seen at its exit, not at its next check. One
+that fails is restarted per its `restart` policy with a growing pause between tries, without
+holding up the others; more than `max_restarts` within ten minutes and it counts as regressed.
+State is written when something changes (a healthy stack costs no writes), so
+`bringup report --json` is a live picture."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import selectors
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bringup.checks import healthy
@@ -14,7 +20,6 @@ from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.processes import supervisor
-from bringup.processes.supervisor import Running
 from bringup.proving import checking, failure
 from bringup.stages import start, verify
 
@@ -22,26 +27,89 @@ WINDOW = 600.0
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0
 
 
+TICK = 0.1  # the longest watch sleeps before it looks again at what is due (and at `until`)
+
+
 @dataclass
 class Watched:
     """What watch remembers of one service between checks."""
 
+    service: Service
     due: float = 0.0
     pause: float = FIRST_PAUSE
+    backing_off: bool = False  # a restart failed: the next try waits its pause, exit or not
     restarts: deque[float] = field(default_factory=deque)
     gave_up: bool = False
-    running: Running | None = None  # the process watch started itself: it knows its exit
+    busy: Future[None] | None = None  # the check or restart under way
+    exit_pid: int | None = None  # the process whose exit watch is waiting for
+    exit_fd: int | None = None  # ... through a pidfd, readable once it has exited
 
 
 def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False) -> None:
     watched: dict[str, Watched] = {}
-    while not until():
-        now = ctx.clock()
-        for name in _proven(ctx):
-            state = watched.setdefault(name, Watched())
-            if now >= state.due and not state.gave_up:
-                tend(Service(ctx, ctx.workspace.recipes[name], running=state.running), state)
-        ctx.sleep(0.1)
+    exits = selectors.DefaultSelector()
+    pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="watch")
+    try:
+        while not until():
+            names = _proven(ctx)
+            for name in names:
+                state = watched.get(name) or watched.setdefault(
+                    name, Watched(Service(ctx, ctx.workspace.recipes[name])))
+                _follow_exit(exits, state)
+                if state.busy is not None and state.busy.done():
+                    finished: Future[None] = state.busy
+                    state.busy = None
+                    finished.result()  # a bug in a check ends watch, as it would in the loop
+                if state.busy is None and not state.gave_up and ctx.clock() >= state.due:
+                    state.busy = pool.submit(tend, state.service, state)
+            for name in watched.keys() - set(names):  # stopped, or no longer proven
+                _unfollow(exits, watched[name])
+            for key, _ in exits.select(_wait(ctx, watched)):
+                state = key.data
+                _unfollow(exits, state)
+                if not state.backing_off:
+                    state.due = ctx.clock()  # it exited: tend it now, not at its next check
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for state in watched.values():
+            _unfollow(exits, state)
+        exits.close()
+
+
+def _wait(ctx: Context, watched: dict[str, Watched]) -> float:
+    now = ctx.clock()
+    due = (state.due - now for state in watched.values() if state.busy is None
+           and not state.gave_up)
+    return max(0.0, min(TICK, *due, TICK))
+
+
+def _follow_exit(exits: selectors.BaseSelector, state: Watched) -> None:
+    """Wait for the exit of the service's process (its pid and start time as recorded)
+    through a pidfd. Where the system has none, the checks alone notice an exit."""
+    handle = state.service.entry.handle
+    pid = handle.pid if handle else None
+    if pid == state.exit_pid:
+        return
+    _unfollow(exits, state)
+    if handle is None or not hasattr(os, "pidfd_open"):
+        return
+    try:
+        fd = os.pidfd_open(handle.pid)
+    except OSError:  # gone already: the next check finds it so
+        return
+    if not supervisor.alive(handle):  # the pid names another process now: not ours to watch
+        os.close(fd)
+        return
+    state.exit_pid, state.exit_fd = handle.pid, fd
+    exits.register(fd, selectors.EVENT_READ, state)
+
+
+def _unfollow(exits: selectors.BaseSelector, state: Watched) -> None:
+    if state.exit_fd is not None:
+        with contextlib.suppress(KeyError, ValueError):
+            exits.unregister(state.exit_fd)
+        os.close(state.exit_fd)
+    state.exit_pid = state.exit_fd = None
 
 
 def _proven(ctx: Context) -> list[str]:
@@ -58,9 +126,8 @@ def tend(service: Service, state: Watched) -> None:
         if service.entry.status != "proven":
             lifecycle.proven(ctx, service.name, evidence=[o.to_json() for o in outcomes],
                              why="watch: healthy again", again=True)
-        lifecycle.observed(ctx, service.name, [o.to_json() for o in outcomes])
-        state.pause = FIRST_PAUSE
-        ctx.save()
+        lifecycle.observed(ctx, service.name, [o.to_json() for o in outcomes])  # in memory
+        state.pause, state.backing_off = FIRST_PAUSE, False
         return
     failing = "; ".join(o.describe() for o in outcomes if not o.ok and not o.advisory)
     exited = service.running.exit_status() if service.running else None
@@ -100,14 +167,14 @@ def _restart(service: Service, state: Watched, failing: str) -> None:
     state.restarts.append(ctx.clock())
     ctx.journal("restart", service.name, why=failing, within_window=len(state.restarts))
     problem = start.launch(service)
-    state.running = service.running
     verdict = verify.act(service) if problem is None else None
     if verdict is not None and verdict.ok:
         lifecycle.proven(ctx, service.name, evidence=[o.to_json() for o in verdict.outcomes],
                          why="watch: restarted", again=True)
         ctx.out.step("watch", f"{service.name}: back up (pid {service.entry.pid})", True)
+        state.backing_off = False
         return
     if verdict is not None:
         failure.record(service, verify.NAME, verdict)
-    state.due = ctx.clock() + state.pause
+    state.due, state.backing_off = ctx.clock() + state.pause, True
     state.pause = min(state.pause * 2, LONGEST_PAUSE)
