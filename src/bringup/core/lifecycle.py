@@ -56,8 +56,10 @@ def halted(ctx: Context, name: str, stage: StageName, reason: str) -> None:
 
 def launching(ctx: Context, name: str, start: str) -> None:
     """A start is about to spawn its process: recorded first, so that a bringup killed before
-    it records the process can find it again by its tag."""
-    ctx.state.of(name).start_id = start
+    it records the process can find it again by its tag. Until this start's end is recorded
+    it has no `stopped_at`: an entry with one has nothing left to find."""
+    entry = ctx.state.of(name)
+    entry.start_id, entry.stopped_at = start, None
     ctx.save()
     ctx.journal("launching", name, start=start)
 

@@ -95,10 +95,12 @@ class Service:
 
     def find_again(self) -> None:
         """Adopt the process of the last start when bringup did not record it (it was killed
-        right after the spawn): the eldest that carries that start's tag."""
-        start = self.entry.start_id
-        handle = self.entry.handle
-        if start is None or (handle is not None and supervisor.alive(handle)):
+        right after the spawn): the eldest that carries that start's tag. A start whose end
+        was recorded (`stopped_at`) is not looked for: reading every process's environment
+        costs tens of milliseconds, paid by each service `up` starts."""
+        start, handle = self.entry.start_id, self.entry.handle
+        if start is None or self.entry.stopped_at is not None or (
+                handle is not None and supervisor.alive(handle)):
             return
         eldest = next(iter(tags.tagged(self.tag + start)), None)
         found = supervisor.identify(eldest.pid) if eldest else None

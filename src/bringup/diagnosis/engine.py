@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from .fallback import crashed, names_an_error, unhandled
 from .finding import UNKNOWN, Finding
@@ -29,7 +30,14 @@ _NEEDLE_RULES = _rules_by_needle(RULES)
 # leaves the per-rule regexes only the few lines that can match.
 # An error that escaped every handler is read too (fallback.unhandled), whatever the runtime.
 _UNHANDLED_NEEDLES = ("panic: ", "goroutine ", "uncaught", "unhandled")
-_PREFILTER = needle_pattern({*_NEEDLE_RULES, HEADER, *MARKERS, *_UNHANDLED_NEEDLES})
+
+
+@cache
+def _prefilter() -> re.Pattern[str]:
+    """Built at the first log read, not at import."""
+    return needle_pattern({*_NEEDLE_RULES, HEADER, *MARKERS, *_UNHANDLED_NEEDLES})
+
+
 # The cause of a failure sits near the end of its log; reading only the latest lines that can
 # match keeps a log that is one long retry loop as fast as any other.
 _LATEST = 1000
@@ -72,7 +80,7 @@ def diagnose(text: str, *, exit_status: int | None = None,
     printed = text.replace("\r\n", "\n").split("\n")
     lines = strip_prefixes(printed)
     log = _Log(printed, lines, [line.lower() for line in lines], exit_status)
-    candidates = [index for index, line in enumerate(log.lowered) if _PREFILTER.search(line)]
+    candidates = [index for index, line in enumerate(log.lowered) if _prefilter().search(line)]
     tracebacks = _tracebacks(log, candidates)
     hits = _hits(log, reversed(candidates), tracebacks)
     findings = _rank(log, [hit for hit in hits if not hit.warning] if running else hits,
@@ -97,7 +105,7 @@ def _as_printed(log: _Log, finding: Finding) -> Finding:
 def worth_reading(line: str) -> bool:
     """Could a rule (or a traceback) be read from this line? The cheap test, for a log read
     line by line as it grows."""
-    return bool(_PREFILTER.search(line.lower()))
+    return bool(_prefilter().search(line.lower()))
 
 
 def _tracebacks(log: _Log, candidates: list[int]) -> Tracebacks:

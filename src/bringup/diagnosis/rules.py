@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import advice, nodejs
 from . import subjects as s
@@ -16,11 +17,17 @@ from .subjects import Nearby, Subject
 class Rule:
     kind: str
     needles: tuple[str, ...]  # lower-case literals, one of which the line must hold: the cheap test
-    pattern: re.Pattern[str]
+    regex: str
     advice: Advice
     subject: Subject
     nearby: Nearby | None = None
     root: bool = False  # a cause that explains the others of the log: ranked before them
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled when a line first holds one of its needles: compiling the whole table costs
+        more than a hundred milliseconds, which every command that imports it would pay."""
+        return re.compile(self.regex)
 
 
 def rule(
@@ -34,7 +41,7 @@ def rule(
     root: bool = False,
 ) -> Rule:
     found = (needles,) if isinstance(needles, str) else needles
-    return Rule(kind, found, re.compile(regex), advice, subject or s.named(), nearby, root)
+    return Rule(kind, found, regex, advice, subject or s.named(), nearby, root)
 
 
 _UNRESOLVED = (

@@ -1,11 +1,20 @@
-"""Who holds a port on this machine, and a free one when a service must move."""
+"""Who holds a port on this machine, and a free one when a service must move.
+
+psutil's table of every socket with its pid reads every process's file descriptors (tens of
+milliseconds, with the interpreter lock held): on Linux the kernel's own tables are read instead
+(/proc/net/tcp, tcp6), and a socket is matched to the service by the descriptors of the
+service's processes alone. psutil's table stays for what must name a stranger, and for the
+systems without /proc."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import psutil
 
@@ -43,6 +52,9 @@ def listener_pids(port: int) -> set[int]:
 
 def listening(handle: Handle) -> set[int]:
     """The TCP ports the service's processes listen on."""
+    kernel, held = _kernel_sockets(), _inodes(handle)
+    if kernel is not None and held is not None:
+        return {sock.port for sock in kernel if sock.listening and sock.inode in held}
     listeners = _listeners(_all_sockets(handle))
     mine = _own(handle, (pid for _, _, pid in listeners))
     return {port for _, port, pid in listeners if pid in mine}
@@ -50,6 +62,10 @@ def listening(handle: Handle) -> set[int]:
 
 def connected_to(handle: Handle) -> set[tuple[str, int]]:
     """The remote addresses the service's processes hold an established TCP connection to."""
+    kernel, inodes = _kernel_sockets(), _inodes(handle)
+    if kernel is not None and inodes is not None:
+        return {(sock.remote_ip, sock.remote_port) for sock in kernel
+                if sock.state == ESTABLISHED and sock.inode in inodes}
     held = [(conn.raddr, pid) for conn, pid in _all_sockets(handle)
             if conn.status == psutil.CONN_ESTABLISHED and conn.raddr]
     mine = _own(handle, (pid for _, pid in held))
@@ -68,11 +84,18 @@ def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
     """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
     hands it to the listener bound to that very address, else to one bound to the any-address.
     None: nothing bringup can see listens there, or only a socket it cannot attribute."""
-    listeners = [(bound, pid) for bound, number, pid in _listeners(_all_sockets(handle))
-                 if number == port]
-    target = _plain(ip)
-    exact = [pid for bound, pid in listeners if bound == target]
-    chosen = exact or [pid for bound, pid in listeners if _covers(bound, target)]
+    kernel, held = _kernel_sockets(), _inodes(handle)
+    if kernel is not None and held is not None:
+        bound = [(sock.ip, sock.inode) for sock in kernel if sock.listening and sock.port == port]
+        reaching: list[int] = _chosen(bound, _plain(ip))
+        if not reaching:
+            return None
+        if held.intersection(reaching):
+            return Reached(own=True)
+        # not the service's own: psutil's table below names whose it is
+    listeners = [(bound, number, pid) for bound, number, pid in
+                 _listeners(_all_sockets(handle)) if number == port]
+    chosen = _chosen([(bound, pid) for bound, _, pid in listeners], _plain(ip))
     if not chosen:
         return None
     if _own(handle, chosen):
@@ -80,6 +103,83 @@ def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
     if None in chosen:
         return None  # another user's socket: it may be the service's
     return Reached(own=False, others=tuple(sorted({pid for pid in chosen if pid is not None})))
+
+
+T = TypeVar("T")
+
+
+def _chosen(listeners: list[tuple[str, T]], target: str) -> list[T]:
+    """Of the (address, holder) listeners on a port, those a connection to `target` reaches."""
+    exact = [who for bound, who in listeners if bound == target]
+    return exact or [who for bound, who in listeners if _covers(bound, target)]
+
+
+LISTEN, ESTABLISHED = "0A", "01"  # the kernel's TCP states, as /proc/net/tcp writes them
+
+
+@dataclass(frozen=True)
+class KernelSocket:
+    ip: str
+    port: int
+    remote_ip: str
+    remote_port: int
+    state: str
+    inode: int
+
+    @property
+    def listening(self) -> bool:
+        return self.state == LISTEN
+
+
+def _kernel_sockets() -> list[KernelSocket] | None:
+    """Every TCP socket of this network namespace, from the kernel's tables; None where there
+    are none to read (not Linux)."""
+    found: list[KernelSocket] = []
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        try:
+            with table.open(encoding="ascii") as lines:
+                next(lines, None)  # the heading
+                found += (_kernel_socket(line.split()) for line in lines)
+        except FileNotFoundError:
+            if table.name == "tcp6":
+                continue  # IPv6 off: IPv4 only
+            return None
+        except (OSError, ValueError, IndexError):
+            return None
+    return found
+
+
+def _kernel_socket(fields: list[str]) -> KernelSocket:
+    local, remote = fields[1].split(":"), fields[2].split(":")
+    return KernelSocket(_kernel_ip(local[0]), int(local[1], 16), _kernel_ip(remote[0]),
+                        int(remote[1], 16), fields[3], int(fields[9]))
+
+
+def _kernel_ip(hexed: str) -> str:
+    """An address as the kernel writes it: each 32-bit word in the machine's byte order."""
+    raw = bytes.fromhex(hexed)
+    if sys.byteorder == "little":
+        raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    return _plain(socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw))
+
+
+def _inodes(handle: Handle) -> set[int] | None:
+    """The socket inodes the service's processes hold; None when one's descriptors cannot be
+    read (another user's process, or no /proc)."""
+    held: set[int] = set()
+    for process in tree(handle):
+        try:
+            descriptors = list(Path(f"/proc/{process.pid}/fd").iterdir())
+        except FileNotFoundError:
+            continue  # it ended meanwhile
+        except OSError:
+            return None
+        for descriptor in descriptors:
+            with contextlib.suppress(OSError):
+                link = str(descriptor.readlink())
+                if link.startswith("socket:["):
+                    held.add(int(link[8:-1]))
+    return held
 
 
 Socket = tuple[Any, int | None]  # psutil's socket, and the pid that holds it (None: unknown)
@@ -137,7 +237,10 @@ def holder(port: int, among: Iterable[int] | None = None) -> Holder | None:
 
 
 def in_use(port: int) -> bool:
-    return bool(listener_pids(port)) or answers(port) or answers(port, "::1")
+    kernel = _kernel_sockets()
+    listened = (any(sock.listening and sock.port == port for sock in kernel) if kernel is not None
+                else bool(listener_pids(port)))
+    return listened or answers(port) or answers(port, "::1")
 
 
 def free_port(near: int | None = None, *, avoid: Collection[int] = ()) -> int:

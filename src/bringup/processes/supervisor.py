@@ -116,10 +116,12 @@ def group_members(handle: Handle) -> list[psutil.Process]:
     if handle.pid <= 1 or handle.pid == os.getpgrp() or _pid_reused(handle):
         return []
     members = []
-    for process in psutil.process_iter(["pid", "status"]):
+    for pid in psutil.pids():  # the group id first: one system call, where a Process reads files
         try:
-            if (os.getpgid(process.pid) == handle.pid and _not_older(handle, process)
-                    and process.info["status"] != psutil.STATUS_ZOMBIE):
+            if os.getpgid(pid) != handle.pid:
+                continue
+            process = psutil.Process(pid)
+            if _not_older(handle, process) and process.status() != psutil.STATUS_ZOMBIE:
                 members.append(process)
         except (ProcessLookupError, PermissionError, psutil.Error):
             continue
