@@ -24,6 +24,36 @@ T = TypeVar("T")
 MASK = "******"
 
 
+class _Saves:
+    """Group commit: each save asks for a write that begins after it asked; while one write
+    runs, the threads that ask meanwhile wait for the next, which one of them does for all."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._asked = self._done = 0
+        self._writing = False
+
+    def after_asking(self, write: Callable[[], None]) -> None:
+        with self._turn:
+            self._asked += 1
+            ticket = self._asked
+            while self._done < ticket:
+                if self._writing:
+                    self._turn.wait()
+                    continue
+                self._writing, covers = True, self._asked
+                try:
+                    self._turn.release()
+                    try:
+                        write()
+                    finally:
+                        self._turn.acquire()
+                    self._done = covers
+                finally:
+                    self._writing = False
+                    self._turn.notify_all()
+
+
 @dataclass
 class Context:
     workspace: Workspace
@@ -39,6 +69,7 @@ class Context:
     _client: httpx.Client | None = None
     _client_lock: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _saves: _Saves = field(default_factory=_Saves)
 
     def __post_init__(self) -> None:
         self.out = Masked(self.out, self)
@@ -70,10 +101,15 @@ class Context:
         return self._state
 
     def save(self) -> None:
+        """Write the state as it is now. `up` and `watch` save from several threads at once:
+        one write then serves every thread that asked before it began."""
         if not self.dry_run:
-            with self._write_lock:  # `up` starts services from several threads
-                self._keep_damaged()
-                self.store.save(self.state, mask=self.mask)
+            self._saves.after_asking(self._write_state)
+
+    def _write_state(self) -> None:
+        with self._write_lock:
+            self._keep_damaged()
+            self.store.save(self.state, mask=self.mask)
 
     def _keep_damaged(self) -> None:
         """A state file read with fields that fell back is kept as it was, and said, once."""
@@ -119,3 +155,4 @@ class Context:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+

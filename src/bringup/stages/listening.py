@@ -12,6 +12,11 @@ from bringup.processes import ports
 GRACE = 10.0
 SAID = 2.0
 LOOK_EVERY = 0.25
+# Its processes' sockets are first looked at once it has had this long (at most a tenth of its
+# startup_timeout) to answer where it should: a look reads the kernel's socket table, which a
+# service that answers in its first second, as most do, need not pay for at every poll. The
+# grace is counted from its start all the same.
+SOCKETS_AFTER = 1.0
 LOCAL = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")
 
 
@@ -21,17 +26,22 @@ class PortWatch:
         addresses = service.recipe.verify.addresses()
         self.expected = {port for host, port in addresses if host in LOCAL or
                          host.startswith("127.")}
-        self.grace = min(GRACE, service.recipe.verify.startup_timeout * 0.8)
+        timeout = service.recipe.verify.startup_timeout
+        self.after = min(SOCKETS_AFTER, timeout * 0.1)
+        self.grace = min(GRACE, timeout * 0.8)
         self._since: float | None = None
         self._said: float | None = None
         self._next = 0.0
+        self._began: float | None = None
 
     def look(self, now: float) -> Finding | None:
         """The wrong-port finding once there is one; looks at most every LOOK_EVERY seconds."""
         if not self.expected or now < self._next:
             return None
         self._next = now + LOOK_EVERY
-        return self._announced(now) or self._listening(now)
+        self._began = now if self._began is None else self._began
+        return self._announced(now) or (self._listening(now) if now - self._began >=
+                                        self.after else None)
 
     def _announced(self, now: float) -> Finding | None:
         said = announced_ports(self.service.log_text())
@@ -51,7 +61,7 @@ class PortWatch:
             self._since = None
             return None
         self._since = now if self._since is None else self._since
-        if now - self._since < self.grace:
+        if now - self._since < self.grace - self.after:  # the grace counts from its start
             return None
         shown = ", ".join(map(str, sorted(found)))
         return wrong_port(min(found), min(self.expected),
