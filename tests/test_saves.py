@@ -9,9 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-from helpers import context, write_recipe
-
 from bringup.core.context import _Saves
+
+from helpers import context, write_recipe
 
 
 def test_a_save_is_served_only_by_a_write_that_began_after_it_asked() -> None:

@@ -174,12 +174,12 @@ def test_environment_values_never_reach_disk(ws: Path) -> None:
 
 
 def test_the_holder_is_named_even_when_asked_before_it_wrote_its_pid(ws: Path) -> None:
-    from filelock import FileLock
+    import fcntl
 
     (ws / "state").mkdir()
     write_recipe(ws, "api", 'command = "true"')
-    lock = FileLock(ws / "state/.lock")
-    lock.acquire()  # taken, its pid not written yet: it is written a moment later
+    lock = (ws / "state/.lock").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # taken, its pid not written yet: written a moment later
     try:
         import threading
 
@@ -187,7 +187,7 @@ def test_the_holder_is_named_even_when_asked_before_it_wrote_its_pid(ws: Path) -
         result = invoke("next", "--yes", "--workspace", str(ws))
         assert result.code == 2 and "another bringup (pid 4242)" in result.stderr
     finally:
-        lock.release()
+        lock.close()
 
 
 def test_an_env_value_is_saved_whole_and_the_other_lines_kept(ws: Path) -> None:

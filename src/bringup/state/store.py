@@ -4,6 +4,7 @@ never overwritten when it cannot be read; one writing bringup per workspace."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import time
@@ -95,23 +96,26 @@ class Store:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the workspace for writing; a second bringup is refused with the holder's pid."""
-        from filelock import FileLock, Timeout
-
+        """Hold the workspace for writing; a second bringup is refused with the holder's pid.
+        The lock is the kernel's (flock on state/.lock): it goes with the process, however that
+        ends, and never outlives it."""
         self.dir.mkdir(parents=True, exist_ok=True)
         pid_file = self.dir / "lock.pid"
-        lock = FileLock(self.dir / ".lock")
+        held = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise LockedError(f"another bringup (pid {_holder(pid_file)}) is working in "
-                              f"{self.dir.parent}; wait for it to finish") from None
-        try:
-            pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
-            yield
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise LockedError(f"another bringup (pid {_holder(pid_file)}) is working in "
+                                  f"{self.dir.parent}; wait for it to finish") from None
+            try:
+                pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+                yield
+            finally:
+                pid_file.unlink(missing_ok=True)
+                fcntl.flock(held, fcntl.LOCK_UN)
         finally:
-            pid_file.unlink(missing_ok=True)
-            lock.release()
+            os.close(held)
 
 
 OWN_VALUES = frozenset({"fingerprints", "started_from", "start_id"})  # digests and ids
