@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bringup.processes import ports, supervisor
+from bringup.processes import ports, sockets, supervisor
 
 from helpers import free_port
 
@@ -91,12 +91,33 @@ def test_in_use_sees_a_listener_on_any_loopback_address() -> None:
     assert not ports.in_use(port)
 
 
-def test_the_kernels_table_lists_what_psutil_lists() -> None:
+def test_the_kernels_table_lists_what_psutil_lists_by_netlink_and_by_proc() -> None:
+    """The whole machine's listeners, read three ways; another program may open or close one
+    between the reads, so they are read again (a few times) until they agree."""
     with socket.create_server(("::1", 0), family=socket.AF_INET6) as six, \
             socket.create_server(("127.0.0.2", 0)) as four:
-        kernel = {(sock.ip, sock.port) for sock in ports._kernel_sockets() or [] if sock.listening}
-        theirs = {(ports._plain(conn.laddr.ip), conn.laddr.port)
-                  for conn in psutil.net_connections("tcp") if conn.status == psutil.CONN_LISTEN}
+        for _ in range(5):
+            kernel = {(sock.ip, sock.port) for sock in sockets.table(sockets.LISTEN) or []}
+            by_proc = {(sock.ip, sock.port) for sock in sockets._from_proc([sockets.LISTEN]) or []}
+            theirs = {(sockets.plain(conn.laddr.ip), conn.laddr.port)
+                      for conn in psutil.net_connections("tcp")
+                      if conn.status == psutil.CONN_LISTEN}
+            if kernel == theirs == by_proc:
+                break
+            time.sleep(0.1)
         assert ("::1", six.getsockname()[1]) in kernel
         assert ("127.0.0.2", four.getsockname()[1]) in kernel
-        assert kernel == theirs
+        assert kernel == theirs == by_proc
+
+
+def test_a_connection_is_in_both_tables_with_both_its_ends() -> None:
+    with socket.create_server(("127.0.0.2", 0)) as server, \
+            socket.create_connection(server.getsockname()) as client:
+        accepted, _ = server.accept()
+        with accepted:
+            ends = (client.getsockname()[1], server.getsockname()[1])
+            for found in (sockets.table(sockets.ESTABLISHED),
+                          sockets._from_proc([sockets.ESTABLISHED])):
+                mine = {(sock.port, sock.remote_port) for sock in found or []
+                        if sock.ip == "127.0.0.2" or sock.remote_ip == "127.0.0.2"}
+                assert ends in mine and ends[::-1] in mine

@@ -1,24 +1,23 @@
 """Who holds a port on this machine, and a free one when a service must move.
 
 psutil's table of every socket with its pid reads every process's file descriptors (tens of
-milliseconds, with the interpreter lock held): on Linux the kernel's own tables are read instead
-(/proc/net/tcp, tcp6), and a socket is matched to the service by the descriptors of the
-service's processes alone. psutil's table stays for what must name a stranger, and for the
-systems without /proc."""
+milliseconds, with the interpreter lock held): on Linux the kernel's socket table is read instead
+(bringup.processes.sockets), and a socket is matched to the service by the descriptors of the
+service's own processes. psutil's table stays for naming a stranger, and for the systems
+without /proc."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import psutil
 
-from bringup.processes.supervisor import Handle, belongs, tree
+from bringup.processes import sockets
+from bringup.processes.sockets import plain
+from bringup.processes.supervisor import Handle, belongs, find, tree
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,9 @@ def listener_pids(port: int) -> set[int]:
 
 def listening(handle: Handle) -> set[int]:
     """The TCP ports the service's processes listen on."""
-    kernel, held = _kernel_sockets(), _inodes(handle)
+    kernel, held = sockets.table(sockets.LISTEN), _inodes(handle)
     if kernel is not None and held is not None:
-        return {sock.port for sock in kernel if sock.listening and sock.inode in held}
+        return {sock.port for sock in kernel if sock.inode in held}
     listeners = _listeners(_all_sockets(handle))
     mine = _own(handle, (pid for _, _, pid in listeners))
     return {port for _, port, pid in listeners if pid in mine}
@@ -62,14 +61,13 @@ def listening(handle: Handle) -> set[int]:
 
 def connected_to(handle: Handle) -> set[tuple[str, int]]:
     """The remote addresses the service's processes hold an established TCP connection to."""
-    kernel, inodes = _kernel_sockets(), _inodes(handle)
+    kernel, inodes = sockets.table(sockets.ESTABLISHED), _inodes(handle)
     if kernel is not None and inodes is not None:
-        return {(sock.remote_ip, sock.remote_port) for sock in kernel
-                if sock.state == ESTABLISHED and sock.inode in inodes}
+        return {(sock.remote_ip, sock.remote_port) for sock in kernel if sock.inode in inodes}
     held = [(conn.raddr, pid) for conn, pid in _all_sockets(handle)
             if conn.status == psutil.CONN_ESTABLISHED and conn.raddr]
     mine = _own(handle, (pid for _, pid in held))
-    return {(_plain(remote.ip), remote.port) for remote, pid in held if pid in mine}
+    return {(plain(remote.ip), remote.port) for remote, pid in held if pid in mine}
 
 
 @dataclass(frozen=True)
@@ -84,18 +82,30 @@ def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
     """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
     hands it to the listener bound to that very address, else to one bound to the any-address.
     None: nothing bringup can see listens there, or only a socket it cannot attribute."""
-    kernel, held = _kernel_sockets(), _inodes(handle)
-    if kernel is not None and held is not None:
-        bound = [(sock.ip, sock.inode) for sock in kernel if sock.listening and sock.port == port]
-        reaching: list[int] = _chosen(bound, _plain(ip))
+    kernel = sockets.table(sockets.LISTEN)
+    if kernel is not None:
+        reaching: list[int] = _chosen([(sock.ip, sock.inode) for sock in kernel
+                                       if sock.port == port], plain(ip))
         if not reaching:
             return None
-        if held.intersection(reaching):
+        if _holds(handle, reaching):
             return Reached(own=True)
-        # not the service's own: psutil's table below names whose it is
+    return _psutils_answer(ip, port, handle)  # not its own, it seems: psutil names whose it is
+
+
+def _holds(handle: Handle, inodes: list[int]) -> bool:
+    """Do the service's processes hold one of these sockets? Its own process is asked first: it
+    is the one that listens, mostly, and the whole tree costs a look at every process."""
+    own = find(handle)
+    if own is not None and (sockets.held_by([own.pid]) or set()).intersection(inodes):
+        return True
+    return bool((_inodes(handle) or set()).intersection(inodes))
+
+
+def _psutils_answer(ip: str, port: int, handle: Handle) -> Reached | None:
     listeners = [(bound, number, pid) for bound, number, pid in
                  _listeners(_all_sockets(handle)) if number == port]
-    chosen = _chosen([(bound, pid) for bound, _, pid in listeners], _plain(ip))
+    chosen = _chosen([(bound, pid) for bound, _, pid in listeners], plain(ip))
     if not chosen:
         return None
     if _own(handle, chosen):
@@ -114,72 +124,9 @@ def _chosen(listeners: list[tuple[str, T]], target: str) -> list[T]:
     return exact or [who for bound, who in listeners if _covers(bound, target)]
 
 
-LISTEN, ESTABLISHED = "0A", "01"  # the kernel's TCP states, as /proc/net/tcp writes them
-
-
-@dataclass(frozen=True)
-class KernelSocket:
-    ip: str
-    port: int
-    remote_ip: str
-    remote_port: int
-    state: str
-    inode: int
-
-    @property
-    def listening(self) -> bool:
-        return self.state == LISTEN
-
-
-def _kernel_sockets() -> list[KernelSocket] | None:
-    """Every TCP socket of this network namespace, from the kernel's tables; None where there
-    are none to read (not Linux)."""
-    found: list[KernelSocket] = []
-    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
-        try:
-            with table.open(encoding="ascii") as lines:
-                next(lines, None)  # the heading
-                found += (_kernel_socket(line.split()) for line in lines)
-        except FileNotFoundError:
-            if table.name == "tcp6":
-                continue  # IPv6 off: IPv4 only
-            return None
-        except (OSError, ValueError, IndexError):
-            return None
-    return found
-
-
-def _kernel_socket(fields: list[str]) -> KernelSocket:
-    local, remote = fields[1].split(":"), fields[2].split(":")
-    return KernelSocket(_kernel_ip(local[0]), int(local[1], 16), _kernel_ip(remote[0]),
-                        int(remote[1], 16), fields[3], int(fields[9]))
-
-
-def _kernel_ip(hexed: str) -> str:
-    """An address as the kernel writes it: each 32-bit word in the machine's byte order."""
-    raw = bytes.fromhex(hexed)
-    if sys.byteorder == "little":
-        raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-    return _plain(socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw))
-
-
 def _inodes(handle: Handle) -> set[int] | None:
-    """The socket inodes the service's processes hold; None when one's descriptors cannot be
-    read (another user's process, or no /proc)."""
-    held: set[int] = set()
-    for process in tree(handle):
-        try:
-            descriptors = list(Path(f"/proc/{process.pid}/fd").iterdir())
-        except FileNotFoundError:
-            continue  # it ended meanwhile
-        except OSError:
-            return None
-        for descriptor in descriptors:
-            with contextlib.suppress(OSError):
-                link = str(descriptor.readlink())
-                if link.startswith("socket:["):
-                    held.add(int(link[8:-1]))
-    return held
+    """The socket inodes the service's processes hold (None: not all can be read)."""
+    return sockets.held_by(process.pid for process in tree(handle))
 
 
 Socket = tuple[Any, int | None]  # psutil's socket, and the pid that holds it (None: unknown)
@@ -207,14 +154,8 @@ def _own(handle: Handle, pids: Iterable[int | None]) -> set[int]:
 
 def _listeners(sockets: list[Socket]) -> list[tuple[str, int, int | None]]:
     """(address, port, pid) of each listening socket."""
-    return [(_plain(conn.laddr.ip), conn.laddr.port, pid) for conn, pid in sockets
+    return [(plain(conn.laddr.ip), conn.laddr.port, pid) for conn, pid in sockets
             if conn.status == psutil.CONN_LISTEN and conn.laddr]
-
-
-def _plain(ip: str) -> str:
-    """An address as one spelling: IPv4-mapped IPv6 (::ffff:127.0.0.1) as IPv4, no zone."""
-    ip = ip.split("%", maxsplit=1)[0]
-    return ip.removeprefix("::ffff:") if ip.startswith("::ffff:") and "." in ip else ip
 
 
 def _covers(bound: str, target: str) -> bool:
@@ -237,8 +178,8 @@ def holder(port: int, among: Iterable[int] | None = None) -> Holder | None:
 
 
 def in_use(port: int) -> bool:
-    kernel = _kernel_sockets()
-    listened = (any(sock.listening and sock.port == port for sock in kernel) if kernel is not None
+    kernel = sockets.table(sockets.LISTEN)
+    listened = (any(sock.port == port for sock in kernel) if kernel is not None
                 else bool(listener_pids(port)))
     return listened or answers(port) or answers(port, "::1")
 

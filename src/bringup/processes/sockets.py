@@ -1,0 +1,139 @@
+"""The kernel's table of TCP sockets, read as `ss` reads it: a sock_diag dump over netlink that
+asks for the states wanted only (the listening sockets come from their own small hash table, in
+a tenth of a millisecond), else /proc/net/tcp and tcp6 (which walk every socket of the machine:
+milliseconds). Neither says which process holds a socket; its inode does, matched against the
+descriptors of the processes that matter (bringup.processes.ports)."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+ESTABLISHED, LISTEN = 1, 10  # the kernel's TCP states (include/net/tcp_states.h)
+
+_SOCK_DIAG, _BY_FAMILY = 4, 20  # NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY
+_REQUEST, _DUMP = 0x1, 0x300  # NLM_F_REQUEST, NLM_F_DUMP
+_ERROR, _DONE = 2, 3  # NLMSG_ERROR, NLMSG_DONE
+_HEADER = struct.Struct("=IHHII")  # struct nlmsghdr
+_ASK = struct.Struct("=BBBBI48x")  # struct inet_diag_req_v2, its socket id left empty
+_SOCKET = struct.Struct("=BB2x2s2s16s16s12x16xI")  # struct inet_diag_msg, up to its inode
+
+
+@dataclass(frozen=True)
+class KernelSocket:
+    ip: str
+    port: int
+    remote_ip: str
+    remote_port: int
+    state: int
+    inode: int
+
+    @property
+    def listening(self) -> bool:
+        return self.state == LISTEN
+
+
+def table(*states: int) -> list[KernelSocket] | None:
+    """The TCP sockets (IPv4 and IPv6) in these states; None where the kernel shows no table
+    (not Linux)."""
+    try:
+        found = _dumped(socket.AF_INET, states)
+    except OSError:  # no netlink here, or a sandbox refuses it
+        return _from_proc(states)
+    try:
+        return found + _dumped(socket.AF_INET6, states)
+    except OSError:  # IPv6 is off
+        return found
+
+
+def _dumped(family: int, states: Iterable[int]) -> list[KernelSocket]:
+    if not hasattr(socket, "AF_NETLINK"):
+        raise OSError("no netlink")
+    mask = sum(1 << state for state in set(states))
+    ask = _ASK.pack(family, socket.IPPROTO_TCP, 0, 0, mask)
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _SOCK_DIAG) as link:
+        link.settimeout(2.0)
+        link.sendto(_HEADER.pack(_HEADER.size + len(ask), _BY_FAMILY, _REQUEST | _DUMP, 1, 0)
+                    + ask, (0, 0))
+        found: list[KernelSocket] = []
+        while True:
+            data, at = link.recv(1 << 16), 0
+            while at + _HEADER.size <= len(data):
+                length, kind = _HEADER.unpack_from(data, at)[:2]
+                if kind == _DONE:
+                    return found
+                if kind == _ERROR or length < _HEADER.size:
+                    raise OSError(f"sock_diag refused the dump (message {kind})")
+                found.append(_diagnosed(data, at + _HEADER.size))
+                at += (length + 3) & ~3
+
+
+def _diagnosed(data: bytes, at: int) -> KernelSocket:
+    family, state, sport, dport, src, dst, inode = _SOCKET.unpack_from(data, at)
+    size = 4 if family == socket.AF_INET else 16
+    return KernelSocket(plain(socket.inet_ntop(family, src[:size])), int.from_bytes(sport, "big"),
+                        plain(socket.inet_ntop(family, dst[:size])), int.from_bytes(dport, "big"),
+                        state, inode)
+
+
+def _from_proc(states: Iterable[int]) -> list[KernelSocket] | None:
+    wanted = set(states)
+    found: list[KernelSocket] = []
+    for path in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        try:
+            with path.open(encoding="ascii") as lines:
+                next(lines, None)  # the heading
+                found += (sock for sock in map(_proc_line, lines) if sock.state in wanted)
+        except FileNotFoundError:
+            if path.name == "tcp6":
+                continue  # IPv6 is off
+            return None
+        except (OSError, ValueError, IndexError):
+            return None
+    return found
+
+
+def _proc_line(line: str) -> KernelSocket:
+    fields = line.split()
+    local, remote = fields[1].split(":"), fields[2].split(":")
+    return KernelSocket(_proc_ip(local[0]), int(local[1], 16), _proc_ip(remote[0]),
+                        int(remote[1], 16), int(fields[3], 16), int(fields[9]))
+
+
+def _proc_ip(hexed: str) -> str:
+    """An address as /proc writes it: each 32-bit word in the machine's byte order."""
+    raw = bytes.fromhex(hexed)
+    if sys.byteorder == "little":
+        raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    return plain(socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw))
+
+
+def plain(ip: str) -> str:
+    """An address as one spelling: IPv4-mapped IPv6 (::ffff:127.0.0.1) as IPv4, no zone."""
+    ip = ip.split("%", maxsplit=1)[0]
+    return ip.removeprefix("::ffff:") if ip.startswith("::ffff:") and "." in ip else ip
+
+
+def held_by(pids: Iterable[int]) -> set[int] | None:
+    """The socket inodes these processes hold; None when one's descriptors cannot be read
+    (another user's process, or no /proc)."""
+    held: set[int] = set()
+    for pid in pids:
+        try:
+            descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        except FileNotFoundError:
+            continue  # it ended meanwhile
+        except OSError:
+            return None
+        for descriptor in descriptors:
+            try:
+                link = str(descriptor.readlink())
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                held.add(int(link[8:-1]))
+    return held
