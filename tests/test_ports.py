@@ -121,3 +121,16 @@ def test_a_connection_is_in_both_tables_with_both_its_ends() -> None:
                 mine = {(sock.port, sock.remote_port) for sock in found or []
                         if sock.ip == "127.0.0.2" or sock.remote_ip == "127.0.0.2"}
                 assert ends in mine and ends[::-1] in mine
+
+
+def test_a_stranger_on_the_port_the_service_held_is_named_not_remembered_as_its(
+        service) -> None:  # type: ignore[no-untyped-def]
+    """Its socket, once found its own, is remembered: a stranger's socket, listening on the
+    same address after the service died, is not that socket."""
+    handle, v4, _, _ = service
+    assert ports.reached_by("127.0.0.3", v4, handle) == ports.Reached(own=True)  # remembered
+    supervisor.stop(handle, grace=5)
+    with socket.create_server(("127.0.0.3", v4)) as stranger:
+        assert stranger.getsockname()[1] == v4
+        assert ports.reached_by("127.0.0.3", v4, handle) == ports.Reached(
+            own=False, others=(os.getpid(),))

@@ -96,10 +96,24 @@ def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
 def _holds(handle: Handle, inodes: list[int]) -> bool:
     """Do the service's processes hold one of these sockets? Its own process is asked first: it
     is the one that listens, mostly, and the whole tree costs a look at every process."""
+    if _OWN_SOCKETS.get(handle, frozenset()).intersection(inodes):
+        return True  # still listening, and found the service's before: sockets are not reused
     own = find(handle)
-    if own is not None and (sockets.held_by([own.pid]) or set()).intersection(inodes):
-        return True
-    return bool((_inodes(handle) or set()).intersection(inodes))
+    held = sockets.held_by([own.pid]) if own is not None else None
+    if not (held and held.intersection(inodes)):
+        held = _inodes(handle)
+    found = frozenset((held or set()).intersection(inodes))
+    if found:
+        if len(_OWN_SOCKETS) > 1024:
+            _OWN_SOCKETS.clear()
+        _OWN_SOCKETS[handle] = found
+    return bool(found)
+
+
+# The listening sockets each service's processes were seen to hold, by the handle of the process
+# bringup started: a socket's inode names it until it is closed, so a later check of the same
+# port finds it listening and needs no look at any process's descriptors.
+_OWN_SOCKETS: dict[Handle, frozenset[int]] = {}
 
 
 def _psutils_answer(ip: str, port: int, handle: Handle) -> Reached | None:
