@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import time
@@ -199,13 +200,38 @@ def stop(handle: Handle | None, *, grace: float, tag: str | None = None) -> bool
 
 
 def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Process]:
-    """Wait for the processes to end; a zombie has ended, whoever is left to reap it."""
+    """Wait for the processes to end; a zombie has ended, whoever is left to reap it. Through
+    pidfds the wait ends the moment the last one exits (they are not bringup's children to
+    wait on); where there are none, it looks every 50 ms."""
     deadline = time.monotonic() + timeout
-    while True:
-        _, alive_now = psutil.wait_procs(members, timeout=0.05)
-        members = [p for p in alive_now if _running(p)]
-        if not members or time.monotonic() >= deadline:
-            return members
+    exits = _exit_fds(members)
+    try:
+        while True:
+            members = [p for p in members if _running(p)]
+            left = deadline - time.monotonic()
+            if not members or left <= 0:
+                return members
+            if exits:
+                ended, _, _ = select.select(list(exits), [], [], min(left, 0.05))
+                for fd in ended:
+                    os.close(fd)
+                    del exits[fd]
+            else:
+                psutil.wait_procs(members, timeout=min(left, 0.05))
+    finally:
+        for fd in exits:
+            os.close(fd)
+
+
+def _exit_fds(members: list[psutil.Process]) -> dict[int, psutil.Process]:
+    """A pidfd for each process (readable once it has exited), where the system has them."""
+    found: dict[int, psutil.Process] = {}
+    for process in members if hasattr(os, "pidfd_open") else ():
+        try:
+            found[os.pidfd_open(process.pid)] = process
+        except OSError:
+            continue  # gone already; or no pidfds here: the look every 50 ms finds it so
+    return found
 
 
 def _running(process: psutil.Process) -> bool:

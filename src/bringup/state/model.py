@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 import typing
@@ -70,7 +71,7 @@ def read_entry(data: object) -> tuple[ServiceState, list[str]]:
     state = ServiceState()
     if not isinstance(data, dict):
         return state, ["the entry"]
-    hints = typing.get_type_hints(ServiceState)
+    hints = _hints()
     data = _migrated(data)  # an unknown stage or status keeps its default: the road's start
     fell: list[str] = []
     for spec in fields(ServiceState):
@@ -95,6 +96,12 @@ def read_entry(data: object) -> tuple[ServiceState, list[str]]:
     fell += [name for name, was, now in zip(("findings", "evidence", "log_tail", "log_offset"),
                                             before, after, strict=True) if was != now]
     return state, fell
+
+
+@functools.cache
+def _hints() -> dict[str, Any]:
+    """The declared type of each field, resolved once (not once per service read)."""
+    return typing.get_type_hints(ServiceState)
 
 
 def _migrated(data: dict[str, Any]) -> dict[str, Any]:
