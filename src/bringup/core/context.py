@@ -155,4 +155,3 @@ class Context:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
-

@@ -32,10 +32,6 @@ class KernelSocket:
     state: int
     inode: int
 
-    @property
-    def listening(self) -> bool:
-        return self.state == LISTEN
-
 
 def table(*states: int) -> list[KernelSocket] | None:
     """The TCP sockets (IPv4 and IPv6) in these states; None where the kernel shows no table
@@ -46,8 +42,8 @@ def table(*states: int) -> list[KernelSocket] | None:
         return _from_proc(states)
     try:
         return found + _dumped(socket.AF_INET6, states)
-    except OSError:  # IPv6 is off
-        return found
+    except OSError:  # IPv6 off, or its table not offered: /proc says which
+        return _from_proc(states)
 
 
 def _dumped(family: int, states: Iterable[int]) -> list[KernelSocket]:
