@@ -134,3 +134,23 @@ def test_a_stranger_on_the_port_the_service_held_is_named_not_remembered_as_its(
         assert stranger.getsockname()[1] == v4
         assert ports.reached_by("127.0.0.3", v4, handle) == ports.Reached(
             own=False, others=(os.getpid(),))
+
+
+def test_a_table_asked_for_one_port_is_the_whole_tables_sockets_on_that_port() -> None:
+    """The kernel's own filter (and /proc's, read by hand) passes the sockets bound to the port
+    and only them, IPv4 and IPv6 alike: a port is a number, not a prefix or a range."""
+    with socket.create_server(("127.0.0.2", 0)) as four:
+        port = four.getsockname()[1]
+        with socket.create_server(("::1", port), family=socket.AF_INET6), \
+                socket.create_server(("127.0.0.2", 0)):  # another port, listened on too
+            for read in (_by_netlink, lambda *states, port: sockets._from_proc(states, port)):
+                whole = [sock for sock in read(sockets.LISTEN, port=None) or []
+                         if sock.port == port]
+                assert {(s.ip, s.port) for s in read(sockets.LISTEN, port=port) or []} == {
+                    (s.ip, s.port) for s in whole} == {("127.0.0.2", port), ("::1", port)}
+
+
+def _by_netlink(*states: int, port: int | None) -> list[sockets.KernelSocket]:
+    """sock_diag alone, with no fall back to /proc: a filter the kernel refuses fails here."""
+    return [sock for family in (socket.AF_INET, socket.AF_INET6)
+            for sock in sockets._dumped(family, states, port)]

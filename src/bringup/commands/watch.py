@@ -86,10 +86,10 @@ def _wait(ctx: Context, watched: dict[str, Watched]) -> float:
 def _follow_exit(exits: selectors.BaseSelector, state: Watched) -> None:
     """Wait for the exit of the service's process (its pid and start time as recorded)
     through a pidfd. Where the system has none, the checks alone notice an exit."""
-    handle = state.service.entry.handle
-    pid = handle.pid if handle else None
-    if pid == state.exit_pid:
+    entry = state.service.entry
+    if entry.pid == state.exit_pid and (entry.pid is None or entry.create_time is not None):
         return
+    handle = entry.handle
     _unfollow(exits, state)
     if handle is None or not hasattr(os, "pidfd_open"):
         return

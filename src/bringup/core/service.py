@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bringup.checks import Probe
@@ -114,12 +116,15 @@ class Service:
         self.recipe = self.ctx.workspace.recipe(self.name)
 
     def probe(self, *, timeout: float = 1.0) -> Probe:
-        peers = {name: frozenset(recipe.ports())
-                 for name, recipe in self.ctx.workspace.recipes.items() if name != self.name}
-        return Probe(cwd=self.cwd, env=self.env(), log_path=self.ctx.workspace.log_path(self.name),
-                     log_offset=self.entry.log_offset, log_files=tuple(self.log_sources()[1:]),
-                     handle=self.entry.handle, timeout=timeout,
-                     http_client=self.ctx.http_client, peers=peers)
+        """What its checks may look at now. The environment is built when a check asks for
+        it (an exec check does; a connect, run every second by watch, does not)."""
+        peers = {name: found for name, found in self.ctx.workspace.ports.items()
+                 if name != self.name}
+        entry = self.entry
+        return Probe(cwd=self.cwd, env=_Later(self.env),
+                     log_path=self.ctx.workspace.log_path(self.name), log_offset=entry.log_offset,
+                     log_files=tuple(self.log_sources()[1:]), handle=entry.handle,
+                     timeout=timeout, http_client=self.ctx.http_client, peers=peers)
 
     def log_sources(self) -> list[tuple[Path, int]]:
         """Its output log, then each file it writes its log to, with where this start began."""
@@ -152,6 +157,26 @@ class Service:
         entry = pwd.getpwnam(self.user)
         for item in [path, *(path.rglob("*") if path.is_dir() else [])]:
             shutil.chown(item, entry.pw_uid, entry.pw_gid)
+
+
+class _Later(Mapping[str, str]):
+    """A mapping built on its first read."""
+
+    def __init__(self, build: Callable[[], Mapping[str, str]]) -> None:
+        self._build = build
+
+    @cached_property
+    def _built(self) -> Mapping[str, str]:
+        return self._build()
+
+    def __getitem__(self, key: str) -> str:
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built)
+
+    def __len__(self) -> int:
+        return len(self._built)
 
 
 def _digest(data: str | bytes) -> str:

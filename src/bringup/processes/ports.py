@@ -17,7 +17,7 @@ import psutil
 
 from bringup.processes import sockets
 from bringup.processes.sockets import plain
-from bringup.processes.supervisor import Handle, belongs, find, tree
+from bringup.processes.supervisor import Handle, alive, belongs, tree
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
     """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
     hands it to the listener bound to that very address, else to one bound to the any-address.
     None: nothing bringup can see listens there, or only a socket it cannot attribute."""
-    kernel = sockets.table(sockets.LISTEN)
+    kernel = sockets.table(sockets.LISTEN, port=port)
     if kernel is not None:
         reaching: list[int] = _chosen([(sock.ip, sock.inode) for sock in kernel
                                        if sock.port == port], plain(ip))
@@ -98,8 +98,7 @@ def _holds(handle: Handle, inodes: list[int]) -> bool:
     is the one that listens, mostly, and the whole tree costs a look at every process."""
     if _OWN_SOCKETS.get(handle, frozenset()).intersection(inodes):
         return True  # still listening, and found the service's before: sockets are not reused
-    own = find(handle)
-    held = sockets.held_by([own.pid]) if own is not None else None
+    held = sockets.held_by([handle.pid]) if alive(handle) else None
     if not (held and held.intersection(inodes)):
         held = _inodes(handle)
     found = frozenset((held or set()).intersection(inodes))
@@ -192,7 +191,7 @@ def holder(port: int, among: Iterable[int] | None = None) -> Holder | None:
 
 
 def in_use(port: int) -> bool:
-    kernel = sockets.table(sockets.LISTEN)
+    kernel = sockets.table(sockets.LISTEN, port=port)
     listened = (any(sock.port == port for sock in kernel) if kernel is not None
                 else bool(listener_pids(port)))
     return listened or answers(port) or answers(port, "::1")

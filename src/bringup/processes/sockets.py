@@ -1,8 +1,9 @@
 """The kernel's table of TCP sockets, read as `ss` reads it: a sock_diag dump over netlink that
 asks for the states wanted only (the listening sockets come from their own small hash table, in
-a tenth of a millisecond), else /proc/net/tcp and tcp6 (which walk every socket of the machine:
-milliseconds). Neither says which process holds a socket; its inode does, matched against the
-descriptors of the processes that matter (bringup.processes.ports)."""
+a tenth of a millisecond) and, given a port, lets the kernel's own filter pass only the sockets
+bound to it; else /proc/net/tcp and tcp6 (which walk every socket of the machine: milliseconds).
+Neither says which process holds a socket; its inode does, matched against the descriptors of
+the processes that matter (bringup.processes.ports)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ _REQUEST, _DUMP = 0x1, 0x300  # NLM_F_REQUEST, NLM_F_DUMP
 _ERROR, _DONE = 2, 3  # NLMSG_ERROR, NLMSG_DONE
 _HEADER = struct.Struct("=IHHII")  # struct nlmsghdr
 _ASK = struct.Struct("=BBBBI48x")  # struct inet_diag_req_v2, its socket id left empty
+_BYTECODE = 1  # INET_DIAG_REQ_BYTECODE: a filter program the kernel runs on each socket
+_ATTRIBUTE = struct.Struct("=HH")  # struct rtattr
+_SOURCE_AT_LEAST, _SOURCE_AT_MOST = 2, 3  # INET_DIAG_BC_S_GE, INET_DIAG_BC_S_LE
+_OP = struct.Struct("=BBH")  # struct inet_diag_bc_op: code, bytes on if yes, bytes on if no
 _SOCKET = struct.Struct("=BB2x2s2s16s16s12x16xI")  # struct inet_diag_msg, up to its inode
 
 
@@ -33,24 +38,24 @@ class KernelSocket:
     inode: int
 
 
-def table(*states: int) -> list[KernelSocket] | None:
-    """The TCP sockets (IPv4 and IPv6) in these states; None where the kernel shows no table
-    (not Linux)."""
+def table(*states: int, port: int | None = None) -> list[KernelSocket] | None:
+    """The TCP sockets (IPv4 and IPv6) in these states, only those bound to `port` when given;
+    None where the kernel shows no table (not Linux)."""
     try:
-        found = _dumped(socket.AF_INET, states)
+        found = _dumped(socket.AF_INET, states, port)
     except OSError:  # no netlink here, or a sandbox refuses it
-        return _from_proc(states)
+        return _from_proc(states, port)
     try:
-        return found + _dumped(socket.AF_INET6, states)
+        return found + _dumped(socket.AF_INET6, states, port)
     except OSError:  # IPv6 off, or its table not offered: /proc says which
-        return _from_proc(states)
+        return _from_proc(states, port)
 
 
-def _dumped(family: int, states: Iterable[int]) -> list[KernelSocket]:
+def _dumped(family: int, states: Iterable[int], port: int | None) -> list[KernelSocket]:
     if not hasattr(socket, "AF_NETLINK"):
         raise OSError("no netlink")
     mask = sum(1 << state for state in set(states))
-    ask = _ASK.pack(family, socket.IPPROTO_TCP, 0, 0, mask)
+    ask = _ASK.pack(family, socket.IPPROTO_TCP, 0, 0, mask) + _only_port(port)
     with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _SOCK_DIAG) as link:
         link.settimeout(2.0)
         link.sendto(_HEADER.pack(_HEADER.size + len(ask), _BY_FAMILY, _REQUEST | _DUMP, 1, 0)
@@ -68,6 +73,17 @@ def _dumped(family: int, states: Iterable[int]) -> list[KernelSocket]:
                 at += (length + 3) & ~3
 
 
+def _only_port(port: int | None) -> bytes:
+    """The filter `ss sport = :PORT` hands the kernel: source port at least PORT, then at most
+    PORT; a failed test jumps past the program's end (4 bytes beyond it), which drops the
+    socket. Each comparison is an op followed by one that carries the port."""
+    if port is None:
+        return b""
+    program = (_OP.pack(_SOURCE_AT_LEAST, 8, 20) + _OP.pack(0, 0, port)
+               + _OP.pack(_SOURCE_AT_MOST, 8, 12) + _OP.pack(0, 0, port))
+    return _ATTRIBUTE.pack(_ATTRIBUTE.size + len(program), _BYTECODE) + program
+
+
 def _diagnosed(data: bytes, at: int) -> KernelSocket:
     family, state, sport, dport, src, dst, inode = _SOCKET.unpack_from(data, at)
     size = 4 if family == socket.AF_INET else 16
@@ -76,14 +92,15 @@ def _diagnosed(data: bytes, at: int) -> KernelSocket:
                         state, inode)
 
 
-def _from_proc(states: Iterable[int]) -> list[KernelSocket] | None:
+def _from_proc(states: Iterable[int], port: int | None = None) -> list[KernelSocket] | None:
     wanted = set(states)
     found: list[KernelSocket] = []
     for path in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
         try:
             with path.open(encoding="ascii") as lines:
                 next(lines, None)  # the heading
-                found += (sock for sock in map(_proc_line, lines) if sock.state in wanted)
+                found += (sock for sock in map(_proc_line, lines)
+                          if sock.state in wanted and port in (None, sock.port))
         except FileNotFoundError:
             if path.name == "tcp6":
                 continue  # IPv6 is off

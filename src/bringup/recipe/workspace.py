@@ -20,11 +20,11 @@ class Workspace:
     def recipes_dir(self) -> Path:
         return self.root / "recipes"
 
-    @property
+    @cached_property
     def state_dir(self) -> Path:
         return self.root / "state"
 
-    @property
+    @cached_property
     def logs_dir(self) -> Path:
         return self.state_dir / "logs"
 
@@ -54,9 +54,15 @@ class Workspace:
                                       f"names unknown service {other!r}; known services: {known}")
         return {name: found[name] for name in _order(found)}
 
+    @cached_property
+    def ports(self) -> dict[str, frozenset[int]]:
+        """The ports each recipe declares, by service."""
+        return {name: frozenset(recipe.ports()) for name, recipe in self.recipes.items()}
+
     def reread(self) -> None:
         """Forget the recipes read so far: bringup has just edited one."""
         self.__dict__.pop("recipes", None)
+        self.__dict__.pop("ports", None)
 
     def recipe(self, name: str) -> Recipe:
         if name not in self.recipes:

@@ -169,4 +169,7 @@ class State:
     damaged: list[str] = field(default_factory=list, compare=False)
 
     def of(self, name: str) -> ServiceState:
-        return self.services.setdefault(name, ServiceState())
+        found = self.services.get(name)
+        if found is None:  # not setdefault: that builds an entry at every call
+            found = self.services[name] = ServiceState()
+        return found
