@@ -4,6 +4,7 @@ and one that keeps dying is given up on after `max_restarts`."""
 from __future__ import annotations
 
 import signal
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -135,3 +136,57 @@ def test_a_restart_under_way_never_holds_up_the_others(ws: Path) -> None:
     proven = {line["service"]: datetime.fromisoformat(line["ts"])
               for line in journal(ws, "verdict") if line.get("why") == "watch: restarted"}
     assert proven["quick"] < proven["slow"]  # quick came back while slow was still starting
+
+
+DEAF = """
+import os, socket, sys, time
+server = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+while not os.path.exists("go-deaf"):  # then it stops listening, and lives on
+    server.settimeout(0.05)
+    try:
+        server.accept()[0].close()
+    except TimeoutError:
+        pass
+os.remove("go-deaf")
+server.close()
+time.sleep(600)
+"""
+
+
+def test_a_connect_that_fails_in_the_round_is_checked_again_and_restarted(ws: Path) -> None:
+    """Services checked by a plain connect are checked in one round, one after another; one
+    whose port stops answering while its process lives is taken out of the round, found
+    failing and restarted, and the others are left alone."""
+    from helpers import free_port, write_file
+
+    write_file(ws, "deaf.py", DEAF)
+    for name in ("deaf", "steady"):
+        port = free_port()
+        write_recipe(ws, name, f"""
+            command = ["{sys.executable}", "deaf.py", "{port}"]
+            port = {port}
+            restart = "always"
+            [verify]
+            tcp = {port}
+            stable_for = 0.3
+            interval = 0.1
+            """)
+        assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    deaf, steady = stored(ws, "deaf")["pid"], stored(ws, "steady")["pid"]
+    began, told = time.monotonic(), []
+
+    def deaf_back() -> bool:
+        if time.monotonic() - began > 0.5 and not told:
+            (ws / "go-deaf").touch()  # the first of them to see it stops listening
+            told.append(True)
+        return bool(journal(ws, "restart")) and all(
+            stored(ws, name)["status"] == "proven" for name in ("deaf", "steady"))
+
+    watch_until(ws, deaf_back)
+    restarted = [line["service"] for line in journal(ws, "restart")]
+    assert len(restarted) == 1
+    gone = restarted[0]
+    assert stored(ws, gone)["pid"] != {"deaf": deaf, "steady": steady}[gone]
+    other = "steady" if gone == "deaf" else "deaf"
+    assert stored(ws, other)["pid"] == {"deaf": deaf, "steady": steady}[other]
+    assert stored(ws, gone)["status"] == stored(ws, other)["status"] == "proven"

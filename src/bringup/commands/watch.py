@@ -1,5 +1,6 @@
 """`bringup watch`: keep proven services healthy. Each is checked every `interval`, the
-services in parallel; one whose process exits is seen at its exit, not at its next check. One
+services in parallel (plain connects in one round, made in turn by one thread); one whose
+process exits is seen at its exit, not at its next check. One
 that fails is restarted per its `restart` policy with a growing pause between tries, without
 holding up the others; more than `max_restarts` within ten minutes and it counts as regressed.
 State is written when something changes (a healthy stack costs no writes), so
@@ -15,7 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from bringup.checks import healthy
+from bringup.checks import Outcome, healthy
+from bringup.checks.tcp import TcpSpec
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
@@ -27,7 +29,7 @@ WINDOW = 600.0
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0
 
 
-TICK = 0.1  # the longest watch sleeps before it looks again at what is due (and at `until`)
+TICK = 0.1  # the longest watch sleeps before it looks at `until` again
 
 
 @dataclass
@@ -49,26 +51,18 @@ def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False) -> None:
     watched: dict[str, Watched] = {}
     exits = selectors.DefaultSelector()
     pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="watch")
+    look = 0.0  # when the services are next gone through: the first one due, or an exit
     try:
         while not until():
-            names = _proven(ctx)
-            for name in names:
-                state = watched.get(name) or watched.setdefault(
-                    name, Watched(Service(ctx, ctx.workspace.recipes[name])))
-                _follow_exit(exits, state)
-                if state.busy is not None and state.busy.done():
-                    finished: Future[None] = state.busy
-                    state.busy = None
-                    finished.result()  # a bug in a check ends watch, as it would in the loop
-                if state.busy is None and not state.gave_up and ctx.clock() >= state.due:
-                    state.busy = pool.submit(tend, state.service, state)
-            for name in watched.keys() - set(names):  # stopped, or no longer proven
-                _unfollow(exits, watched[name])
-            for key, _ in exits.select(_wait(ctx, watched)):
+            now = ctx.clock()
+            if now >= look:
+                _go_through(ctx, watched, exits, pool, now)
+                look = _next_look(watched, now)
+            for key, _ in exits.select(max(0.0, min(look - now, TICK))):
                 state = key.data
                 _unfollow(exits, state)
                 if not state.backing_off:
-                    state.due = ctx.clock()  # it exited: tend it now, not at its next check
+                    state.due = look = ctx.clock()  # it exited: tend it now, not at its check
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for state in watched.values():
@@ -76,11 +70,65 @@ def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False) -> None:
         exits.close()
 
 
-def _wait(ctx: Context, watched: dict[str, Watched]) -> float:
-    now = ctx.clock()
-    due = (state.due - now for state in watched.values() if state.busy is None
-           and not state.gave_up)
-    return max(0.0, min(TICK, *due, TICK))
+def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.BaseSelector,
+                pool: ThreadPoolExecutor, now: float) -> None:
+    """Start the check of each service that is due. Those due together stay in step (each is
+    next due an interval after this round, not after its own check ran), so a healthy stack
+    wakes watch once an interval, not once a service. The connects of a round are made one
+    after another by one thread (twenty threads at once cost more in switching than in
+    checking); every other check, and every restart, has a thread of its own."""
+    names, connects = _proven(ctx), []
+    for name in names:
+        state = watched.get(name) or watched.setdefault(
+            name, Watched(Service(ctx, ctx.workspace.recipes[name])))
+        _follow_exit(exits, state)
+        if state.busy is not None and state.busy.done():
+            finished: Future[None] = state.busy
+            state.busy = None
+            finished.result()  # a bug in a check ends watch, as it would in the loop
+        if state.busy is None and not state.gave_up and now >= state.due:
+            state.due = now + state.service.recipe.verify.interval
+            if _only_connects(state.service):
+                connects.append(state)
+            else:
+                state.busy = pool.submit(tend, state.service, state)
+    if connects:
+        batch = pool.submit(_connect_round, connects, pool)
+        for state in connects:
+            state.busy = batch
+    for name in watched.keys() - set(names):  # stopped, or no longer proven
+        _unfollow(exits, watched[name])
+
+
+QUICK = 0.05  # how long a connect of a round may take (a local one takes microseconds)
+
+
+def _only_connects(service: Service) -> bool:
+    """Are its checks a plain connect (and its process)? Those are made in the round."""
+    recipe = service.recipe
+    return not recipe.oneshot and all(
+        isinstance(spec, TcpSpec) and spec.send is None and spec.expect is None
+        for spec in recipe.verify.checks.values())
+
+
+def _connect_round(states: list[Watched], pool: ThreadPoolExecutor) -> None:
+    """Each service's connect in turn, each given QUICK to answer. One that fails or is slow
+    is handed to a thread of its own, to be checked again with the whole timeout and restarted
+    there, so that it holds up no other."""
+    for state in states:
+        outcomes = checking.check_one(state.service, timeout=QUICK)
+        if healthy(outcomes):
+            _healthy(state.service, state, outcomes)
+        else:  # set before the round's future is done: watch never sees this one idle
+            state.busy = pool.submit(tend, state.service, state)
+
+
+def _next_look(watched: dict[str, Watched], now: float) -> float:
+    """The first time a service is due; one still being checked at its time is looked at
+    again a tick later."""
+    times = (max(state.due, now + TICK) if state.busy is not None else state.due
+             for state in watched.values() if not state.gave_up)
+    return min(times, default=now + TICK)
 
 
 def _follow_exit(exits: selectors.BaseSelector, state: Watched) -> None:
@@ -120,14 +168,9 @@ def _proven(ctx: Context) -> list[str]:
 def tend(service: Service, state: Watched) -> None:
     """Check once; restart what failed when its policy says so."""
     ctx, recipe = service.ctx, service.recipe
-    state.due = ctx.clock() + recipe.verify.interval
     outcomes = checking.check_one(service)
     if healthy(outcomes) or recipe.oneshot:
-        if service.entry.status != "proven":
-            lifecycle.proven(ctx, service.name, evidence=[o.to_json() for o in outcomes],
-                             why="watch: healthy again", again=True)
-        lifecycle.observed(ctx, service.name, [o.to_json() for o in outcomes])  # in memory
-        state.pause, state.backing_off = FIRST_PAUSE, False
+        _healthy(service, state, outcomes)
         return
     failing = "; ".join(o.describe() for o in outcomes if not o.ok and not o.advisory)
     exited = service.running.exit_status() if service.running else None
@@ -141,6 +184,15 @@ def tend(service: Service, state: Watched) -> None:
     if recipe.restart == "no" or not _restart_allowed(service, state):
         return
     _restart(service, state, failing)
+
+
+def _healthy(service: Service, state: Watched, outcomes: list[Outcome]) -> None:
+    ctx = service.ctx
+    if service.entry.status != "proven":
+        lifecycle.proven(ctx, service.name, evidence=[o.to_json() for o in outcomes],
+                         why="watch: healthy again", again=True)
+    lifecycle.observed(ctx, service.name, [o.to_json() for o in outcomes])  # in memory
+    state.pause, state.backing_off = FIRST_PAUSE, False
 
 
 def _restart_allowed(service: Service, state: Watched) -> bool:

@@ -22,13 +22,13 @@ def check_all(ctx: Context, names: list[str]) -> dict[str, list[Outcome]]:
         return dict(zip(names, results, strict=True))
 
 
-def check_one(service: Service) -> list[Outcome]:
+def check_one(service: Service, *, timeout: float = TIMEOUT) -> list[Outcome]:
     """What is true now: the recipe's checks, and the process when bringup knows one; for a
     running service that comes after others, whether it holds a connection to them (evidence,
     unless its recipe asks for it)."""
     if service.recipe.oneshot:
         return []
-    probe = service.probe(timeout=TIMEOUT)
+    probe = service.probe(timeout=timeout)
     outcomes = run_all(service.recipe.verify, probe)
     asked = "connects" in service.recipe.verify.checks
     if service.recipe.after and not asked and outcomes[0].ok:  # outcomes[0]: the process
