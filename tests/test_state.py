@@ -137,7 +137,13 @@ def test_journal_is_only_appended(ws: Path) -> None:
     assert after.startswith(before) and after.count(b"\n") == 2
 
 
-def test_second_bringup_is_refused(ws: Path, holder: subprocess.Popen[str]) -> None:
+def test_second_bringup_is_refused(ws: Path, holder: subprocess.Popen[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wizard waits for state/ when it writes; a holder that never lets go gets it refused
+    then, naming the holder, with nothing written."""
+    from bringup.state import store
+
+    monkeypatch.setattr(store, "WAIT", 0.5)
     write_recipe(ws, "api", 'command = "true"')
     result = invoke("next", "--yes", "--workspace", str(ws))
     assert result.code == 2, result.output
@@ -173,9 +179,13 @@ def test_environment_values_never_reach_disk(ws: Path) -> None:
     assert all(str(line["ts"]).endswith("Z") for line in journal_lines(ws))
 
 
-def test_the_holder_is_named_even_when_asked_before_it_wrote_its_pid(ws: Path) -> None:
+def test_the_holder_is_named_even_when_asked_before_it_wrote_its_pid(
+        ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import fcntl
 
+    from bringup.state import store
+
+    monkeypatch.setattr(store, "WAIT", 0.5)  # how long `up` waits for the holder to finish
     (ws / "state").mkdir()
     write_recipe(ws, "api", 'command = "true"')
     lock = (ws / "state/.lock").open("w")
@@ -183,11 +193,26 @@ def test_the_holder_is_named_even_when_asked_before_it_wrote_its_pid(ws: Path) -
     try:
         import threading
 
-        threading.Timer(0.3, (ws / "state/lock.pid").write_text, args=("4242\n",)).start()
-        result = invoke("next", "--yes", "--workspace", str(ws))
-        assert result.code == 2 and "another bringup (pid 4242)" in result.stderr
+        threading.Timer(0.3, (ws / "state/lock.pid").write_text, args=("4242 watch\n",)).start()
+        result = invoke("up", "--workspace", str(ws))
+        assert result.code == 2 and "another bringup (pid 4242: watch)" in result.stderr
     finally:
         lock.close()
+
+
+def test_a_second_wizard_is_refused_whatever_holds_the_state(ws: Path) -> None:
+    """Two `next` at once would ask about the same service: the second is refused at once,
+    naming the first; state/ itself is free (a `down` could run meanwhile)."""
+    import fcntl
+
+    (ws / "state").mkdir()
+    write_recipe(ws, "api", 'command = "true"')
+    (ws / "state/wizard.pid").write_text("4343 next\n")
+    with (ws / "state/.wizard").open("w") as wizard:
+        fcntl.flock(wizard, fcntl.LOCK_EX)
+        result = invoke("next", "--yes", "--workspace", str(ws))
+        assert result.code == 2 and "another bringup (pid 4343: next)" in result.stderr
+        assert invoke("down", "--workspace", str(ws)).code == 0
 
 
 def test_an_env_value_is_saved_whole_and_the_other_lines_kept(ws: Path) -> None:

@@ -190,3 +190,35 @@ def test_a_connect_that_fails_in_the_round_is_checked_again_and_restarted(ws: Pa
     other = "steady" if gone == "deaf" else "deaf"
     assert stored(ws, other)["pid"] == {"deaf": deaf, "steady": steady}[other]
     assert stored(ws, gone)["status"] == stored(ws, other)["status"] == "proven"
+
+
+def test_watch_shares_the_workspace_and_respects_what_others_did(ws: Path) -> None:
+    """While a real `bringup watch` runs: `down` works and the service it stopped stays
+    stopped (watch does not restart it); `up` works and watch tends the service again (it
+    restarts it when killed)."""
+    import subprocess
+
+    web_service(ws, "api")
+    assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    watcher = subprocess.Popen([sys.executable, "-m", "bringup", "watch", "--workspace", str(ws)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)  # watching: its rounds every 0.1 s
+        down = invoke("down", "--workspace", str(ws))
+        assert down.code == 0, down.stderr
+        time.sleep(1.5)
+        assert stored(ws, "api")["status"] == "stopped" and not journal(ws, "restart")
+        up = invoke("up", "--workspace", str(ws))
+        assert up.code == 0, up.stderr
+        first = stored(ws, "api")["pid"]
+        time.sleep(0.5)
+        kill(first)
+        deadline = time.monotonic() + 15
+        while not (journal(ws, "restart") and stored(ws, "api")["status"] == "proven"
+                   and stored(ws, "api")["pid"] not in (None, first)):
+            assert time.monotonic() < deadline, stored(ws, "api")
+            assert watcher.poll() is None, "watch ended"
+            time.sleep(0.05)
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)

@@ -21,6 +21,7 @@ from bringup.checks.tcp import TcpSpec
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
+from bringup.errors import LockedError
 from bringup.processes import supervisor
 from bringup.proving import checking, failure
 from bringup.stages import start, verify
@@ -77,10 +78,13 @@ def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.Base
     wakes watch once an interval, not once a service. The connects of a round are made one
     after another by one thread (twenty threads at once cost more in switching than in
     checking); every other check, and every restart, has a thread of its own."""
+    ctx.refresh()  # what other bringups did since: a service `down` stopped is not watched
     names, connects = _proven(ctx), []
     for name in names:
         state = watched.get(name) or watched.setdefault(
             name, Watched(Service(ctx, ctx.workspace.recipes[name])))
+        if state.gave_up and state.service.entry.status == "proven":  # started again since
+            state.gave_up, state.restarts = False, deque()
         _follow_exit(exits, state)
         if state.busy is not None and state.busy.done():
             finished: Future[None] = state.busy
@@ -117,7 +121,7 @@ def _connect_round(states: list[Watched], pool: ThreadPoolExecutor) -> None:
     there, so that it holds up no other."""
     for state in states:
         outcomes = checking.check_one(state.service, timeout=QUICK)
-        if healthy(outcomes):
+        if healthy(outcomes) and state.service.entry.status == "proven":
             _healthy(state.service, state, outcomes)
         else:  # set before the round's future is done: watch never sees this one idle
             state.busy = pool.submit(tend, state.service, state)
@@ -160,15 +164,33 @@ def _unfollow(exits: selectors.BaseSelector, state: Watched) -> None:
     state.exit_pid = state.exit_fd = None
 
 
+WATCHED = ("proven", "regressed")
+
+
 def _proven(ctx: Context) -> list[str]:
-    return [name for name in ctx.workspace.recipes
-            if ctx.state.of(name).status in ("proven", "regressed")]
+    return [name for name in ctx.workspace.recipes if ctx.state.of(name).status in WATCHED]
 
 
 def tend(service: Service, state: Watched) -> None:
-    """Check once; restart what failed when its policy says so."""
-    ctx, recipe = service.ctx, service.recipe
+    """Check once; restart what failed when its policy says so. What it decides, it decides
+    holding state/, and only when no other bringup has acted on the service since the check
+    (a `down` that stopped it, a `restart`): another bringup busy with state/ for long means
+    this check's verdict waits for the next one."""
+    checked = service.entry.handle
     outcomes = checking.check_one(service)
+    if (healthy(outcomes) or service.recipe.oneshot) and service.entry.status == "proven":
+        _healthy(service, state, outcomes)
+        return
+    try:
+        with service.ctx.holding():
+            if service.entry.handle == checked and service.entry.status in WATCHED:
+                _decide(service, state, outcomes)
+    except LockedError:
+        return
+
+
+def _decide(service: Service, state: Watched, outcomes: list[Outcome]) -> None:
+    ctx, recipe = service.ctx, service.recipe
     if healthy(outcomes) or recipe.oneshot:
         _healthy(service, state, outcomes)
         return

@@ -6,7 +6,8 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,8 +15,9 @@ from bringup.core.output import Masked, Output, Silent
 from bringup.core.prompting import Prompter, Recommended
 from bringup.errors import BringupError
 from bringup.recipe.workspace import Workspace
-from bringup.state.model import State
-from bringup.state.store import Store
+from bringup.state import store
+from bringup.state.model import Change, State
+from bringup.state.store import Seen, Store
 
 if TYPE_CHECKING:
     import httpx
@@ -54,12 +56,42 @@ class _Saves:
                     self._turn.notify_all()
 
 
+class _Holds:
+    """The state lock, shared by the threads of one run: the first to ask takes it, the last to
+    be done lets it go. (Two opens of the lock file in one process would shut each other out.)"""
+
+    def __init__(self) -> None:
+        self._turn = threading.Lock()
+        self._count = 0
+        self._release = contextlib.ExitStack()
+
+    @contextlib.contextmanager
+    def held(self, take: Callable[[], AbstractContextManager[None]]) -> Iterator[None]:
+        with self._turn:
+            if self._count == 0:
+                self._release = contextlib.ExitStack()
+                self._release.enter_context(take())
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._count -= 1
+                if self._count == 0:
+                    self._release.close()
+
+
+# What a check saw last: a newer look, never a decision (where decisions differ, they are merged).
+OBSERVED = frozenset({"evidence", "updated_at"})
+
+
 @dataclass
 class Context:
     workspace: Workspace
     prompter: Prompter = field(default_factory=Recommended)
     out: Output = field(default_factory=Silent)
     dry_run: bool = False
+    command: str = ""  # what this run is doing, as other bringups waiting for it are told
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
@@ -70,6 +102,10 @@ class Context:
     _client_lock: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
     _saves: _Saves = field(default_factory=_Saves)
+    _holds: _Holds = field(default_factory=_Holds)
+    _seen: Seen | None = None  # the write of state.json the state in memory was read from
+    _loaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # each entry as then
+    _loaded_changes: list[Change] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.out = Masked(self.out, self)
@@ -97,8 +133,20 @@ class Context:
     @property
     def state(self) -> State:
         if self._state is None:
-            self._state = self.store.load()
+            state, seen = self.store.read()
+            self._state = self._took(state, seen)
         return self._state
+
+    def _took(self, state: State, seen: Seen,
+              entries: dict[str, dict[str, Any]] | None = None) -> State:
+        """Remember which write of the file this state is, and each entry as it was then."""
+        if self._seen is not None:
+            self._seen.close()
+        self._seen = seen
+        self._loaded = entries if entries is not None else {
+            name: asdict(entry) for name, entry in state.services.items()}
+        self._loaded_changes = list(state.changes)
+        return state
 
     def save(self) -> None:
         """Write the state as it is now. `up` and `watch` save from several threads at once:
@@ -107,9 +155,55 @@ class Context:
             self._saves.after_asking(self._write_state)
 
     def _write_state(self) -> None:
-        with self._write_lock:
+        with self.holding(), self._write_lock:
             self._keep_damaged()
-            self.store.save(self.state, mask=self.mask)
+            entries = {name: asdict(entry) for name, entry in self.state.services.items()}
+            self.store.save_entries(entries, self.state.changes, mask=self.mask)
+            self._took(self.state, Seen(self.store.file), entries)
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold state/ for a read-modify-write, with what other bringups saved taken in first:
+        they wait meanwhile (up to store.WAIT seconds; then the one asking is refused). The
+        threads of this run share one hold."""
+        def take() -> AbstractContextManager[None]:
+            return self.store.locked(wait=store.WAIT, doing=self.command,
+                                     waiting=lambda said: self.out.line(said, "warning"))
+
+        with self._holds.held(take):
+            self.refresh()
+            yield
+
+    def alone(self) -> AbstractContextManager[None]:
+        """The one wizard of this workspace: a second `next` is refused while one runs (it
+        would ask about the same service), whatever else runs."""
+        if self.dry_run:
+            return contextlib.nullcontext()
+        return self.store.locked(name="wizard", doing=self.command)
+
+    def refresh(self) -> None:
+        """Take in what other bringups saved since this one last read or wrote state.json. Per
+        service: an entry this run has decided something in since stays this run's; else the
+        other's stands where it changed it (a newer look of this run's own is dropped then)."""
+        with self._write_lock:
+            if self._state is None or self._seen is None or self._seen.current():
+                return
+            fresh, seen = self.store.read()
+            ours = self._state
+            for name in fresh.services.keys() | ours.services.keys() | self._loaded.keys():
+                mine, was = ours.services.get(name), self._loaded.get(name)
+                if _decided(asdict(mine) if mine else None) != _decided(was):
+                    continue  # decided here since: it stands
+                theirs = fresh.services.get(name)
+                if theirs is None:
+                    ours.services.pop(name, None)
+                elif mine is None or asdict(theirs) != was:
+                    ours.services[name] = theirs
+            dropped = [c for c in self._loaded_changes if c not in ours.changes]
+            added = [c for c in ours.changes if c not in self._loaded_changes]
+            ours.changes = [c for c in fresh.changes if c not in dropped] + [
+                c for c in added if c not in fresh.changes]
+            self._took(fresh, seen)
 
     def _keep_damaged(self) -> None:
         """A state file read with fields that fell back is kept as it was, and said, once."""
@@ -126,10 +220,12 @@ class Context:
                 self.store.journal(event, service, **self.mask(details))
 
     @contextlib.contextmanager
-    def working(self, *, write: bool = True) -> Iterator[None]:
-        """Hold the workspace while working; whatever happens, what was done is saved."""
-        lock = self.store.locked() if write and not self.dry_run else contextlib.nullcontext()
-        with lock:
+    def working(self, *, write: bool = True, hold: bool = True) -> Iterator[None]:
+        """Work in the workspace; whatever happens, what was done is saved. `hold`: hold state/
+        all along (a command that reads the state, acts and writes it); `watch` and the wizard
+        hold it only while they write, so that others may act meanwhile."""
+        held = self.holding() if write and hold and not self.dry_run else contextlib.nullcontext()
+        with held:
             try:
                 yield
             except KeyboardInterrupt:
@@ -155,3 +251,10 @@ class Context:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+        if self._seen is not None:
+            self._seen.close()
+            self._seen = None
+
+
+def _decided(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if entry is None else {k: v for k, v in entry.items() if k not in OBSERVED}

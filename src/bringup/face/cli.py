@@ -64,7 +64,8 @@ def _context(workspace: Workspace, command: str, *, yes: bool = False,
     from bringup.face.prompts import for_command
 
     prompter = for_command(command, yes=yes, interactive=sys.stdin.isatty())
-    return Context(workspace, prompter=prompter, out=ConsoleOutput(), dry_run=dry_run)
+    return Context(workspace, prompter=prompter, out=ConsoleOutput(), dry_run=dry_run,
+                   command=command)
 
 
 def console(ctx: Context) -> ConsoleOutput:
@@ -88,7 +89,7 @@ def next_command(service: str | None, yes: bool, dry_run: bool, workspace: Path 
     from bringup.face import render
 
     ctx = open_context(workspace, "next", yes=yes, dry_run=dry_run)
-    with ctx.working():
+    with ctx.working(hold=False), ctx.alone():  # state/ is held only while it is written
         done = run_next(ctx, service)
     if done.dry_run:
         return 0
@@ -199,7 +200,7 @@ def watch(workspace: Path | None) -> int:
 
     ctx = open_context(workspace, "watch")
     ctx.out.line(f"watching {ctx.workspace.root} (Ctrl-C stops)")
-    with ctx.working():
+    with ctx.working(hold=False):  # others may act meanwhile: watch sees what they did
         keep_watching(ctx)
     return 0
 

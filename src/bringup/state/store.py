@@ -1,5 +1,7 @@
 """`state/state.json`: versioned, written atomically, strict on write and lenient on read, and
-never overwritten when it cannot be read; one writing bringup per workspace."""
+never overwritten when it cannot be read. Several bringups may share a workspace (a `watch` and
+a `down`): each read-modify-write of the file is done holding `state/.lock`, which the others
+wait for."""
 
 from __future__ import annotations
 
@@ -21,6 +23,45 @@ from bringup.state.model import Change, State, read_entry
 from bringup.tables import cut
 
 SCHEMA = "bringup.state/1"
+WAIT = 60.0  # the longest a bringup waits for another to finish with state/ before it says so
+
+
+class Seen:
+    """The write of state.json a bringup last read or made, held open so that its inode cannot
+    be given to another file: each write replaces the file, so a file with another inode is
+    another bringup's write."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        try:
+            self._held: int | None = os.open(file, os.O_RDONLY | os.O_CLOEXEC)
+        except (FileNotFoundError, NotADirectoryError):
+            self._held = None  # none written yet (or no folder for it)
+
+    def read(self) -> str | None:
+        if self._held is None:
+            return None
+        with os.fdopen(os.dup(self._held), encoding="utf-8") as text:
+            return text.read()
+
+    def current(self) -> bool:
+        """Is the file there still the one seen?"""
+        try:
+            there = self.file.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return self._held is None
+        if self._held is None:
+            return False
+        held = os.fstat(self._held)
+        return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+
+    def close(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
+
+    def __del__(self) -> None:  # a context a test made and never closed
+        self.close()
 
 
 class Store:
@@ -32,12 +73,27 @@ class Store:
         self.journal_file = state_dir / "journal.jsonl"
 
     def load(self) -> State:
+        state, seen = self.read()
+        seen.close()
+        return state
+
+    def read(self) -> tuple[State, Seen]:
+        """The state, and which write of the file it was read from (to be closed)."""
         try:
-            raw = self.file.read_text(encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):  # nothing kept yet (or no folder for it)
-            return State()
-        except (OSError, UnicodeDecodeError) as error:
+            seen = Seen(self.file)
+        except OSError as error:
             raise WorkspaceError(f"{self.file} cannot be read ({error})") from None
+        try:
+            try:
+                raw = seen.read()
+            except (OSError, UnicodeDecodeError) as error:
+                raise WorkspaceError(f"{self.file} cannot be read ({error})") from None
+            return (State() if raw is None else self._decoded(raw)), seen
+        except BaseException:
+            seen.close()
+            raise
+
+    def _decoded(self, raw: str) -> State:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
@@ -86,36 +142,60 @@ class Store:
     def save(self, state: State, *, mask: Callable[[Any], Any] = lambda value: value) -> None:
         """Write the state; `mask` hides the secrets known in every text it holds (not in the
         digests and ids bringup made: a secret's letters may happen to be in one)."""
-        data = {"schema": SCHEMA, "services": {name: _masked(asdict(entry), mask)
-                                                for name, entry in state.services.items()},
-                "changes": [asdict(change) for change in state.changes]}
+        self.save_entries({name: asdict(entry) for name, entry in state.services.items()},
+                          state.changes, mask=mask)
+
+    def save_entries(self, entries: dict[str, dict[str, Any]], changes: list[Change], *,
+                     mask: Callable[[Any], Any] = lambda value: value) -> None:
+        """Write each service's entry, given as a table (`asdict` of it)."""
+        data = {"schema": SCHEMA, "services": {name: _masked(entry, mask)
+                                                for name, entry in entries.items()},
+                "changes": [asdict(change) for change in changes]}
         atomic.write_text(self.file, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
 
     def journal(self, event: str, service: str | None = None, /, **details: Any) -> None:
         journal.append(self.journal_file, event, service, **details)
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the workspace for writing; a second bringup is refused with the holder's pid.
-        The lock is the kernel's (flock on state/.lock): it goes with the process, however that
-        ends, and never outlives it."""
+    def locked(self, *, wait: float = 0.0, waiting: Callable[[str], None] | None = None,
+               name: str = "lock", doing: str = "") -> Iterator[None]:
+        """Hold state/.NAME, waiting up to `wait` seconds for the bringup holding it (said to
+        `waiting` once, after a second); then it is refused with the holder's pid and what it
+        is doing. The lock is the kernel's (flock): it goes with the process, however that ends,
+        and never outlives it."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        pid_file = self.dir / "lock.pid"
-        held = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        pid_file = self.dir / f"{name}.pid"
+        held = os.open(self.dir / f".{name}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
+            _take(held, pid_file, wait, waiting, self.dir.parent)
             try:
-                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise LockedError(f"another bringup (pid {_holder(pid_file)}) is working in "
-                                  f"{self.dir.parent}; wait for it to finish") from None
-            try:
-                pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+                pid_file.write_text(f"{os.getpid()} {doing}".rstrip() + "\n", encoding="utf-8")
                 yield
             finally:
                 pid_file.unlink(missing_ok=True)
                 fcntl.flock(held, fcntl.LOCK_UN)
         finally:
             os.close(held)
+
+
+def _take(held: int, pid_file: Path, wait: float, waiting: Callable[[str], None] | None,
+          workspace: Path) -> None:
+    deadline, said = time.monotonic() + wait, False
+    while True:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LockedError(f"another bringup ({_holder(pid_file)}) is working in "
+                                  f"{workspace}; wait for it to finish") from None
+            if waiting is not None and not said and wait - left >= 1.0:
+                waiting(f"waiting for another bringup ({_holder(pid_file)}) to finish with "
+                        f"{workspace / 'state'}")
+                said = True
+            time.sleep(min(0.02, left))
 
 
 OWN_VALUES = frozenset({"fingerprints", "started_from", "start_id"})  # digests and ids
@@ -126,11 +206,13 @@ def _masked(entry: dict[str, Any], mask: Callable[[Any], Any]) -> dict[str, Any]
 
 
 def _holder(pid_file: Path) -> str:
-    """The holder writes its pid right after it takes the lock: give it a moment to."""
+    """`pid N: what it is doing`. The holder writes it right after it takes the lock: give it
+    a moment to."""
     deadline = time.monotonic() + 2.0
     while (found := _read(pid_file)) is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    return found or "unknown"
+    pid, _, doing = (found or "unknown").partition(" ")
+    return f"pid {pid}: {doing}" if doing else f"pid {pid}"
 
 
 def _read(file: Path) -> str | None:
