@@ -78,3 +78,31 @@ def test_every_threads_change_reaches_the_file(tmp_path: Path) -> None:
     stored = json.loads((tmp_path / "state" / "state.json").read_text())["services"]
     assert {name: entry["attempts"] for name, entry in stored.items()} == {
         f"s{index}": 5 for index in range(16)}
+
+
+def test_two_bringups_saving_keep_each_others_decisions(ws: Path) -> None:
+    """Two runs on one workspace (a watch and a down): each save takes in the other's since.
+    What one decided about a service stands; a newer look at a service (its evidence) does not
+    undo what the other decided about it."""
+    from bringup.core import lifecycle
+
+    for name in ("api", "cache", "db"):
+        write_recipe(ws, name, 'command = "true"')
+    first, second = context(ws), context(ws)
+    for name in ("api", "cache", "db"):
+        first.state.of(name).status = "proven"
+    first.save()
+    assert second.state.of("cache").status == "proven"  # read after the first's write
+    lifecycle.stopped(first, "api", reason="stopped by `bringup down`", why="down")
+    lifecycle.observed(second, "api", [{"kind": "tcp", "target": "x", "ok": True, "ms": 1.0,
+                                        "detail": "connected"}])  # a look, in memory
+    second.state.of("db").status = "regressed"  # a decision of the second's
+    second.save()
+    saved = json.loads((ws / "state/state.json").read_text())["services"]
+    assert saved["api"]["status"] == "stopped"  # the first's decision stood
+    assert saved["db"]["status"] == "regressed"
+    assert second.state.of("api").status == "stopped"  # and the second now knows it
+    first.state.of("cache").status = "stopped"
+    first.save()
+    saved = json.loads((ws / "state/state.json").read_text())["services"]
+    assert (saved["cache"]["status"], saved["db"]["status"]) == ("stopped", "regressed")
