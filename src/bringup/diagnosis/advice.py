@@ -193,6 +193,10 @@ def data_dir_mode(target: str) -> str:
     return f"chmod 700 {target} (postgres refuses a data directory other users can read)"
 
 
+def cookie_mode(target: str) -> str:
+    return f"chmod 600 {target} (Erlang refuses a cookie file others can read)"
+
+
 def data_dir_owner(target: str) -> str:
     return f'chown -R postgres {target} and set user = "postgres" in the recipe'
 
@@ -242,6 +246,11 @@ def database(name: str) -> str:
 
 def syntax(location: str) -> str:
     return f"fix the syntax error at {location} (the log shows the offending line)"
+
+
+def redis_directive(_location: str) -> str:
+    return ("fix the line of the config file redis-server was given that the log quotes after "
+            "'>>>' (a misspelled directive, or the wrong number of arguments for it)")
 
 
 def crlf(location: str) -> str:

@@ -157,6 +157,8 @@ RULES: tuple[Rule, ...] = (
          advice.binary, s.command),
     rule("missing-path", "enoent", r"spawn (?P<subject>\S+) ENOENT", advice.missing_path, s.path),
     rule("missing-binary", "enoent", r"spawn (?P<subject>\S+) ENOENT", advice.binary, s.command),
+    rule("missing-binary", "spawnerr: can't find command",  # supervisord
+         r"spawnerr: can't find command '(?P<subject>[^']+)'", advice.binary, s.command),
     rule("missing-binary", "executable file not found",
          r'exec: "(?P<subject>[^"]+)": executable file not found', advice.binary),
     rule("missing-binary", "[errno 2]",
@@ -226,6 +228,8 @@ RULES: tuple[Rule, ...] = (
          r"can't open config file '(?P<subject>[^']+)'", advice.missing_path),
     rule("missing-path", "can't chdir to", r"Can't chdir to '(?P<subject>[^']+)'",
          advice.missing_dir),
+    rule("missing-path", "can't change dir to",  # mariadbd's datadir
+         r"Can't change dir to '(?P<subject>[^']+?)/?' \(Errcode: 2\b", advice.missing_dir),
     rule("missing-path", "no such file or directory",  # zsh, then bash and sh
          r"no such file or directory: (?P<subject>(?=\S*/)\S+)$"
          r"|(?:^|:\s)(?:\d+:\s)?(?P<script>(?=[^\s:]*/)[^\s:]+): No such file or directory\s*$",
@@ -287,8 +291,13 @@ RULES: tuple[Rule, ...] = (
     rule("permission-denied", "has wrong ownership",
          r'data directory "(?P<subject>[^"]+)" has wrong ownership', advice.data_dir_owner),
     rule("permission-denied", "permission denied",  # redis
-         r"\(in server root dir (?P<subject>[^)]+)\) for saving: Permission denied",
-         advice.file_permission),
+         r"\(in server root dir (?P<subject>[^)]+)\) for saving: Permission denied"
+         r"|Can't open or create append-only dir (?P<aof>\S+): Permission denied",
+         advice.file_permission, s.first),
+    rule("permission-denied", "can't change dir to",  # mariadbd's datadir
+         r"Can't change dir to '(?P<subject>[^']+?)/?' \(Errcode: 13\b", advice.file_permission),
+    rule("permission-denied", "must be accessible by owner only",  # rabbitmq, erlang
+         r"Cookie file (?P<subject>\S+) must be accessible by owner only", advice.cookie_mode),
     rule("permission-denied", ("permission denied", "operation not permitted"),  # postgres
          r'could not [\w ]+ "(?P<subject>[^"]+)": (?:Permission denied|Operation not permitted)',
          advice.file_permission),
@@ -378,6 +387,8 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", ("syntaxerror", "indentationerror", "taberror"),
          r"^\s*(?:\w+\.)*(?:SyntaxError|IndentationError|TabError)\b", advice.syntax,
          s.source_location),
+    rule("syntax-error", "bad directive or wrong number of arguments",  # redis.conf
+         r"^Bad directive or wrong number of arguments", advice.redis_directive, s.unknown),
     rule("syntax-error", "parse error",  # php
          r"Parse error: .* in (?P<file>\S+) on line (?P<line>\d+)", advice.syntax, s.file_line),
     rule("syntax-error", ".go:",  # the go compiler
@@ -385,6 +396,11 @@ RULES: tuple[Rule, ...] = (
     # a command that went to the background and returned: nothing is left to supervise
     rule("daemonized", "[pm2] starting", r"^\[PM2\] Starting \S+ in \w+_mode", advice.daemonized,
          s.literal("pm2")),
+    # supervisord restarting a server that exits 0 at once: a daemon that forked away
+    rule("daemonized", "(exit status 0; not expected)",
+         r"exited: (?P<subject>redis-server|redis|nginx|php-fpm[\d.]*|mongod|memcached|httpd"
+         r"|apache2|mysqld|mariadbd|postgres|pg_ctl) \(exit status 0; not expected\)",
+         advice.daemonized),
     rule("daemonized", "parent exiting",  # mongod --fork
          r"child process started successfully, parent exiting", advice.daemonized,
          s.literal("mongod")),
