@@ -191,6 +191,26 @@ def down(services: tuple[str, ...], workspace: Path | None) -> int:
 
 
 @cli.command()
+@click.argument("services", nargs=-1)
+@workspace_option
+def restart(services: tuple[str, ...], workspace: Path | None) -> int:
+    """Stop SERVICES (all proven ones if none) and start them again, each verified; the
+    services after them are restarted too when their `restart` policy says so, else checked.
+    Exits 1 when one does not come back."""
+    from bringup.commands.restart import restart as start_again
+
+    ctx = open_context(workspace, "restart")
+    with ctx.working():
+        result = start_again(ctx, services)
+    for name, why in result.failed.items():
+        ctx.out.step("restart", f"{name}: {why}", False)
+    for name, told in result.told.items():
+        ctx.out.step("restart", f"{name} (comes after them): {told.what}", told.ok)
+    ctx.out.line(f"restarted: {', '.join(result.restarted) or 'nothing'}")
+    return 0 if result.ok else 1
+
+
+@cli.command()
 @workspace_option
 def watch(workspace: Path | None) -> int:
     """Keep proven services healthy until stopped (Ctrl-C): check each every `interval`,
