@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -479,3 +480,27 @@ def test_a_port_held_by_another_of_bringups_services_says_which(ws: Path) -> Non
     output = next_ok(ws)
     assert f"port {port} is held by pid" in output and "bringup's own first" in output
     assert stored(ws, "second")["status"] == "proven"
+
+
+def test_next_all_walks_each_service_in_turn_and_stops_at_the_first_that_cannot_be_proven(
+        ws: Path) -> None:
+    web_service(ws, "api")
+    web_service(ws, "web", extra='after = ["api"]')
+    port = free_port()
+    write_recipe(ws, "mute", f"""
+        command = ["{PYTHON}", "-u", "-c", "import time; time.sleep(60)"]
+        port = {port}
+        after = ["web"]
+        [verify]
+        startup_timeout = 0.5
+        """)
+    web_service(ws, "zed", extra='after = ["mute"]')
+    result = invoke("next", "--all", "--yes", "--workspace", str(ws))
+    assert result.code == 1, result.output
+    assert "api is proven; next: web" in result.output
+    assert [stored(ws, name)["status"] for name in ("api", "web", "mute")] == [
+        "proven", "proven", "failed"]
+    assert "zed" not in json.loads((ws / "state/state.json").read_text())["services"] or \
+        stored(ws, "zed")["status"] == "pending"  # never walked: mute before it failed
+    both = invoke("next", "api", "--all", "--workspace", str(ws))
+    assert both.code == 2 and "not both" in both.stderr

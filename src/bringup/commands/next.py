@@ -54,6 +54,18 @@ def run_next(ctx: Context, name: str | None) -> NextResult:
     return _result(ctx, judge(ctx, None), service=target)
 
 
+def run_all(ctx: Context) -> NextResult:
+    """`next --all`: the next service, then the next, each through its stages and its
+    stability window, until none is left; the first that cannot be proven stops it (its
+    WorkFailed, as `next` alone). Still one service at a time: only the typing is saved."""
+    result = run_next(ctx, None)
+    while (result.service is not None and result.service in result.proven
+           and result.upcoming is not None and not ctx.dry_run):
+        ctx.out.line(f"{result.service} is proven; next: {result.upcoming}")
+        result = run_next(ctx, None)
+    return result
+
+
 def _result(ctx: Context, standings: dict[str, Standing], *, service: str | None = None,
             said: str = "") -> NextResult:
     def named(status: str) -> list[str]:

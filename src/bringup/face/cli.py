@@ -79,18 +79,24 @@ def console(ctx: Context) -> ConsoleOutput:
 
 @cli.command("next")
 @click.argument("service", required=False)
+@click.option("--all", "every", is_flag=True,
+              help="Go on with the next service, one after another, until all are proven or "
+                   "one cannot be.")
 @yes_option
 @click.option("--dry-run", is_flag=True, help="Say what would be checked and done; change nothing.")
 @workspace_option
-def next_command(service: str | None, yes: bool, dry_run: bool, workspace: Path | None) -> int:
+def next_command(service: str | None, every: bool, yes: bool, dry_run: bool,
+                 workspace: Path | None) -> int:
     """Take the next service (or SERVICE) through needs, paths, permissions, start, verify and
     stable, asking before every fix; proven services are re-checked first."""
-    from bringup.commands.next import run_next
+    from bringup.commands.next import run_all, run_next
     from bringup.face import render
 
+    if service and every:
+        raise click.UsageError("name a SERVICE or pass --all, not both")
     ctx = open_context(workspace, "next", yes=yes, dry_run=dry_run)
     with ctx.working(hold=False), ctx.alone():  # state/ is held only while it is written
-        done = run_next(ctx, service)
+        done = run_all(ctx) if every else run_next(ctx, service)
     if done.dry_run:
         return 0
     if done.said:
