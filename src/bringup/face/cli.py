@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
+import click.shell_completion
 
 from bringup import __version__
 from bringup.face.edge import Edge
@@ -23,10 +24,35 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def workspace_option(function: F) -> F:
+    """--workspace, after the command or before it (`bringup -w DIR up`)."""
     return click.option(
         "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+        callback=_or_the_groups,
         help="The workspace folder (default: $BRINGUP_WORKSPACE, else the nearest folder at or "
              "above this one that holds recipes/).")(function)
+
+
+def _or_the_groups(context: click.Context, _param: click.Parameter,
+                   value: Path | None) -> Path | None:
+    if value is None and context.parent is not None:
+        found: Path | None = context.parent.params.get("workspace")
+        return found
+    return value
+
+
+def service_names(context: click.Context, _param: click.Parameter,
+                  incomplete: str) -> list[click.shell_completion.CompletionItem]:
+    """The workspace's services, for the shell to complete (none where there is no workspace,
+    or its recipes cannot be read: completion never fails)."""
+    from bringup.errors import BringupError
+    from bringup.recipe.workspace import find
+
+    try:
+        names = list(find(context.params.get("workspace")).recipes)
+    except (BringupError, OSError):
+        return []
+    return [click.shell_completion.CompletionItem(name) for name in names
+            if name.startswith(incomplete)]
 
 
 def yes_option(function: F) -> F:
@@ -34,9 +60,21 @@ def yes_option(function: F) -> F:
                         help="Take the recommended answer to every question.")(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Workflow(click.Group):
+    """Lists its commands in the order they are used, not alphabetically."""
+
+    ORDER = ("demo", "init", "next", "report", "diagnose", "up", "watch", "restart", "logs",
+             "down", "skip", "reset", "completion")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        rank = {name: index for index, name in enumerate(self.ORDER)}
+        return sorted(self.commands, key=lambda name: (rank.get(name, len(rank)), name))
+
+
+@click.group(cls=Workflow, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="bringup")
-def cli() -> None:
+@workspace_option
+def cli(workspace: Path | None) -> None:
     """Get a stuck multi-service stack running, one service at a time, and prove it.
 
     Start with `bringup demo` to try it, or write recipes/NAME.toml for your services and run
@@ -77,8 +115,8 @@ def console(ctx: Context) -> ConsoleOutput:
     return out
 
 
-@cli.command("next")
-@click.argument("service", required=False)
+@cli.command("next", short_help="Prove the next service (or SERVICE), stage by stage.")
+@click.argument("service", required=False, shell_complete=service_names)
 @click.option("--all", "every", is_flag=True,
               help="Go on with the next service, one after another, until all are proven or "
                    "one cannot be.")
@@ -105,7 +143,7 @@ def next_command(service: str | None, every: bool, yes: bool, dry_run: bool,
     return 0
 
 
-@cli.command()
+@cli.command(short_help="What is proven working, with live evidence.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON (bringup.report/1).")
 @click.option("--markdown", is_flag=True, help="The report as a markdown table.")
 @click.option("--no-check", is_flag=True, help="Show the stored state only; run no live check.")
@@ -130,8 +168,8 @@ def report(as_json: bool, markdown: bool, no_check: bool, workspace: Path | None
     return exit_code(data)
 
 
-@cli.command()
-@click.argument("service", required=False)
+@cli.command(short_help="Name the cause of a failure, with its fix.")
+@click.argument("service", required=False, shell_complete=service_names)
 @click.option("--log", "log_file", type=click.File("rb"),  # bytes: a lone CR is evidence
               help="Diagnose this log file instead (- reads standard input).")
 @click.option("--json", "as_json", is_flag=True, help="The findings as a JSON list.")
@@ -160,8 +198,8 @@ def diagnose(service: str | None, log_file: IO[bytes] | None, as_json: bool,
     return 1 if found.findings else 0
 
 
-@cli.command()
-@click.argument("services", nargs=-1)
+@cli.command(short_help="Start the proven services in dependency order.")
+@click.argument("services", nargs=-1, shell_complete=service_names)
 @workspace_option
 def up(services: tuple[str, ...], workspace: Path | None) -> int:
     """Start proven services (all, or SERVICES and what they come after) in dependency order,
@@ -180,8 +218,8 @@ def up(services: tuple[str, ...], workspace: Path | None) -> int:
     return 1 if problems else 0
 
 
-@cli.command()
-@click.argument("services", nargs=-1)
+@cli.command(short_help="Stop what bringup started.")
+@click.argument("services", nargs=-1, shell_complete=service_names)
 @workspace_option
 def down(services: tuple[str, ...], workspace: Path | None) -> int:
     """Stop services bringup started (all, or SERVICES), in reverse dependency order: SIGTERM to
@@ -196,8 +234,8 @@ def down(services: tuple[str, ...], workspace: Path | None) -> int:
     return 0
 
 
-@cli.command()
-@click.argument("services", nargs=-1)
+@cli.command(short_help="Stop services and start them again, verified.")
+@click.argument("services", nargs=-1, shell_complete=service_names)
 @workspace_option
 def restart(services: tuple[str, ...], workspace: Path | None) -> int:
     """Stop SERVICES (all proven ones if none) and start them again, each verified; the
@@ -216,7 +254,7 @@ def restart(services: tuple[str, ...], workspace: Path | None) -> int:
     return 0 if result.ok else 1
 
 
-@cli.command()
+@cli.command(short_help="Keep proven services healthy; restart what fails.")
 @workspace_option
 def watch(workspace: Path | None) -> int:
     """Keep proven services healthy until stopped (Ctrl-C): check each every `interval`,
@@ -231,8 +269,8 @@ def watch(workspace: Path | None) -> int:
     return 0
 
 
-@cli.command()
-@click.argument("service")
+@cli.command(short_help="Park a service that cannot run here.")
+@click.argument("service", shell_complete=service_names)
 @click.option("--reason", required=True, help="Why it cannot run here (shown in the report).")
 @workspace_option
 def skip(service: str, reason: str, workspace: Path | None) -> int:
@@ -246,8 +284,8 @@ def skip(service: str, reason: str, workspace: Path | None) -> int:
     return 0
 
 
-@cli.command()
-@click.argument("services", nargs=-1)
+@cli.command(short_help="Forget a service's progress.")
+@click.argument("services", nargs=-1, shell_complete=service_names)
 @click.option("--all", "everything", is_flag=True,
               help="Forget the progress of every service and undo bringup's changes to this "
                    "machine.")
@@ -270,8 +308,8 @@ def reset(services: tuple[str, ...], everything: bool, workspace: Path | None) -
     return 0
 
 
-@cli.command()
-@click.argument("service")
+@cli.command(short_help="Show a service's log.")
+@click.argument("service", shell_complete=service_names)
 @click.option("-n", "lines", default=40, show_default=True, type=click.IntRange(min=1),
               help="How many lines to show.")
 @click.option("-f", "follow", is_flag=True, help="Keep printing lines as they arrive.")
@@ -288,7 +326,7 @@ def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:
     return 0
 
 
-@cli.command()
+@cli.command(short_help="Write recipes for the services found here.")
 @yes_option
 @workspace_option
 def init(yes: bool, workspace: Path | None) -> int:
@@ -321,7 +359,7 @@ def init(yes: bool, workspace: Path | None) -> int:
     return 0
 
 
-@cli.command()
+@cli.command(short_help="Write a small stuck stack to try bringup on.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @workspace_option
 def demo(directory: Path | None, workspace: Path | None) -> int:
@@ -334,3 +372,33 @@ def demo(directory: Path | None, workspace: Path | None) -> int:
     click.echo(f"wrote a stuck stack of {len(names)} services ({', '.join(names)}) to {directory}")
     click.echo(f"now:  cd {directory} && bringup next")
     return 0
+
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+@cli.command(short_help="Print the shell completion script.")
+@click.argument("shell", required=False, type=click.Choice(SHELLS))
+def completion(shell: str | None) -> int:
+    """Print the completion script for SHELL (default: the shell this runs in, as shellingham
+    finds it) of commands, options and service names. Load it from your shell's startup file,
+    e.g. eval "$(bringup completion bash)" in ~/.bashrc."""
+    if shell is None:
+        shell = _detected_shell()
+    complete = click.shell_completion.get_completion_class(shell)
+    assert complete is not None  # click has one for each of SHELLS
+    click.echo(complete(cli, {}, "bringup", "_BRINGUP_COMPLETE").source())
+    return 0
+
+
+def _detected_shell() -> str:
+    import shellingham
+
+    try:
+        name, _ = shellingham.detect_shell()
+    except shellingham.ShellDetectionFailure:
+        raise click.UsageError(f"cannot tell which shell this is: name it ({', '.join(SHELLS)})"
+                               ) from None
+    if name not in SHELLS:
+        raise click.UsageError(f"bringup completes in {', '.join(SHELLS)}, not {name}: name one")
+    return str(name)
