@@ -43,8 +43,9 @@ def test_the_json_shape_is_pinned(ws: Path) -> None:
     code, data = report_json(ws)
     assert code == 0
     assert set(data) == {"schema", "workspace", "generated_at", "summary", "services",
-                         "machine_changes"}
+                         "machine_changes", "watch"}
     assert data["machine_changes"] == []
+    assert data["watch"] == {"running": False, "pid": None}
     assert data["schema"] == "bringup.report/1" and data["workspace"] == str(ws.resolve())
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["generated_at"])
     assert data["summary"] == {"total": 1, "proven": 1, "regressed": 0, "next": None}

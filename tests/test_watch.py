@@ -3,6 +3,7 @@ and one that keeps dying is given up on after `max_restarts`."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -222,3 +223,38 @@ def test_watch_shares_the_workspace_and_respects_what_others_did(ws: Path) -> No
     finally:
         watcher.terminate()
         watcher.wait(timeout=10)
+
+
+def test_a_detached_watch_supervises_after_its_terminal_and_stop_ends_it(ws: Path) -> None:
+    """`watch --detach` returns at once and a watch in a session of its own goes on: report
+    names it, a second watch is refused, a killed service is restarted; `--stop` ends it."""
+    import psutil
+
+    from helpers import report_json
+
+    web_service(ws, "api")
+    assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+    started = invoke("watch", "--detach", "--workspace", str(ws))
+    assert started.code == 0, started.stderr
+    pid = report_json(ws)[1]["watch"]["pid"]
+    try:
+        assert pid and f"pid {pid}" in started.output
+        assert psutil.Process(pid).pid != psutil.Process().pid
+        assert os.getsid(pid) == pid  # a session of its own: the terminal's hangup is not its
+        second = invoke("watch", "--workspace", str(ws))
+        assert second.code == 2 and f"a watch already runs in {ws}" in second.stderr
+        first = stored(ws, "api")["pid"]
+        time.sleep(0.5)
+        kill(first)
+        deadline = time.monotonic() + 15
+        while not (journal(ws, "restart") and stored(ws, "api")["pid"] not in (None, first)
+                   and stored(ws, "api")["status"] == "proven"):
+            assert time.monotonic() < deadline, (ws / "state/watch.log").read_text()
+            time.sleep(0.05)
+        assert "watching" in (ws / "state/watch.log").read_text()
+    finally:
+        stopped = invoke("watch", "--stop", "--workspace", str(ws))
+    assert stopped.code == 0 and f"the watch (pid {pid}) has ended" in stopped.output
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert report_json(ws)[1]["watch"] == {"running": False, "pid": None}
+    assert "no watch is running" in invoke("watch", "--stop", "--workspace", str(ws)).output

@@ -38,7 +38,16 @@ def build(ctx: Context, *, check: bool) -> dict[str, Any]:
         },
         "services": services,
         "machine_changes": [asdict(change) for change in ctx.state.changes],
+        "watch": _watch(ctx),
     })
+
+
+def _watch(ctx: Context) -> dict[str, Any]:
+    """Whether a watch supervises this workspace now (its pid: 0 when just started)."""
+    from bringup.commands.background import running
+
+    pid = running(ctx)
+    return {"running": pid is not None, "pid": pid}
 
 
 def _service(ctx: Context, name: str, status: Shown, reason: str | None,

@@ -255,16 +255,37 @@ def restart(services: tuple[str, ...], workspace: Path | None) -> int:
 
 
 @cli.command(short_help="Keep proven services healthy; restart what fails.")
+@click.option("--detach", is_flag=True,
+              help="Run in the background, on after the terminal closes (its output: "
+                   "state/watch.log).")
+@click.option("--stop", "stop_it", is_flag=True, help="End the watch running in the background.")
 @workspace_option
-def watch(workspace: Path | None) -> int:
-    """Keep proven services healthy until stopped (Ctrl-C): check each every `interval`,
-    restart a failing one per its `restart` policy with a growing pause, and keep state/
-    current so `bringup report --json` is a live picture."""
+def watch(detach: bool, stop_it: bool, workspace: Path | None) -> int:
+    """Keep proven services healthy until stopped (Ctrl-C, or `--stop` for one started with
+    `--detach`): check each every `interval`, restart a failing one per its `restart` policy
+    with a growing pause, and keep state/ current so `bringup report --json` is a live picture.
+    One watch per workspace; `down`, `up`, `restart` and `next` work while it runs."""
+    from bringup.commands import background
+
+    if detach and stop_it:
+        raise click.UsageError("--detach and --stop do not go together")
+    ctx = open_context(workspace, "watch")
+    if stop_it:
+        stopped = background.stop(ctx)
+        ctx.out.line(f"the watch (pid {stopped}) has ended" if stopped else
+                     "no watch is running here")
+        return 0
+    if detach:
+        pid = background.detach(ctx)
+        ctx.out.line(f"watching {ctx.workspace.root} in the background (pid {pid}; its output: "
+                     f"{background.log_file(ctx)}); `bringup watch --stop` ends it")
+        return 0
     from bringup.commands.watch import watch as keep_watching
 
-    ctx = open_context(workspace, "watch")
+    background.refuse_a_second(ctx)
     ctx.out.line(f"watching {ctx.workspace.root} (Ctrl-C stops)")
-    with ctx.working(hold=False):  # others may act meanwhile: watch sees what they did
+    # state/ is held only while it is written (others may act meanwhile); the watch lock all along
+    with ctx.working(hold=False), ctx.store.locked(name=background.LOCK, doing="watch"):
         keep_watching(ctx)
     return 0
 

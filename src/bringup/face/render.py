@@ -31,8 +31,11 @@ def summary(report: dict[str, Any]) -> str:
     upcoming = counts["next"] or "nothing left"
     changed = [f"\nchanged on this machine (`bringup reset --all` undoes): {Change(**c).describe()}"
                for c in report.get("machine_changes", [])]
+    watch = report.get("watch") or {}
+    watching = (f"watch: running (pid {watch['pid']})" if watch.get("running") else
+                "watch: not running (`bringup watch --detach` keeps them supervised)")
     return (f"{counts['proven']} of {counts['total']} proven · {counts['regressed']} regressed"
-            f" · next: {upcoming}" + "".join(changed))
+            f" · next: {upcoming} · {watching}" + "".join(changed))
 
 
 def rows(report: dict[str, Any]) -> list[tuple[str, ...]]:

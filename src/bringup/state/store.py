@@ -179,6 +179,23 @@ class Store:
             os.close(held)
 
 
+    def holder(self, name: str) -> int | None:
+        """The pid of the bringup holding state/.NAME now (0: it has not written it yet), None
+        when none holds it."""
+        try:
+            held = os.open(self.dir / f".{name}", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(held, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            found = _read(self.dir / f"{name}.pid") or ""
+            return int(found.split()[0]) if found.split() and found.split()[0].isdigit() else 0
+        finally:
+            os.close(held)  # a shared lock taken here goes with it
+        return None
+
+
 def _take(held: int, pid_file: Path, wait: float, waiting: Callable[[str], None] | None,
           workspace: Path) -> None:
     deadline, said = time.monotonic() + wait, False
