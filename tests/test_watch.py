@@ -207,7 +207,12 @@ def test_watch_shares_the_workspace_and_respects_what_others_did(ws: Path) -> No
         time.sleep(1.0)  # watching: its rounds every 0.1 s
         down = invoke("down", "--workspace", str(ws))
         assert down.code == 0, down.stderr
+        import psutil
+
+        busy = psutil.Process(watcher.pid)
+        before = sum(busy.cpu_times()[:2])
         time.sleep(1.5)
+        assert sum(busy.cpu_times()[:2]) - before < 0.75  # idle, not spinning on the stopped one
         assert stored(ws, "api")["status"] == "stopped" and not journal(ws, "restart")
         up = invoke("up", "--workspace", str(ws))
         assert up.code == 0, up.stderr

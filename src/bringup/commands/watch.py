@@ -100,8 +100,8 @@ def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.Base
         batch = pool.submit(_connect_round, connects, pool)
         for state in connects:
             state.busy = batch
-    for name in watched.keys() - set(names):  # stopped, or no longer proven
-        _unfollow(exits, watched[name])
+    for name in watched.keys() - set(names):  # stopped, or no longer proven: forgotten
+        _unfollow(exits, watched.pop(name))
 
 
 QUICK = 0.05  # how long a connect of a round may take (a local one takes microseconds)
