@@ -5,8 +5,8 @@ the process holding it: a watch, which bringup started."""
 
 from __future__ import annotations
 
+import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,6 +15,7 @@ import psutil
 
 from bringup.core.context import Context
 from bringup.errors import UsageError, WorkFailed
+from bringup.processes import supervisor
 
 LOCK = "watch"
 
@@ -43,20 +44,17 @@ def detach(ctx: Context) -> int:
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "bringup", "watch", "--workspace", str(ctx.workspace.root)]
     ctx.out.command(" ".join(command) + f" >> {log.name} 2>&1 &", where="state")
-    with log.open("ab") as out:
-        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out,
-                                 stderr=subprocess.STDOUT, cwd=ctx.workspace.root,
-                                 start_new_session=True)
+    child = supervisor.spawn(command, cwd=ctx.workspace.root, env=os.environ, log_path=log)
+    pid = child.handle.pid
     deadline = time.monotonic() + 15
-    while running(ctx) != child.pid:
-        if child.poll() is not None:
-            raise WorkFailed(f"the watch ended at once (exit status {child.returncode}); its "
-                             f"log: {log}")
+    while running(ctx) != pid:
+        if (status := child.exit_status()) is not None:
+            raise WorkFailed(f"the watch ended at once (exit status {status}); its log: {log}")
         if time.monotonic() > deadline:
             break  # slow to start on a loaded machine: it runs, and will hold the lock
         time.sleep(0.02)
-    ctx.journal("watch-detached", pid=child.pid)
-    return child.pid
+    ctx.journal("watch-detached", pid=pid)
+    return pid
 
 
 def stop(ctx: Context, *, wait: float = 15.0) -> int | None:
