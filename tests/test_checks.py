@@ -24,7 +24,8 @@ from bringup.tables import Table
 from helpers import free_port
 
 LOG_BEFORE = "old: Ready to accept connections\nold: Traceback (most recent call last)\n"
-LOG_AFTER = "=== bringup start ===\nnew: listening on 8000\nnew: Error: disk full\n"
+LOG_MARK = "=== bringup start 2026-12-06T10:00:00.000000Z attempt 1: ./serve ===\n"
+LOG_AFTER = "new: listening on 8000\nnew: Error: disk full\n"
 
 # kind, [verify] keys ({placeholders}: the things the `world` fixture started), probe extras,
 # whether it passes, and a text its detail holds.
@@ -178,7 +179,7 @@ def test_the_stranger_named_is_the_one_that_answered_not_the_service_on_another_
 def _probe_extras(extras: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if extras.get("log"):
-        found.update(log_path=world["log"], log_offset=len(LOG_BEFORE.encode()))
+        found.update(log_path=world["log"], log_offset=len((LOG_BEFORE + LOG_MARK).encode()))
     if "handle" in extras:
         found["handle"] = world["handles"][extras["handle"]]
     if "peers" in extras:
@@ -191,7 +192,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The real things the cases run against, started once for the module."""
     folder = tmp_path_factory.mktemp("checks")
     log = folder / "service.log"
-    log.write_text(LOG_BEFORE + LOG_AFTER, encoding="utf-8")
+    log.write_text(LOG_BEFORE + LOG_MARK + LOG_AFTER, encoding="utf-8")
     own = free_port()
     with _acceptor() as acceptor, _web() as web, _redis(folder) as redis, \
             _processes(folder, own) as handles:

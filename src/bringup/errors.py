@@ -18,6 +18,12 @@ class UsageError(BringupError):
     """A bad argument or a command that cannot run in this situation."""
 
 
+class CommandNotFound(BringupError):
+    """A program asked for by name that is nowhere on the PATH it would run with."""
+
+    exit_code = 127  # the shell's status for it
+
+
 class RecipeError(BringupError):
     """A recipe that does not follow the format: names the file, the key and the expectation."""
 

@@ -4,7 +4,7 @@ process exits is seen at its exit, not at its next check. One
 that fails is restarted per its `restart` policy with a growing pause between tries, without
 holding up the others; more than `max_restarts` within ten minutes and it counts as regressed.
 State is written when something changes (a healthy stack costs no writes), so
-`bringup report --json` is a live picture."""
+`bringup report --json` is a live picture. A service log grown past its cap is rotated."""
 
 from __future__ import annotations
 
@@ -25,12 +25,14 @@ from bringup.errors import LockedError
 from bringup.processes import supervisor
 from bringup.proving import checking, failure
 from bringup.stages import start, verify
+from bringup.state import logs
 
 WINDOW = 600.0
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0
 
 
 TICK = 0.1  # the longest watch sleeps before it looks at `until` again
+ROTATE_EVERY = 30.0  # how often the logs of the services watched are looked at for their cap
 
 
 @dataclass
@@ -53,12 +55,17 @@ def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False) -> None:
     exits = selectors.DefaultSelector()
     pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="watch")
     look = 0.0  # when the services are next gone through: the first one due, or an exit
+    rotate, limit = 0.0, logs.cap()
     try:
         while not until():
             now = ctx.clock()
             if now >= look:
                 _go_through(ctx, watched, exits, pool, now)
                 look = _next_look(watched, now)
+            if now >= rotate:
+                for name in watched:
+                    logs.rotate(ctx.workspace.log_path(name), limit)
+                rotate = now + ROTATE_EVERY
             for key, _ in exits.select(max(0.0, min(look - now, TICK))):
                 state = key.data
                 _unfollow(exits, state)

@@ -245,7 +245,11 @@ class Context:
             if self._client is None:
                 import httpx
 
-                self._client = httpx.Client(transport=self.transport, trust_env=False)
+                from bringup import __version__
+
+                self._client = httpx.Client(  # the agent says who asks: an access log can drop it
+                    transport=self.transport, trust_env=False,
+                    headers={"User-Agent": f"bringup-probe/{__version__}"})
             return self._client
 
     def close(self) -> None:

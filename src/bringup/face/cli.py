@@ -64,7 +64,7 @@ class Workflow(click.Group):
     """Lists its commands in the order they are used, not alphabetically."""
 
     ORDER = ("demo", "init", "next", "report", "diagnose", "up", "watch", "restart", "logs",
-             "down", "skip", "reset", "completion")
+             "exec", "down", "skip", "reset", "completion")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: index for index, name in enumerate(self.ORDER)}
@@ -329,22 +329,72 @@ def reset(services: tuple[str, ...], everything: bool, workspace: Path | None) -
     return 0
 
 
-@cli.command(short_help="Show a service's log.")
-@click.argument("service", shell_complete=service_names)
-@click.option("-n", "lines", default=40, show_default=True, type=click.IntRange(min=1),
-              help="How many lines to show.")
-@click.option("-f", "follow", is_flag=True, help="Keep printing lines as they arrive.")
-@workspace_option
-def logs(service: str, lines: int, follow: bool, workspace: Path | None) -> int:
-    """Show SERVICE's log from state/logs/ (its output and errors, a marker line at each start)."""
-    from bringup.commands.logs import show
+def _since(_context: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    import time
 
-    shown = show(open_context(workspace, "logs"), service, lines, follow=follow)
+    from bringup.commands.logs import since_time
+
+    if value is None:
+        return None
+    try:
+        return since_time(value, time.time())
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@cli.command(short_help="Show the services' logs, interleaved, or follow them.")
+@click.argument("services", nargs=-1, shell_complete=service_names)
+@click.option("-n", "--tail", "lines", default=40, show_default=True, type=click.IntRange(min=1),
+              help="How many of the last lines of each log to show.")
+@click.option("-f", "--follow", is_flag=True, help="Keep printing lines as they arrive.")
+@click.option("--since", metavar="WHEN", callback=_since,
+              help="Only lines of starts still writing since then: 10m, 2h, 1d, or 18:00.")
+@click.option("-t", "--timestamps", is_flag=True,
+              help="Put the local time before each line (when it arrived, for a followed "
+                   "line; for an earlier one, when the start that wrote it began, after ~).")
+@workspace_option
+def logs(services: tuple[str, ...], lines: int, *, follow: bool, since: float | None,
+         timestamps: bool, workspace: Path | None) -> int:
+    """Show the last lines of each SERVICE's log from state/logs/ (its output and errors, a
+    marker line at each start), of every service when none is named: interleaved by when each
+    start began, each line after its service's name in a colour of its own. With -f, go on
+    with lines as they arrive (across a truncated or rotated log) until Ctrl-C."""
+    from bringup.commands.logs import show
+    from bringup.face.loglines import log_line
+
+    shown = show(open_context(workspace, "logs", strict=False), list(services), lines,
+                 follow=follow, since=since)
+    if shown.invalid:
+        click.echo(f"bringup: {shown.invalid} (the logs are shown all the same)", err=True)
+    names = [] if shown.alone else shown.services
+    width = max(map(len, names), default=0)
     for line in shown.lines:
-        click.echo(line)
-    for line in shown.follow or ():
-        click.echo(line)
+        click.echo(log_line(line, names, width, timestamps=timestamps))
+    try:
+        for line in shown.follow or ():
+            click.echo(log_line(line, names, width, timestamps=timestamps))
+    except KeyboardInterrupt:  # the way to stop following: not a failure
+        return 0
     return 0
+
+
+@cli.command("exec", short_help="Run a command with a service's env, venv and folder.",
+             context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("service", shell_complete=service_names)
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+@workspace_option
+def exec_(service: str, command: tuple[str, ...], workspace: Path | None) -> int:
+    """Run COMMAND as SERVICE's own process would run: with its environment (the workspace's
+    .env, the environment bringup runs in, its env file and recipe env, its venv first on the
+    PATH), in its folder, as its user. Put -- before a command with options of its own:
+    `bringup exec api -- python manage.py migrate`. The exit status is the command's."""
+    from bringup.commands.exec import run_exec
+
+    argv = command[1:] if command[0] == "--" else command  # kept: no option follows SERVICE
+    if not argv:
+        raise click.UsageError("name the command to run after --")
+    ctx = open_context(workspace, "exec")
+    run_exec(ctx, service, argv, say=lambda text: click.echo(text, err=True))
 
 
 @cli.command(short_help="Write recipes for the services found here.")

@@ -1,4 +1,4 @@
-"""Short commands (installs, fixes, exec checks), run in one place.
+"""Short commands (installs, fixes, exec checks), run in one place, and `bringup exec`.
 
 A command that is not found or runs too long is a result, not an exception.
 """
@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 NOT_FOUND = 127
 TIMED_OUT = 124
@@ -72,3 +73,24 @@ def as_user(user: str | None) -> dict[str, object]:
 
     entry = pwd.getpwnam(user)
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+def become(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str],
+           user: str | None = None) -> NoReturn:
+    """Turn this process into `argv` (as a shell's `exec` does), in `cwd` with `env`, as `user`
+    when bringup runs as root: its exit status is the command's, and Ctrl-C is the command's
+    own. A program not found on the PATH of `env` is a FileNotFoundError, raised before
+    anything changed."""
+    import shutil
+
+    program = shutil.which(argv[0], path=env.get("PATH", os.defpath)) if "/" not in argv[0] \
+        else str(cwd / argv[0])
+    if program is None or not os.access(program, os.X_OK):
+        raise FileNotFoundError(argv[0])
+    os.chdir(cwd)
+    dropped = as_user(user)
+    if dropped:
+        os.setgroups([])
+        os.setgid(int(str(dropped["group"])))
+        os.setuid(int(str(dropped["user"])))
+    os.execve(program, list(argv), dict(env))

@@ -12,7 +12,7 @@ from bringup.processes import ports, supervisor, tags
 from bringup.remedies import facts, moving
 from bringup.stages.base import Verdict, always
 from bringup.state.journal import now_iso
-from bringup.state.logs import mark_start, size
+from bringup.state.logs import cap, mark_start, rotate, size
 from bringup.state.model import StageName
 
 NAME: StageName = "start"
@@ -107,6 +107,7 @@ def launch(service: Service) -> str | None:
     """Start the service and record who it is before anything else can go wrong."""
     ctx, entry, recipe = service.ctx, service.entry, service.recipe
     log_path = ctx.workspace.log_path(service.name)
+    rotate(log_path, cap())
     entry.log_offset = mark_start(log_path, f"{now_iso()} attempt {entry.attempts + 1}: "
                                             f"{recipe.command_text()}")
     entry.log_files = {file: size(service.path(file)) for file in recipe.log_files()}
