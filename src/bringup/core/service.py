@@ -80,7 +80,7 @@ class Service:
             "folder": _digest(self.recipe.cwd),
             "user": _digest(self.recipe.user or ""),
             "env": _digest(json.dumps(sorted(self.recipe.env.items()))),
-            "env file": _digest(_read_bytes(env_file)),
+            "env file": _digest(_read_bytes(env_file) + _read_bytes(self.recipe.root / ".env")),
             "manifests": _digest(b"".join(_read_bytes(file) for file in manifests)),
         }
 

@@ -1,7 +1,10 @@
 """Compose's variable interpolation, for reading a compose file without the compose binary:
 `$VAR`, `${VAR}`, `${VAR:-default}` / `${VAR-default}`, `${VAR:?error}` / `${VAR?error}`,
 `${VAR:+other}` / `${VAR+other}`, nested (`${A:-${B:-c}}`), and `$$` for a literal `$`, which
-stays `$$` as `docker compose config` prints it. An unset variable is an empty string, noted."""
+stays `$$` as `docker compose config` prints it. An unset variable is an empty string, noted.
+
+For a recipe, which hands its command to a shell, only the braced forms are interpolated: a bare
+`$VAR`, `$1` or `$$` is the shell's, and `$${` is a literal `${`."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ class InterpolationError(ValueError):
 class Interpolator:
     values: Mapping[str, str]
     unset: set[str] = field(default_factory=set)  # variables used but not set, as compose warns
+    braced_only: bool = False  # a recipe's: bare forms are left to the shell
 
     def __call__(self, text: str) -> str:
         out: list[str] = []
@@ -28,6 +32,14 @@ class Interpolator:
         while (dollar := text.find("$", index)) != -1:
             out.append(text[index:dollar])
             after = text[dollar + 1:dollar + 2]
+            if self.braced_only and after != "{":
+                escaped = text.startswith("$${", dollar)
+                out.append("$" if escaped else text[dollar:dollar + 2])
+                index = dollar + (1 if escaped else 2)
+                if escaped:  # the `{` that follows is literal text, not a variable
+                    out.append("{")
+                    index += 2
+                continue
             if after == "$":
                 out.append("$$")
                 index = dollar + 2

@@ -1,4 +1,5 @@
-"""A service's environment: the outer one, then its env_file, then the recipe's env, then its venv.
+"""A service's environment: the workspace's `.env`, the outer one, then its env_file, then the
+recipe's env, then its venv.
 
 Values are only ever handed to the service; they are never printed or journalled."""
 
@@ -31,9 +32,15 @@ def read_env_file(path: Path) -> dict[str, str]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def workspace_env(root: Path) -> dict[str, str]:
+    """The `.env` at the workspace's root: read for every service, below everything else (as
+    compose reads a project's `.env`)."""
+    return read_env_file(root / ".env")
+
+
 def service_env(cwd: Path, recipe: Recipe,
                 outer: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ if outer is None else outer)
+    env = {**workspace_env(recipe.root), **(os.environ if outer is None else outer)}
     if recipe.env_file:
         env.update(read_env_file(cwd / recipe.env_file))
     env.update(recipe.env)

@@ -63,6 +63,11 @@ class Recipe:
     logs: tuple[str, ...] = ()  # files it writes its log to, read like its output
     skip: str | None = None  # parked by its recipe: why it cannot run here (a command may lack)
 
+    @property
+    def root(self) -> Path:
+        """The workspace it belongs to: recipes live in its recipes/ folder."""
+        return self.file.parent.parent
+
     def command_text(self) -> str:
         return self.command if isinstance(self.command, str) else shlex.join(self.command)
 

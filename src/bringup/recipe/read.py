@@ -67,6 +67,7 @@ def _no_nul(table: Table, value: object, key: str) -> None:
 
 def parse(table: Table, file: Path, root: Path) -> Recipe:
     table.only(TOP_KEYS)
+    table = _interpolated(table, root)
     command = table.command("command")
     skip = table.text("skip")  # parked by its recipe: why it cannot run here
     if command is None and skip is None:
@@ -98,6 +99,56 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
     if recipe.name in recipe.after:
         raise table.fail("after", f"a service cannot come after itself ({recipe.name})")
     return recipe
+
+
+INTERPOLATED = ("env", "command", "verify")  # the keys whose text `${VAR}` is interpolated in
+
+
+def _interpolated(table: Table, root: Path) -> Table:
+    """The recipe with compose's `${VAR}`, `${VAR:-default}`, `${VAR:?message}` (and the other
+    forms) filled in its env, its command and its checks, from the workspace's .env, then the
+    environment bringup runs in, then the service's env file; its command and checks also see
+    its env. Bare `$VAR` is the shell's."""
+    data = dict(table.data)
+    if not any("${" in text for key in INTERPOLATED for text in _texts(data.get(key))):
+        return table
+    from bringup.discover.interpolation import InterpolationError, Interpolator
+    from bringup.recipe.env import read_env_file, workspace_env
+
+    values = {**workspace_env(root), **os.environ}
+    env_file, cwd = table.text("env_file"), table.text("cwd", ".") or "."
+    if env_file is not None:
+        inside(table, "env_file", root, root / cwd / env_file)
+        values.update(read_env_file(root / cwd / env_file))
+
+    def fill(key: str, value: object, given: dict[str, str]) -> object:
+        try:
+            if isinstance(value, str):
+                return Interpolator(given, braced_only=True)(value)
+            if isinstance(value, list):
+                return [fill(key, item, given) for item in value]
+            if isinstance(value, dict):
+                return {name: fill(f"{key}.{name}", item, given) for name, item in value.items()}
+        except InterpolationError as error:
+            raise table.fail(key, f"{error} (in {value!r})") from None
+        return value
+
+    env = fill("env", data.get("env"), values)
+    if isinstance(env, dict):
+        data["env"] = env
+        values.update({key: value for key, value in env.items() if isinstance(value, str)})
+    for key in ("command", "verify"):
+        if key in data:
+            data[key] = fill(key, data[key], values)
+    return Table(table.file, table.prefix, data)
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) \
+        else ()
+    return [text for item in items for text in _texts(item)]
 
 
 def inside(table: Table, key: str, root: Path, path: Path) -> None:

@@ -1,0 +1,124 @@
+"""The environment the compose way: the workspace's `.env` under everything else, `${VAR}`
+and its forms filled in a recipe's env, command and checks, bare `$VAR` left to the shell, and
+`bringup exec` running a command as the service would. Real recipes read by bringup's reader;
+real processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bringup.core.service import Service
+from bringup.recipe.read import load
+
+from helpers import PYTHON, context, invoke, next_ok, write_file, write_recipe
+
+
+def read(ws: Path, name: str = "api") -> Service:
+    return Service(context(ws), load(ws / "recipes" / f"{name}.toml", ws))
+
+
+def test_forms_are_filled_in_env_command_and_checks(ws: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_PORT", "8123")
+    monkeypatch.delenv("MODE", raising=False)
+    write_file(ws, ".env", "HOST_NAME=from-dotenv\nAPI_PORT=1\n")
+    write_recipe(ws, "api", """
+        command = "serve --port ${API_PORT} --mode ${MODE:-dev} $HOME $$ $${LITERAL}"
+        port = 8123
+        env = {URL = "http://${HOST_NAME}:${API_PORT}/", EMPTY = "${UNSET_ONE}"}
+        [verify]
+        tcp = "127.0.0.1:${API_PORT}"
+        """)
+    service = read(ws)
+    assert service.recipe.command == "serve --port 8123 --mode dev $HOME $$ ${LITERAL}"
+    assert service.recipe.env == {"URL": "http://from-dotenv:8123/", "EMPTY": ""}
+    assert "127.0.0.1:8123" in str(service.recipe.verify.checks["tcp"])
+    assert service.env()["HOST_NAME"] == "from-dotenv"  # the .env reaches the service
+    assert service.env()["API_PORT"] == "8123"  # ... below the environment bringup runs in
+
+
+def test_the_command_sees_the_recipes_env(ws: Path) -> None:
+    write_recipe(ws, "api", """
+        command = ["server", "--listen", "${BIND:-0.0.0.0}:${PORT}"]
+        env = {PORT = "9001", BIND = "127.0.0.1"}
+        """)
+    assert read(ws).recipe.command == ("server", "--listen", "127.0.0.1:9001")
+
+
+def test_a_required_variable_unset_is_a_recipe_error(ws: Path) -> None:
+    write_recipe(ws, "api", 'command = "serve --db ${DATABASE_URL:?set it in .env}"\n')
+    result = invoke("report", "--workspace", str(ws))
+    assert result.code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip().startswith("bringup: recipes/api.toml: command: required "
+                                            "variable DATABASE_URL is missing a value: set it "
+                                            "in .env"), result.stderr
+    write_file(ws, ".env", "DATABASE_URL=postgres://127.0.0.1/app\n")
+    assert read(ws).recipe.command == "serve --db postgres://127.0.0.1/app"
+
+
+def test_a_malformed_form_names_the_key(ws: Path) -> None:
+    write_recipe(ws, "api", 'command = "true"\nenv = {A = "${A"}\n')
+    result = invoke("report", "--workspace", str(ws))
+    assert result.code == 2 and "recipes/api.toml: env.A: invalid interpolation" in result.stderr
+
+
+def test_the_dotenv_value_reaches_the_running_service(ws: Path) -> None:
+    write_file(ws, ".env", "GREETING=hello from the workspace\n")
+    write_recipe(ws, "api", f"""
+        command = ["{PYTHON}", "-u", "-c", "import os, time; print(os.environ['GREETING']); \
+print('ready'); time.sleep(60)"]
+        [verify]
+        log = "ready"
+        stable_for = 0.2
+        interval = 0.1
+        """)
+    next_ok(ws)
+    assert "hello from the workspace" in invoke("logs", "api", "--workspace", str(ws)).stdout
+
+
+def bringup(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bringup", *args, "--workspace", str(ws)]
+                          if args[0] != "exec" else
+                          [sys.executable, "-m", "bringup", "--workspace", str(ws), *args],
+                          check=False, capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "API_TOKEN": "s3cr3t-token-value"})
+
+
+def test_exec_runs_with_the_services_env_venv_and_folder(ws: Path) -> None:
+    venv = ws / "services" / "api" / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    write_file(ws, ".env", "FROM_DOTENV=yes\n")
+    write_recipe(ws, "api", """
+        command = "true"
+        cwd = "services/api"
+        env = {FROM_RECIPE = "also"}
+        [[needs]]
+        python = "requirements.txt"
+        """)
+    ran = bringup(ws, "exec", "api", "--", "sh", "-c",
+                  'echo "$FROM_DOTENV $FROM_RECIPE $VIRTUAL_ENV $(pwd)"; '
+                  'command -v python; exit 7')
+    assert ran.returncode == 7, ran.stderr  # the command's own status
+    said, found = ran.stdout.splitlines()
+    assert said == f"yes also {venv} {ws / 'services' / 'api'}"
+    assert found == str(venv / "bin" / "python")
+    assert ran.stderr.startswith("$ sh -c ") and "(in services/api, api's env)" in ran.stderr
+
+
+def test_exec_of_a_program_not_there(ws: Path) -> None:
+    write_recipe(ws, "api", 'command = "true"\n')
+    ran = bringup(ws, "exec", "api", "--", "no-such-program-here")
+    assert ran.returncode == 127 and "no-such-program-here: not found on api's PATH" in ran.stderr
+    assert "Traceback" not in ran.stderr
+
+
+def test_exec_shows_no_secret(ws: Path) -> None:
+    write_recipe(ws, "api", 'command = "true"\n')
+    ran = bringup(ws, "exec", "api", "--", "echo", "s3cr3t-token-value")
+    assert ran.returncode == 0 and "s3cr3t-token-value" not in ran.stderr
+    assert ran.stdout == "s3cr3t-token-value\n"  # the command's own output is its own
