@@ -28,6 +28,7 @@ from helpers import (
     invoke,
     journal,
     next_ok,
+    next_yes,
     report_json,
     stored,
     web_service,
@@ -114,6 +115,18 @@ def test_yes_generates_a_value_for_a_missing_env_variable(ws: Path) -> None:
     value = saved.split("=", 1)[1].strip().strip('"')
     assert len(value) >= 20 and value not in output
     assert stat.S_IMODE((ws / "local.env").stat().st_mode) == 0o600
+
+
+def test_yes_makes_up_no_value_for_a_setting(ws: Path) -> None:
+    web_service(ws, extra='[[needs]]\nenv = "DB_URL"\n[[needs]]\nenv = "CACHE_HOST"')
+    result = next_yes(ws)
+    assert result.code == 1
+    assert ("no value given for DB_URL, and bringup does not make one up: it names a setting"
+            in result.output), result.output
+    assert "set DB_URL in .env or the recipe's env" in result.output
+    assert "DB_URL" not in ((ws / ".env").read_text() if (ws / ".env").exists() else "")
+    (ws / ".env").write_text("DB_URL=postgres://127.0.0.1/app\nCACHE_HOST=127.0.0.1\n")
+    next_ok(ws)
 
 
 def test_a_binary_with_no_install_route_stops_with_a_hint(ws: Path) -> None:

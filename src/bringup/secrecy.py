@@ -17,3 +17,14 @@ NOT_SECRET = frozenset({"PWD", "OLDPWD"})  # the shell's working folders
 
 def looks_secret(name: str) -> bool:
     return name not in NOT_SECRET and bool(SECRET_NAME.search(name))
+
+
+# Names of settings that are not secrets: a random string would be no value for one of them.
+SETTING_NAME = re.compile(r"(?:^|_)(?:HOST|HOSTNAME|HOSTS|PORT|URL|URI|DSN|ADDR|ADDRESS|ENDPOINT"
+                          r"|SERVER|DOMAIN|DIR|PATH|FILE|USER|USERNAME|NAME|ENV|MODE|LEVEL"
+                          r"|REGION|BUCKET)$", re.IGNORECASE)
+
+
+def is_setting(name: str) -> bool:
+    """Does the name say a host, port, address, path or name (not a secret to be generated)?"""
+    return bool(SETTING_NAME.search(name))

@@ -20,7 +20,7 @@ class Interactive:
         import questionary
 
         if secret:
-            hint = f"{question} (Enter keeps a generated value)"
+            hint = f"{question} (Enter keeps a generated value)" if default else question
             answer: str = questionary.password(hint).unsafe_ask()
             return answer or default
         return str(questionary.text(question, default=default).unsafe_ask())

@@ -1,5 +1,7 @@
 """An environment variable set and non-empty (recipe env, env_file or the outer environment);
-fix: ask for its value (a generated one is recommended), never echoed, saved to the env file."""
+fix: ask for its value, never echoed, saved to the env file. A generated random value is
+offered for a secret, never for a setting (a host, port, URL, path or name): under --yes
+such a variable is left unset, with what to do."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from bringup.core.service import Service
 from bringup.recipe.edit import set_value
 from bringup.recipe.env import SHORTEST, env_file_path, save_value
 from bringup.recipe.model import Need
+from bringup.secrecy import is_setting
 
 
 def check(service: Service, need: Need) -> Problem | None:
@@ -25,8 +28,14 @@ def check(service: Service, need: Need) -> Problem | None:
 
 def _ask(key: str) -> Callable[[Service], str | None]:
     def apply(service: Service) -> str | None:
-        generated = secrets.token_urlsafe(24)
+        generated = "" if is_setting(key) else secrets.token_urlsafe(24)
         value = service.ctx.prompter.text(f"value for {key}", default=generated, secret=True)
+        if not value.strip() and not generated:
+            shown = env_file_path(service.cwd, service.recipe).relative_to(
+                service.ctx.workspace.root)
+            return (f"no value given for {key}, and bringup does not make one up: it names a "
+                    f"setting (a host, port, address, path or name), not a secret; set {key} "
+                    f"in {shown} or the recipe's env, then run `bringup next` again")
         if not value.strip():
             return f"no value given for {key}"
         service.ctx.remember({value} if len(value) >= SHORTEST else set())
