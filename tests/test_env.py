@@ -12,10 +12,20 @@ from pathlib import Path
 
 import pytest
 
+from bringup import __version__
 from bringup.core.service import Service
 from bringup.recipe.read import load
 
-from helpers import PYTHON, context, invoke, next_ok, write_file, write_recipe
+from helpers import (
+    PYTHON,
+    context,
+    free_port,
+    http_server_recipe,
+    invoke,
+    next_ok,
+    write_file,
+    write_recipe,
+)
 
 
 def read(ws: Path, name: str = "api") -> Service:
@@ -122,3 +132,53 @@ def test_exec_shows_no_secret(ws: Path) -> None:
     ran = bringup(ws, "exec", "api", "--", "echo", "s3cr3t-token-value")
     assert ran.returncode == 0 and "s3cr3t-token-value" not in ran.stderr
     assert ran.stdout == "s3cr3t-token-value\n"  # the command's own output is its own
+
+
+def test_a_generated_secret_the_service_echoes_is_shown_nowhere(ws: Path) -> None:
+    write_recipe(ws, "api", f"""
+        command = ["{PYTHON}", "-u", "-c", "import os, sys; print('token is', \
+os.environ['API_TOKEN']); sys.exit('API_TOKEN ' + os.environ['API_TOKEN'] + ' was refused')"]
+        [[needs]]
+        env = "API_TOKEN"
+        [verify]
+        log = "ready"
+        startup_timeout = 3
+        """)
+    walked = invoke("next", "--yes", "--workspace", str(ws))
+    token = (ws / ".env").read_text().split("=", 1)[1].strip().strip("'")
+    assert len(token) >= 20 and walked.code == 1
+    shown = [walked.output,
+             invoke("diagnose", "api", "--json", "--workspace", str(ws)).output,
+             invoke("diagnose", "api", "--workspace", str(ws)).output,
+             invoke("report", "--json", "--workspace", str(ws)).output,
+             invoke("logs", "api", "--workspace", str(ws)).output,
+             (ws / "state" / "state.json").read_text(),
+             (ws / "state" / "journal.jsonl").read_text()]
+    assert "token is" in shown[4]  # the service's line is there, its value masked
+    for text in shown:
+        assert token not in text, text
+
+
+def test_probes_say_who_they_are(ws: Path) -> None:
+    write_file(ws, "server.py", """
+        import sys
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                print("GET", self.path, self.headers["User-Agent"], flush=True)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+        """)
+    port = free_port()
+    write_recipe(ws, "web", http_server_recipe(port))
+    next_ok(ws)
+    assert f"GET /health bringup-probe/{__version__}" in invoke(
+        "logs", "web", "--workspace", str(ws)).stdout
