@@ -122,9 +122,10 @@ def test_exec_runs_with_the_services_env_venv_and_folder(ws: Path) -> None:
 
 def test_exec_of_a_program_not_there(ws: Path) -> None:
     write_recipe(ws, "api", 'command = "true"\n')
-    ran = bringup(ws, "exec", "api", "--", "no-such-program-here")
-    assert ran.returncode == 127 and "no-such-program-here: not found on api's PATH" in ran.stderr
+    ran = invoke("exec", "--workspace", str(ws), "api", "--", "no-such-program-here")
+    assert ran.code == 127 and "no-such-program-here: not found on api's PATH" in ran.stderr
     assert "Traceback" not in ran.stderr
+    assert invoke("exec", "--workspace", str(ws), "api", "--").code == 2  # no command named
 
 
 def test_exec_shows_no_secret(ws: Path) -> None:

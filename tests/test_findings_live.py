@@ -431,8 +431,11 @@ def test_a_worker_whose_error_is_in_its_log_file_is_diagnosed_from_that_file(ws:
         logs = ["logs/worker.log"]
         """)
     result = next_yes(ws)
-    assert result.code == 0, result.output
     assert "missing-env QUEUE_URL" in result.output  # read in the file, while it runs or after
+    assert result.code == 1 and "bringup does not make one up" in result.output  # a setting
+    (ws / ".env").write_text("QUEUE_URL=redis://127.0.0.1:6379/0\n")
+    result = next_yes(ws)
+    assert result.code == 0, result.output
     assert stored(ws, "worker")["status"] == "proven"
     shown = invoke("logs", "worker", "--workspace", str(ws)).stdout
     assert "=== worker.log ===" in shown and "KeyError: 'QUEUE_URL'" in shown

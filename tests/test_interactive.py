@@ -60,6 +60,7 @@ def test_each_fix_is_asked_a_declined_one_stops_and_ctrl_c_saves(demo: Path) -> 
     child.sendline("typed-at-the-terminal")
     answer(child, "var/data does not exist", DOWN + ENTER)
     answer(child, "config/settings.json does not exist", ENTER)
+    child.expect("to go on: fix it yourself, or run `bringup next api` to")  # after a "not now"
     assert finish(child) == 1
     assert not (api / "var/data").exists() and (api / "config/settings.json").is_file()
     assert "typed-at-the-terminal" in (api / ".env").read_text()
@@ -74,6 +75,7 @@ def test_each_fix_is_asked_a_declined_one_stops_and_ctrl_c_saves(demo: Path) -> 
     child = wizard(demo)
     answer(child, "var/data does not exist", ENTER)
     answer(child, "start.sh is not executable", ENTER)
+    assert "runs:" not in child.before  # a fix's command is shown once, in its option
     child.expect("proven: api")
     assert finish(child) == 0
     assert api_state(demo)["status"] == "proven"

@@ -126,5 +126,20 @@ def test_malformed_recipe_is_named(ws: Path, recipes: dict[str, str], fragments:
 
 def test_message_is_one_line(ws: Path) -> None:
     message = report_errors(ws, one(OK + "port = 0"))
-    expected = "recipes/api.toml: port: expected an integer from 1 to 65535, got 0"
+    expected = "recipes/api.toml: port: expected an integer from 1 to 65535, got 0 (line 2)"
     assert message.strip() == f"bringup: {expected}"
+
+
+@pytest.mark.parametrize(("text", "key", "line"), [
+    ('command = "true"\nafterr = ["x"]\n', "afterr: unknown key; did you mean 'after'?", 2),
+    ('command = "true"\n[verify]\n# a comment\ntcpp = 1\n', "verify.tcpp: unknown key; did "
+     "you mean 'tcp'?", 4),
+    ('command = "true"\n[[needs]]\nenv = "A"\n[[needs]]\npython = "r.txt"\nvenvv = "x"\n',
+     "needs[1].venvv: unknown key; did you mean 'venv'?", 6),
+    ('command = "true"\nenv = { A = 1 }\n', "env.A: expected a string", 2),
+    ('command = "true"\ncolour = 1\n', "colour: unknown key; expected one of", 2),
+])
+def test_a_misspelt_key_is_named_with_its_line_and_the_key_meant(
+        ws: Path, text: str, key: str, line: int) -> None:
+    message = report_errors(ws, one(text))
+    assert f"recipes/api.toml: {key}" in message and message.strip().endswith(f"(line {line})")

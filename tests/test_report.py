@@ -136,6 +136,45 @@ def test_markdown_and_table(ws: Path) -> None:
     assert table.code == 0 and "1 of 2 proven" in table.stdout and "api" in table.stdout
 
 
+def test_an_invalid_recipe_is_a_row_and_the_others_are_reported(ws: Path) -> None:
+    web_service(ws, "api")
+    invoke("next", "--yes", "--workspace", str(ws))
+    write_recipe(ws, "broken", 'command = "true"\nafterr = ["api"]\n')
+    write_recipe(ws, "child", 'command = "true"\nafter = ["broken"]\n')
+    table = invoke("report", "--workspace", str(ws))
+    assert table.code == 2, table.output  # an invalid recipe is a usage error, said once
+    rows = {line.split()[0]: line.split()[1] for line in table.stdout.splitlines()[2:-1]
+            if line[:1].isalpha()}
+    assert rows == {"api": "proven", "broken": "invalid", "child": "invalid"}, table.stdout
+    assert "did you mean 'after'?" in table.stderr and "names 'broken', whose recipe is " \
+        "invalid" in table.stderr
+    code, data = report_json(ws)
+    assert code == 2 and [s["name"] for s in data["services"]] == ["api"]
+    stopped = invoke("down", "--workspace", str(ws))
+    assert stopped.code == 0 and "stop        api" in stopped.stdout
+
+
+def test_the_table_fits_sixty_columns_in_a_terminal(ws: Path) -> None:
+    import pexpect
+
+    port = web_service(ws, "a-service-with-a-long-name")
+    invoke("next", "--yes", "--workspace", str(ws))
+    pid = str(report_json(ws)[1]["services"][0]["pid"])
+    child = pexpect.spawn(PYTHON, ["-m", "bringup", "report", "--workspace", str(ws)],
+                          env={**os.environ, "TERM": "xterm"}, dimensions=(40, 60),
+                          encoding="utf-8", timeout=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", child.before).replace("\r", "").splitlines()
+    assert child.exitstatus == 0, shown
+    assert all(len(line) <= 60 for line in shown), shown
+    row = next(line for line in shown if line.startswith("a-service-with-a-long-name"))
+    assert row.split()[1:] == ["proven", str(port), pid], shown  # never cut
+    assert any(line.startswith("    ✓ http status 200") for line in shown), shown  # below it
+    zone = time.strftime("%Z")
+    assert shown[0].endswith(zone), shown[0]  # times are local, and the title says the zone
+
+
 def test_json_and_markdown_do_not_go_together(ws: Path) -> None:
     result = invoke("report", "--json", "--markdown", "--workspace", str(ws))
     assert result.code == 2 and "do not go together" in result.stderr

@@ -263,3 +263,25 @@ def test_a_detached_watch_supervises_after_its_terminal_and_stop_ends_it(ws: Pat
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     assert report_json(ws)[1]["watch"] == {"running": False, "pid": None}
     assert "no watch is running" in invoke("watch", "--stop", "--workspace", str(ws)).output
+
+
+def test_watch_with_nothing_proven_says_so_and_takes_up_what_is_proven_later(ws: Path) -> None:
+    import subprocess
+
+    web_service(ws, "api")
+    watcher = subprocess.Popen([sys.executable, "-m", "bringup", "watch", "--workspace", str(ws)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert watcher.stdout is not None
+        said = [watcher.stdout.readline(), watcher.stdout.readline()]
+        assert "nothing is proven yet, so nothing is watched" in said[1], said
+        assert invoke("next", "--yes", "--workspace", str(ws)).code == 0
+        first = stored(ws, "api")["pid"]
+        kill(first)
+        deadline = time.monotonic() + 15
+        while not journal(ws, "restart"):  # taken up once proven: restarted when killed
+            assert time.monotonic() < deadline, stored(ws, "api")
+            time.sleep(0.05)
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)

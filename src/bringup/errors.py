@@ -27,11 +27,11 @@ class CommandNotFound(BringupError):
 class RecipeError(BringupError):
     """A recipe that does not follow the format: names the file, the key and the expectation."""
 
-    def __init__(self, file: str, key: str, expected: str) -> None:
+    def __init__(self, file: str, key: str, expected: str, line: int | None = None) -> None:
         file, key = printable(file), printable(key)
         where = f"{file}: {key}" if key else file
-        super().__init__(f"{where}: {expected}")
-        self.file, self.key, self.expected = file, key, expected
+        super().__init__(f"{where}: {expected}" + (f" (line {line})" if line else ""))
+        self.file, self.key, self.expected, self.line = file, key, expected, line
 
 
 def printable(text: str) -> str:

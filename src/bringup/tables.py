@@ -44,7 +44,11 @@ class Table:
         allowed = sorted(allowed)
         for name in self.data:
             if name not in allowed:
-                raise self.fail(name, f"unknown key; expected one of {', '.join(allowed)}")
+                import difflib
+
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+                meant = f" did you mean {close[0]!r}?" if close else ""
+                raise self.fail(name, f"unknown key;{meant} expected one of {', '.join(allowed)}")
 
     def get(self, name: str, kinds: tuple[type, ...], default: Any = None) -> Any:
         if name not in self.data:

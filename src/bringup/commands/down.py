@@ -9,7 +9,7 @@ from graphlib import TopologicalSorter
 
 from bringup.core import lifecycle
 from bringup.core.context import Context
-from bringup.errors import BringupError, UsageError
+from bringup.errors import UsageError
 from bringup.processes import supervisor, tags
 
 DEFAULT_GRACE = 10.0
@@ -21,11 +21,10 @@ class DownResult:
 
 
 def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
-    """A service whose recipe was removed or broken since it started is stopped all the same."""
-    try:
-        recipes = ctx.workspace.recipes
-    except BringupError:
-        recipes = {}
+    """A service whose recipe was removed or broken since it started is stopped all the same
+    (the others in their order)."""
+    ctx.workspace.settle()
+    recipes = ctx.workspace.recipes
     order = [*reversed(recipes), *(name for name in ctx.state.services if name not in recipes)]
     unknown = [name for name in names if name not in order]
     if unknown:

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from bringup.core.context import Context
 from bringup.core.service import Service
-from bringup.errors import RecipeError, UsageError, WorkspaceError
+from bringup.errors import UsageError
 from bringup.recipe.model import Recipe
-from bringup.recipe.read import load
 from bringup.state import logs
 
 NOT_SERVICES = frozenset({"bringup-error"})  # logs in state/logs/ that no service writes
@@ -48,11 +47,8 @@ def show(ctx: Context, names: list[str], count: int, *, follow: bool,
          since: float | None = None) -> LogLines:
     """The last `count` lines of each service's log (all of them when none is named) written
     since `since`, and what follows when asked; the secrets bringup knows masked."""
-    try:
-        ctx.workspace.recipes  # noqa: B018  (read once: an invalid one is said, not fatal)
-        invalid = None
-    except RecipeError as error:
-        invalid = str(error)
+    errors = ctx.workspace.settle()  # an invalid recipe is said, not fatal
+    invalid = next(iter(errors.values()), None)
     services = names or _all(ctx)
     files = {name: _files(ctx, name) for name in services}
     present = [name for name in services if files[name][0].is_file()]
@@ -73,10 +69,9 @@ def show(ctx: Context, names: list[str], count: int, *, follow: bool,
 def _all(ctx: Context) -> list[str]:
     """Every service: those with recipes, in their order (even when one of them is invalid),
     then any other that left a log."""
-    try:
-        named = list(ctx.workspace.recipes)
-    except RecipeError:
-        named = sorted(file.stem for file in ctx.workspace.recipes_dir.glob("*.toml"))
+    named = [*ctx.workspace.recipes,
+             *sorted(file.stem for file in ctx.workspace.recipes_dir.glob("*.toml")
+                     if file.stem not in ctx.workspace.recipes)]
     logged = sorted(file.stem for file in ctx.workspace.logs_dir.glob("*.log"))
     return named + [name for name in logged if name not in named and name not in NOT_SERVICES]
 
@@ -92,19 +87,14 @@ def _files(ctx: Context, name: str) -> list[Path]:
 
 
 def _recipe(ctx: Context, name: str) -> Recipe | None:
-    """Its recipe; read alone when another recipe is invalid, and None when this one is (or it
-    has none, only a log left from before)."""
-    try:
-        return ctx.workspace.recipe(name)
-    except RecipeError:
-        try:
-            return load(ctx.workspace.recipe_file(name), ctx.workspace.root)
-        except (RecipeError, OSError):
-            return None
-    except WorkspaceError:
-        if ctx.workspace.log_path(name).is_file():
-            return None
-        raise
+    """Its recipe; None when that is invalid (the log is shown as it is), or gone while its
+    log stays."""
+    recipes = ctx.workspace.recipes  # settled: the valid ones
+    if name in recipes:
+        return recipes[name]
+    if ctx.workspace.recipe_file(name).is_file() or ctx.workspace.log_path(name).is_file():
+        return None
+    return ctx.workspace.recipe(name)  # an error naming the services there are
 
 
 def _history(name: str, files: list[Path], count: int, since: float | None) -> list[Shown]:

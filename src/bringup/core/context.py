@@ -16,7 +16,7 @@ from bringup.core.prompting import Prompter, Recommended
 from bringup.errors import BringupError
 from bringup.recipe.workspace import Workspace
 from bringup.state import store
-from bringup.state.model import Change, State
+from bringup.state.model import Change, ServiceState, State
 from bringup.state.store import Seen, Store
 
 if TYPE_CHECKING:
@@ -186,12 +186,15 @@ class Context:
         service: an entry this run has decided something in since stays this run's; else the
         other's stands where it changed it (a newer look of this run's own is dropped then)."""
         with self._write_lock:
-            if self._state is None or self._seen is None or self._seen.current():
-                return
+            if self._state is None or (self._seen.current() if self._seen is not None
+                                       else not self.store.file.exists()):
+                return  # nothing new (or still no state.json at all)
             fresh, seen = self.store.read()
             ours = self._state
             for name in fresh.services.keys() | ours.services.keys() | self._loaded.keys():
                 mine, was = ours.services.get(name), self._loaded.get(name)
+                if was is None and mine is not None:  # only looked at here: as new as can be
+                    was = asdict(ServiceState())
                 if _decided(asdict(mine) if mine else None) != _decided(was):
                     continue  # decided here since: it stands
                 theirs = fresh.services.get(name)

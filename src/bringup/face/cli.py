@@ -150,22 +150,29 @@ def next_command(service: str | None, every: bool, yes: bool, dry_run: bool,
 @workspace_option
 def report(as_json: bool, markdown: bool, no_check: bool, workspace: Path | None) -> int:
     """Show what is proven working, with the evidence of live checks run now for every service.
-    Exits 1 when a proven service has regressed."""
+    Exits 1 when a proven service has regressed; 2 when a recipe is invalid (the other
+    services are reported all the same, the invalid one as a row of its own)."""
+    import shutil
+
     from bringup.commands.report import build, exit_code
-    from bringup.face import render
+    from bringup.face import grid, render
 
     if as_json and markdown:
         raise click.UsageError("--json and --markdown do not go together")
-    ctx = open_context(workspace, "report")
+    ctx = open_context(workspace, "report", strict=False)
+    invalid = ctx.workspace.settle()
     with ctx.working(write=False):
         data = build(ctx, check=not no_check)
     if as_json:
         click.echo(render.as_json(data))
     elif markdown:
-        click.echo(render.markdown(data), nl=False)
+        click.echo(render.markdown(data, invalid), nl=False)
     else:
-        console(ctx).console.print(render.table(data))
-    return exit_code(data)
+        width = shutil.get_terminal_size((120, 24)).columns
+        click.echo("\n".join(grid.table(data, width, invalid)))
+    for error in invalid.values():
+        click.echo(f"bringup: {error}", err=True)
+    return 2 if invalid else exit_code(data)  # an invalid recipe is a usage error (exit 2)
 
 
 @cli.command(short_help="Name the cause of a failure, with its fix.")
@@ -284,6 +291,11 @@ def watch(detach: bool, stop_it: bool, workspace: Path | None) -> int:
 
     background.refuse_a_second(ctx)
     ctx.out.line(f"watching {ctx.workspace.root} (Ctrl-C stops)")
+    proven = [name for name in ctx.workspace.recipes
+              if ctx.state.of(name).status in ("proven", "regressed")]
+    ctx.out.line(f"watching {len(proven)} proven: {', '.join(proven)}" if proven else
+                 "nothing is proven yet, so nothing is watched; each service is taken up "
+                 "once `bringup next` or `bringup up` proves it", "plain" if proven else "notice")
     # state/ is held only while it is written (others may act meanwhile); the watch lock all along
     with ctx.working(hold=False), ctx.store.locked(name=background.LOCK, doing="watch"):
         keep_watching(ctx)

@@ -1,5 +1,5 @@
-"""Every command's result rendered for people: the report as a rich table with a one-line
-summary, as markdown or JSON; findings; what `next`, `up` and `down` achieved."""
+"""Every command's result rendered for people: the report's rows and summary (laid out by
+bringup.face.grid), as markdown or JSON; findings; what `next`, `up` and `down` achieved."""
 
 from __future__ import annotations
 
@@ -40,8 +40,16 @@ def summary(report: dict[str, Any]) -> str:
 
 def rows(report: dict[str, Any]) -> list[tuple[str, ...]]:
     return [(s["name"], s["status"], s["stage"], str(s["port"] or ""), str(s["pid"] or ""),
-             uptime(s["started_at"]), (s["proven_at"] or "")[5:16].replace("T", " "),
-             evidence(s)) for s in report["services"]]
+             uptime(s["started_at"]), local(s["proven_at"]), evidence(s))
+            for s in report["services"]]
+
+
+def local(moment: str | None) -> str:
+    """A stored time (UTC) as the local month, day, hour and minute."""
+    if not moment:
+        return ""
+    stored = datetime.strptime(moment[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    return f"{stored.astimezone():%m-%d %H:%M}"
 
 
 def evidence(service: dict[str, Any]) -> str:
@@ -57,29 +65,19 @@ def evidence(service: dict[str, Any]) -> str:
     return "; ".join([service.get("reason") or "", *answering]).strip("; ")
 
 
-def table(report: dict[str, Any]) -> Any:
-    from rich.markup import escape
-    from rich.table import Table
-
-    grid = Table(title=f"bringup · {report['workspace']}", caption=summary(report),
-                 title_justify="left", caption_justify="left")
-    for header in HEADERS:
-        wide = header == "evidence"
-        grid.add_column(header, overflow="fold", no_wrap=not wide, ratio=1 if wide else None,
-                        min_width=24 if wide else None)
-    for row in rows(report):
-        style = STYLES.get(row[1], "")
-        grid.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1],
-                     *(escape(cell) for cell in row[2:]))
-    return grid
-
-
-def markdown(report: dict[str, Any]) -> str:
+def markdown(report: dict[str, Any], invalid: dict[str, str] | None = None) -> str:
+    zone = f"{datetime.now().astimezone():%Z}"
     lines = [f"# bringup report: {report['workspace']}", "", summary(report), "",
+             f"Times are local ({zone}).", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
-              for row in rows(report)]
+              for row in [*rows(report), *(_invalid_row(name, error)
+                                           for name, error in (invalid or {}).items())]]
     return "\n".join(lines) + "\n"
+
+
+def _invalid_row(name: str, error: str) -> tuple[str, ...]:
+    return (name, "invalid", "", "", "", "", "", error)
 
 
 def uptime(started_at: str | None) -> str:

@@ -24,12 +24,13 @@ def check_and_fix(service: Service, stage: Stage) -> str | None:
     if not problems:
         ctx.out.step(stage.NAME, stage.passed(service), True)
         return None
+    declined = False
     for problem in problems:
         ctx.out.step(stage.NAME, problem.message, False)
         if problem.hint:
             ctx.out.detail(problem.hint)
         if problem.fixes:
-            offer(service, stage.NAME, problem)
+            declined |= offer(service, stage.NAME, problem) is None
     if ctx.dry_run:
         return "dry run: fixes not applied"
     left = stage.check(service) or []
@@ -37,6 +38,8 @@ def check_and_fix(service: Service, stage: Stage) -> str | None:
     if left:
         for problem in left:
             ctx.out.step(stage.NAME, f"still: {problem.message}", False)
+        if declined:
+            _to_go_on(service)
         return "; ".join(problem.message for problem in left)
     ctx.out.step(stage.NAME, "fixed, and the check passes again", True)
     return None
@@ -51,28 +54,30 @@ def fix_finding(service: Service, findings: list[Finding]) -> StageName | None:
             continue
         problem = Problem(finding.subject, f"{finding.kind} {finding.subject}", (fix,),
                           finding=finding.kind)
-        if not offer(service, finding.stage, problem):
+        applied = offer(service, finding.stage, problem)
+        if applied is None:
+            _to_go_on(service)
+        if not applied:
             return None
         return earliest(named(finding.stage), starting())
     return None
 
 
-def offer(service: Service, stage: str, problem: Problem) -> bool:
-    """Ask which fix to apply and apply it; True when one was applied without error."""
+def offer(service: Service, stage: str, problem: Problem) -> bool | None:
+    """Ask which fix to apply and apply it; True when one was applied without error, None when
+    the user chose none."""
     ctx = service.ctx
     if ctx.dry_run:
         for fix in problem.fixes:
             ctx.out.detail(f"would offer: {fix.label}" + (f"  ($ {fix.command})" if fix.command
                                                           else ""))
         return False
-    for fix in problem.fixes:
-        if fix.command:
-            ctx.out.detail(f"({fix.label} runs: {fix.command})")
-    options = [fix.label for fix in problem.fixes] + [DECLINE]
+    options = [fix.label + (f" ($ {fix.command})" if fix.command else "")
+               for fix in problem.fixes] + [DECLINE]
     pick = ctx.prompter.choose(f"{service.name}: {problem.message}. What now?", options)
     if pick >= len(problem.fixes):
         ctx.journal("declined", service.name, **_said(stage, problem))
-        return False
+        return None
     fix = problem.fixes[pick]
     ctx.out.detail(f"→ {fix.label}")
     error = apply(fix, service)
@@ -81,6 +86,13 @@ def offer(service: Service, stage: str, problem: Problem) -> bool:
     if error:
         ctx.out.detail(error)
     return error is None
+
+
+def _to_go_on(service: Service) -> None:
+    """After a fix declined: the next step to take."""
+    service.ctx.out.detail(f"to go on: fix it yourself, or run `bringup next {service.name}` to "
+                           f"be asked again; `bringup skip {service.name} --reason TEXT` parks "
+                           "it")
 
 
 def apply(fix: Fix, service: Service) -> str | None:

@@ -50,8 +50,47 @@ def load(file: Path, root: Path) -> Recipe:
         raise RecipeError(shown, "", "not valid TOML (nested too deeply)") from None
     except (OSError, UnicodeDecodeError) as error:
         raise RecipeError(shown, "", f"cannot be read ({error})") from None
-    _no_nul(Table(shown, "", data), data, "")
-    return parse(Table(shown, "", data), file, root)
+    try:
+        _no_nul(Table(shown, "", data), data, "")
+        return parse(Table(shown, "", data), file, root)
+    except RecipeError as error:
+        line = line_of(file.read_text(encoding="utf-8"), error.key) if error.key else None
+        if line is None:
+            raise
+        raise RecipeError(error.file, error.key, error.expected, line) from None
+
+
+_KEY = re.compile(r"([A-Za-z0-9_-]+)(?:\[(\d+)\])?(?:\.(.*))?")
+
+
+def line_of(text: str, key: str) -> int | None:
+    """The line (from 1) where the key an error names is written: `port`, `verify.tcp`,
+    `needs[1].venv`, `env.A` (in a [section] or an inline table); None when it cannot be told."""
+    lines = text.splitlines()
+    first = _KEY.fullmatch(key)
+    if first is None:
+        return None
+    section, index, rest = first[1], int(first[2] or 0), first[3]
+    if rest:
+        name = rest.split(".")[0].strip('"')
+        headers = [number for number, line in enumerate(lines) if re.fullmatch(
+            rf"\s*\[\[?\s*{re.escape(section)}\s*\]\]?\s*(?:#.*)?", line)]
+        if len(headers) > index:
+            start = headers[index] + 1
+            end = next((number for number in range(start, len(lines))
+                        if lines[number].lstrip().startswith("[")), len(lines))
+            found = _assigned(lines, name, start, end)
+            if found is not None:
+                return found
+    top = next((number for number, line in enumerate(lines) if line.lstrip().startswith("[")),
+               len(lines))
+    return _assigned(lines, section, 0, top)
+
+
+def _assigned(lines: list[str], name: str, start: int, end: int) -> int | None:
+    pattern = re.compile(rf"\s*[\"']?{re.escape(name)}[\"']?\s*=")
+    return next((number + 1 for number in range(start, end) if pattern.match(lines[number])),
+                None)
 
 
 def _no_nul(table: Table, value: object, key: str) -> None:

@@ -59,6 +59,34 @@ class Workspace:
         """The ports each recipe declares, by service."""
         return {name: frozenset(recipe.ports()) for name, recipe in self.recipes.items()}
 
+    def settle(self) -> dict[str, str]:
+        """Read the recipes one by one, for a command that serves the others when one is
+        invalid (report, down, logs): the valid ones become the workspace's recipes; returned
+        is the error of each other one, by name. A recipe that names an invalid or unknown
+        service, or is part of a cycle, counts as invalid too."""
+        found: dict[str, Recipe] = {}
+        errors: dict[str, str] = {}
+        for file in sorted(self.recipes_dir.glob("*.toml")):
+            try:
+                found[file.stem] = load(file, self.root)
+            except RecipeError as error:
+                errors[file.stem] = str(error)
+        while True:
+            broken = {recipe.name: _missing(recipe, found, errors) for recipe in found.values()}
+            broken = {name: why for name, why in broken.items() if why}
+            if not broken:
+                try:
+                    order = _order(found)
+                except CycleError as cycle:
+                    broken = dict.fromkeys(cycle.names, str(cycle))
+                else:
+                    break
+            errors.update(broken)
+            found = {name: recipe for name, recipe in found.items() if name not in broken}
+        self.__dict__["recipes"] = {name: found[name] for name in order}
+        self.__dict__.pop("ports", None)
+        return errors
+
     def reread(self) -> None:
         """Forget the recipes read so far: bringup has just edited one."""
         self.__dict__.pop("recipes", None)
@@ -97,6 +125,24 @@ def _references(recipe: Recipe) -> list[tuple[str, tuple[str, ...]]]:
     return [("after", recipe.after), *(item for refers in named for item in refers.items())]
 
 
+def _missing(recipe: Recipe, found: dict[str, Recipe], errors: dict[str, str]) -> str:
+    """Why the recipe cannot stand with the others: a service it names that is invalid or
+    unknown ("" when there is none)."""
+    for key, names in _references(recipe):
+        for other in (name for name in names if name not in found):
+            why = ("whose recipe is invalid" if other in errors else
+                   f"an unknown service; known services: {', '.join(found) or 'none'}")
+            return f"recipes/{recipe.name}.toml: {key}: names {other!r}, {why}"
+    return ""
+
+
+class CycleError(RecipeError):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"recipes/{names[0]}.toml", "after",
+                         f"dependency cycle: {' -> '.join(names)}")
+        self.names = names[:-1]
+
+
 def _order(recipes: dict[str, Recipe]) -> list[str]:
     """Depth-first topological order; a cycle is an error that names it."""
     done: list[str] = []
@@ -106,9 +152,7 @@ def _order(recipes: dict[str, Recipe]) -> list[str]:
         if name in done:
             return
         if name in path:
-            cycle = [*path[path.index(name):], name]
-            raise RecipeError(f"recipes/{name}.toml", "after",
-                              f"dependency cycle: {' -> '.join(cycle)}")
+            raise CycleError([*path[path.index(name):], name])
         path.append(name)
         for other in recipes[name].after:
             visit(other)
