@@ -39,7 +39,10 @@ while True:
         time.sleep(0.1)
         continue
     print("ready", flush=True)
-    while connection.recv(1):
+    try:
+        while connection.recv(1):
+            pass
+    except ConnectionResetError:  # a cache killed with data unread resets: connect again
         pass
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -99,5 +100,49 @@ def test_sigterm_saves_progress_like_ctrl_c(tmp_path: Path) -> None:
         data = json.loads((root / "state/state.json").read_text())["services"]["slow"]
         assert data["stage"] == "stable" and data["pid"]
         assert '"event": "interrupted"' in journal.read_text()
+    finally:
+        stop_everything(root)
+
+
+SLOW = """
+command = ["{python}", "-u", "-c", "import time\\nprint('ready')\\nfor i in range(999): \
+print('tick', i); time.sleep(0.3)"]
+[[paths]]
+dir = "data"
+run = "for i in 1 2 3 4 5; do echo step $i; sleep 0.4; done; mkdir data"
+[verify]
+log = "ready"
+stable_for = 2.5
+interval = 0.2
+"""
+
+
+def test_long_steps_show_a_live_line_on_a_terminal_and_nothing_extra_elsewhere(
+        tmp_path: Path) -> None:
+    from helpers import PYTHON, invoke, write_recipe
+
+    root = tmp_path / "ws"
+    write_recipe(root, "slow", SLOW.format(python=PYTHON))
+    env = {**os.environ, "TERM": "xterm"}
+    try:
+        child = pexpect.spawn(sys.executable, ["-m", "bringup", "next", "--yes", "--workspace",
+                                               str(root)], env=env, dimensions=(30, 100),
+                              encoding="utf-8", timeout=30)
+        child.expect(pexpect.EOF)
+        shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+        assert finish(child) == 0, shown
+        assert re.search(r"slow: for i in .* · \d\.\d s · step [2-4]\r", shown)  # its latest
+        assert re.search(r"took [12]\.\d s", shown)
+        assert re.search(r"slow: stable for 2\.5 s\? · \d\.\d s · tick \d+\r", shown)  # the log's
+        assert "proven: slow" in shown
+    finally:
+        stop_everything(root)
+    (root / "data").rmdir()
+    (root / "state").joinpath("state.json").unlink()
+    try:
+        plain = invoke("next", "--yes", "--workspace", str(root))  # not a terminal
+        assert plain.code == 0, plain.output
+        assert re.search(r"took [12]\.\d s", plain.stdout) and "step 5" not in plain.stdout
+        assert not re.search(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\x1b\[", plain.output)  # no spinner, no escapes
     finally:
         stop_everything(root)

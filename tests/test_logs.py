@@ -124,7 +124,7 @@ def test_a_followed_file_renamed_away_is_finished_then_read_anew(tmp_path: Path)
 def test_this_starts_output_is_read_across_a_rotation(tmp_path: Path) -> None:
     path = tmp_path / "svc.log"
     path.write_text("an earlier start\n")
-    offset = logs.mark_start(path, "2026-12-06T10:00:00.000000Z attempt 2: ./run")
+    offset = logs.mark_start(path, "2026-12-06T10:00:00.000000Z attempt 2: sh -c 'a\nb'")
     with path.open("a") as file:
         file.write("ready\n")
     assert logs.read_start(path, offset) == "ready\n"

@@ -145,6 +145,22 @@ def test_every_remedy_kind_is_a_finding_kind() -> None:
     assert set(REMEDIES) <= set(KIND_STAGE)
 
 
+def test_every_finding_kind_is_asked_about_in_a_plain_sentence() -> None:
+    from bringup.diagnosis import KIND_STAGE
+    from bringup.diagnosis.finding import SAYS
+
+    assert set(SAYS) == set(KIND_STAGE)
+    assert found("missing-env", "API_TOKEN").sentence() == "API_TOKEN is not set"
+
+
+def test_the_question_for_a_finding_says_what_is_wrong_in_words(ws: Path) -> None:
+    ready_app(ws, "import os\nos.listdir('uploads')\n")
+    prompter = Scripted([1])  # "not now"
+    with pytest.raises(WorkFailed):
+        run_next(context(ws, prompter), None)
+    assert prompter.asked == ["app: uploads does not exist. What now?"]
+
+
 def test_a_template_copy_is_whole_or_not_at_all(ws: Path) -> None:
     write_file(ws, "settings.example.json", '{"a": 1}')
     (ws / "settings.example.json").chmod(0o640)

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Literal, Protocol
 
 Tone = Literal["plain", "notice", "warning"]
+
+
+class Progress(Protocol):
+    """A long step under way, shown live: `wanted` says whether anyone sees it (a terminal), so
+    that the caller reads the latest line of output only then."""
+
+    wanted: bool
+
+    def say(self, line: str) -> None: ...
+
+
+class Unseen:
+    """The progress of a step nobody watches live."""
+
+    wanted = False
+
+    def say(self, line: str) -> None:
+        pass
 
 
 class Output(Protocol):
@@ -21,6 +42,11 @@ class Output(Protocol):
     def block(self, text: str) -> None: ...
 
     def verdict(self, text: str, ok: bool) -> None: ...
+
+    def progress(self, what: str, *, timed: bool = True) -> AbstractContextManager[Progress]:
+        """A live line while the step runs (what, the time so far, the latest line said);
+        `timed`: then a line with the time it took."""
+        ...
 
 
 class Masker(Protocol):
@@ -55,6 +81,19 @@ class Masked:
     def verdict(self, text: str, ok: bool) -> None:
         self.inner.verdict(self._mask(text), ok)
 
+    @contextlib.contextmanager
+    def progress(self, what: str, *, timed: bool = True) -> Iterator[Progress]:
+        with self.inner.progress(self._mask(what), timed=timed) as shown:
+            yield _MaskedProgress(shown, self._mask)
+
+
+class _MaskedProgress:
+    def __init__(self, inner: Progress, mask: Callable[[str], str]) -> None:
+        self.inner, self.mask, self.wanted = inner, mask, inner.wanted
+
+    def say(self, line: str) -> None:
+        self.inner.say(self.mask(line))
+
 
 class Silent:
     """Tells nobody: for callers that only want the result."""
@@ -79,3 +118,7 @@ class Silent:
 
     def verdict(self, text: str, ok: bool) -> None:
         pass
+
+    @contextlib.contextmanager
+    def progress(self, what: str, *, timed: bool = True) -> Iterator[Progress]:
+        yield Unseen()

@@ -141,7 +141,9 @@ class Service:
         user = self.user if as_service else None
         self.ctx.out.command(command, where=self.recipe.cwd, user=user)
         env = self.env() if as_service else None
-        result = run_command(command, cwd=self.cwd, env=env, timeout=timeout, user=user)
+        with self.ctx.out.progress(f"{self.name}: {command}") as shown:
+            result = run_command(command, cwd=self.cwd, env=env, timeout=timeout, user=user,
+                                 on_line=shown.say if shown.wanted else None)
         self.ctx.journal("command", self.name, command=command, code=result.code)
         if not result.ok:
             self.ctx.out.block(result.tail())

@@ -29,6 +29,30 @@ KIND_STAGE: dict[str, str] = {
     "crashed": "start",
 }
 
+# Each kind as a plain sentence about its subject, for the question that offers its fix.
+SAYS: dict[str, str] = {
+    "missing-python-module": "the Python module {} is not installed",
+    "missing-node-module": "the Node package {} is not installed",
+    "missing-binary": "the command {} is not found",
+    "missing-env": "{} is not set",
+    "missing-npm-script": "package.json has no script {}",
+    "runtime-version": "the {} runtime is too old or too new for it",
+    "dependency-conflict": "the installed packages around {} do not fit together",
+    "missing-path": "{} does not exist",
+    "permission-denied": "permission is denied on {}",
+    "port-in-use": "port {} is already in use",
+    "privileged-port": "port {} needs privileges to listen on",
+    "unresolvable-host": "the host name {} does not resolve",
+    "connection-refused": "{} refuses connections",
+    "auth-failed": "{} refused its credentials",
+    "database-missing": "the database {} does not exist",
+    "syntax-error": "there is a syntax error at {}",
+    "daemonized": "{} went to the background and exited",
+    "loopback-mismatch": "{} is reached on the wrong loopback address",
+    "wrong-port": "it listens on port {}, not the port its recipe says",
+    "crashed": "it crashed ({})",
+}
+
 # A subject the log did not name; such a finding gives way to a precise one of the same kind.
 UNKNOWN = "unknown"
 
@@ -48,6 +72,10 @@ class Finding:
               observed: Mapping[str, str] | None = None) -> Finding:
         """A finding whose stage is the one its kind sends the service back to."""
         return cls(kind, subject, KIND_STAGE[kind], fix, evidence.strip(), observed or {})
+
+    def sentence(self) -> str:
+        """What the finding says, in words: "API_TOKEN is not set"."""
+        return SAYS.get(self.kind, f"{self.kind} {{}}").format(self.subject)
 
     def to_json(self) -> dict[str, str]:
         return {

@@ -9,7 +9,8 @@ import contextlib
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -33,8 +34,10 @@ class Result:
 
 def run_command(command: str | Sequence[str], *, cwd: Path,
                 env: Mapping[str, str] | None = None, timeout: float | None = None,
-                user: str | None = None) -> Result:
-    """Run `command` (a string through /bin/sh -c, a list directly) and capture its output."""
+                user: str | None = None,
+                on_line: Callable[[str], None] | None = None) -> Result:
+    """Run `command` (a string through /bin/sh -c, a list directly) and capture its output;
+    `on_line` is told each line as it comes."""
     argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
     try:
         child = subprocess.Popen(argv, cwd=cwd, env=None if env is None else dict(env),
@@ -46,7 +49,8 @@ def run_command(command: str | Sequence[str], *, cwd: Path,
     except PermissionError:
         return Result(126, f"{argv[0]}: permission denied")
     try:
-        output, _ = child.communicate(timeout=timeout)
+        output = (child.communicate(timeout=timeout)[0] if on_line is None else
+                  _read_lines(child, timeout, on_line))
     except subprocess.TimeoutExpired:
         _kill_group(child)
         return Result(TIMED_OUT, f"(timed out after {timeout:g} s)")
@@ -54,6 +58,25 @@ def run_command(command: str | Sequence[str], *, cwd: Path,
         _kill_group(child)
         raise
     return Result(child.returncode, output.decode(errors="replace"))
+
+
+def _read_lines(child: subprocess.Popen[bytes], timeout: float | None,
+                on_line: Callable[[str], None]) -> bytes:
+    """The output, read as it comes (each line told) by a thread of its own, so that the
+    timeout holds however the command writes."""
+    assert child.stdout is not None
+    stream, chunks = child.stdout, []
+
+    def read() -> None:
+        for line in iter(stream.readline, b""):
+            chunks.append(line)
+            on_line(line.decode(errors="replace").rstrip("\r\n").rpartition("\r")[2])
+
+    reader = threading.Thread(target=read, name="output", daemon=True)
+    reader.start()
+    child.wait(timeout=timeout)
+    reader.join(timeout=1)  # a process that left the group may still hold the pipe
+    return b"".join(chunks)
 
 
 def _kill_group(child: subprocess.Popen[bytes]) -> None:

@@ -52,8 +52,7 @@ def fix_finding(service: Service, findings: list[Finding]) -> StageName | None:
         fix = remedy(service, finding)
         if fix is None:
             continue
-        problem = Problem(finding.subject, f"{finding.kind} {finding.subject}", (fix,),
-                          finding=finding.kind)
+        problem = Problem(finding.subject, finding.sentence(), (fix,), finding=finding.kind)
         applied = offer(service, finding.stage, problem)
         if applied is None:
             _to_go_on(service)
@@ -72,14 +71,14 @@ def offer(service: Service, stage: str, problem: Problem) -> bool | None:
             ctx.out.detail(f"would offer: {fix.label}" + (f"  ($ {fix.command})" if fix.command
                                                           else ""))
         return False
-    options = [fix.label + (f" ($ {fix.command})" if fix.command else "")
-               for fix in problem.fixes] + [DECLINE]
+    options = [fix.label + (f" ($ {fix.command})" if fix.command and fix.command not in fix.label
+                            else "") for fix in problem.fixes] + [DECLINE]
     pick = ctx.prompter.choose(f"{service.name}: {problem.message}. What now?", options)
     if pick >= len(problem.fixes):
         ctx.journal("declined", service.name, **_said(stage, problem))
         return None
     fix = problem.fixes[pick]
-    ctx.out.detail(f"→ {fix.label}")
+    ctx.out.detail(f"→ {options[pick]}")
     error = apply(fix, service)
     ctx.journal("fix", service.name, **_said(stage, problem), fix=fix.label, ok=error is None,
                 **({"error": error} if error else {}))

@@ -136,7 +136,9 @@ def _uninstall(ctx: Context, change: Change) -> str:
         raise OSError(f"bringup does not use sudo: run the removal yourself ({change.line})")
     command = installer.removal(change.line)
     ctx.out.command(command)
-    result = run_command(command, cwd=ctx.workspace.root, timeout=1800)
+    with ctx.out.progress(command) as shown:
+        result = run_command(command, cwd=ctx.workspace.root, timeout=1800,
+                             on_line=shown.say if shown.wanted else None)
     ctx.journal("command", change.service, command=command, code=result.code)
     if not result.ok:
         raise OSError(f"`{command}` failed")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bringup.checks import Outcome, run_all
+from bringup.core.output import Progress
 from bringup.core.service import Service
 from bringup.recipe.model import Recipe
 from bringup.stages.base import Verdict, nothing_to_check, ok
 from bringup.stages.logwatch import LogWatch
+from bringup.state.logs import last_line
 from bringup.state.model import StageName
 
 NAME: StageName = "stable"
@@ -25,12 +27,22 @@ def describe(service: Service) -> list[str]:
 
 
 def act(service: Service) -> Verdict:
+    with service.ctx.out.progress(f"{service.name}: stable for "
+                                  f"{service.recipe.verify.stable_for:g} s?",
+                                  timed=False) as shown:
+        return _watch(service, shown)
+
+
+def _watch(service: Service, shown: Progress) -> Verdict:
     ctx, verify = service.ctx, service.recipe.verify
     probe = service.probe(timeout=max(min(verify.interval, 2.0), 0.5))
     causes = LogWatch(service)
     started = ctx.clock()
     end = started + verify.stable_for
+    log = ctx.workspace.log_path(service.name)
     while True:
+        if shown.wanted:
+            shown.say(last_line(log))
         elapsed = ctx.clock() - started
         over = elapsed >= verify.stable_for
         outcomes = [*run_all(verify, probe), causes.end() if over else causes.look()]

@@ -96,10 +96,11 @@ def _wait_free(service: Service) -> str | None:
     limit = max(service.recipe.verify.startup_timeout, 5.0)
     deadline = time.monotonic() + limit
     service.ctx.out.detail(f"waiting up to {limit:g} s for port {port} to be free …")
-    while time.monotonic() < deadline:
-        if not ports.in_use(port):
-            return None
-        time.sleep(0.2)
+    with service.ctx.out.progress(f"{service.name}: waiting for port {port} to be free"):
+        while time.monotonic() < deadline:
+            if not ports.in_use(port):
+                return None
+            time.sleep(0.2)
     return f"port {port} is still held after {limit:g} s"
 
 

@@ -11,6 +11,7 @@ from bringup.stages.base import Verdict, always, nothing_to_check, ok
 from bringup.stages.daemons import left_behind
 from bringup.stages.listening import PortWatch
 from bringup.stages.logwatch import LogWatch
+from bringup.state.logs import last_line
 from bringup.state.model import StageName
 
 NAME: StageName = "verify"
@@ -38,11 +39,17 @@ def act(service: Service) -> Verdict:
 def wait(service: Service) -> Verdict:
     """Poll until every check has passed once, the process dies, or the time is up."""
     waiting = _Waiting(service)
-    while True:
-        verdict = waiting.step()
-        if verdict is not None:
-            return verdict
-        service.ctx.sleep(POLL)
+    limit = service.recipe.verify.startup_timeout
+    log = service.ctx.workspace.log_path(service.name)
+    with service.ctx.out.progress(f"{service.name}: verify, up to {limit:g} s",
+                                  timed=False) as shown:
+        while True:
+            verdict = waiting.step()
+            if verdict is not None:
+                return verdict
+            if shown.wanted:
+                shown.say(last_line(log))
+            service.ctx.sleep(POLL)
 
 
 class _Waiting:

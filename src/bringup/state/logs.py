@@ -26,7 +26,8 @@ def mark_start(path: Path, marker: str) -> int:
     """Write the marker of a new start; the offset returned is where this start's output begins."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("ab") as log:
-        log.write(f"{MARKER}{marker} ===\n".encode())
+        one_line = marker.replace("\n", "\\n")  # a command may hold a newline
+        log.write(f"{MARKER}{one_line} ===\n".encode())
     return path.stat().st_size
 
 
@@ -94,7 +95,7 @@ def _marked_at(path: Path, offset: int) -> bool:
     except OSError:
         return False
     line = before[before.rfind(b"\n", 0, len(before) - 1) + 1:]
-    return line.startswith(MARKER.encode()) and line.endswith(b"===\n")
+    return line.startswith(MARKER.encode()) and line.endswith(b" ===\n")
 
 
 def size(path: Path) -> int:
@@ -122,6 +123,18 @@ def _headed(path: Path, text: str) -> str:
 def tail(path: Path, count: int) -> list[str]:
     """The last `count` lines (of the last 256 kB: enough for any screen)."""
     return [line.text for line in history(path, count)]
+
+
+def last_line(path: Path) -> str:
+    """The latest non-empty line of the log (of its last 4 kB), for a live progress line."""
+    try:
+        with path.open("rb") as log:
+            log.seek(0, 2)
+            log.seek(max(log.tell() - 4096, 0))
+            lines = log.read().decode(errors="replace").splitlines()
+    except OSError:
+        return ""
+    return next((line for line in reversed(lines) if line.strip()), "")
 
 
 @dataclass(frozen=True)
