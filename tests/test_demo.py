@@ -31,7 +31,8 @@ def test_next_yes_walks_the_demo_to_all_proven(tmp_path: Path) -> None:
         report = bringup("report", "--json", cwd=demo)
         assert report.returncode == 0
         data = json.loads(report.stdout)
-        assert data["summary"] == {"total": 4, "proven": 4, "regressed": 0, "next": None}
+        assert data["summary"] == {"total": 4, "proven": 4, "regressed": 0, "next": None,
+                                   "coherence": 1.0}
         for service in data["services"]:
             assert service["status"] == "proven" and service["pid"]
             assert service["checks"] and all(check["ok"] for check in service["checks"])

@@ -48,7 +48,8 @@ def test_the_json_shape_is_pinned(ws: Path) -> None:
     assert data["watch"] == {"running": False, "pid": None}
     assert data["schema"] == "bringup.report/1" and data["workspace"] == str(ws.resolve())
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["generated_at"])
-    assert data["summary"] == {"total": 1, "proven": 1, "regressed": 0, "next": None}
+    assert data["summary"] == {"total": 1, "proven": 1, "regressed": 0, "next": None,
+                               "coherence": 1.0}
     api = data["services"][0]
     assert set(api) == SERVICE_KEYS
     assert api["status"] == "proven" and api["stage"] == "stable" and isinstance(api["pid"], int)
@@ -131,7 +132,7 @@ def test_markdown_and_table(ws: Path) -> None:
     invoke("next", "--yes", "--workspace", str(ws))
     markdown = invoke("report", "--markdown", "--workspace", str(ws))
     assert "| service | status | stage |" in markdown.stdout
-    assert "1 of 2 proven · 0 regressed · next: dash" in markdown.stdout
+    assert "1 of 2 proven (50%) · 0 regressed · next: dash" in markdown.stdout
     table = invoke("report", "--workspace", str(ws))
     assert table.code == 0 and "1 of 2 proven" in table.stdout and "api" in table.stdout
 

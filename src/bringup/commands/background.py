@@ -36,13 +36,14 @@ def refuse_a_second(ctx: Context) -> None:
                          "`bringup watch --stop` ends it")
 
 
-def detach(ctx: Context) -> int:
-    """Start a watch in a session of its own, its output to state/watch.log; its pid once it
-    holds the workspace's watch lock."""
+def detach(ctx: Context, options: list[str] | None = None) -> int:
+    """Start a watch in a session of its own (with `options`), its output to state/watch.log;
+    its pid once it holds the workspace's watch lock."""
     refuse_a_second(ctx)
     log = log_file(ctx)
     log.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "bringup", "watch", "--workspace", str(ctx.workspace.root)]
+    command = [sys.executable, "-m", "bringup", "watch", "--workspace", str(ctx.workspace.root),
+               *(options or [])]
     ctx.out.command(" ".join(command) + f" >> {log.name} 2>&1 &", where="state")
     child = supervisor.spawn(command, cwd=ctx.workspace.root, env=os.environ, log_path=log)
     pid = child.handle.pid

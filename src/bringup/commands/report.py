@@ -32,9 +32,10 @@ def build(ctx: Context, *, check: bool) -> dict[str, Any]:
         "generated_at": now_iso()[:19] + "Z",
         "summary": {
             "total": len(names),
-            "proven": sum(1 for s in standings.values() if s.status == "proven"),
+            "proven": (proven := sum(1 for s in standings.values() if s.status == "proven")),
             "regressed": sum(1 for s in standings.values() if s.status == "regressed"),
             "next": next_name(standings),
+            "coherence": round(proven / len(names), 3) if names else 0.0,
         },
         "services": services,
         "machine_changes": [asdict(change) for change in ctx.state.changes],

@@ -9,13 +9,17 @@ State is written when something changes (a healthy stack costs no writes), so
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import selectors
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from bringup import atomic
 from bringup.checks import Outcome, healthy
 from bringup.checks.tcp import TcpSpec
 from bringup.core import lifecycle
@@ -48,20 +52,41 @@ class Watched:
     busy: Future[None] | None = None  # the check or restart under way
     exit_pid: int | None = None  # the process whose exit watch is waiting for
     exit_fd: int | None = None  # ... through a pidfd, readable once it has exited
+    restarted: int = 0  # restarts by this watch
 
 
-def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False) -> None:
-    watched: dict[str, Watched] = {}
+@dataclass
+class Pulse:
+    """What a running watch shows to others (its page, its metrics, its health): when it
+    began, when its loop last turned, and what it remembers of each service it watches."""
+
+    began: float = field(default_factory=time.time)
+    beat: float = field(default_factory=time.time)  # the loop's last turn (at most TICK ago)
+    watched: dict[str, Watched] = field(default_factory=dict)
+
+    def restarts(self) -> dict[str, int]:
+        return {name: state.restarted for name, state in list(self.watched.items())}
+
+
+def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False,
+          pulse: Pulse | None = None, ssot: Path | None = None) -> None:
+    """Watch until `until` says stop; `pulse` is kept current for others to read, and `ssot`
+    (a file) is given the JSON report whenever it changes, at most once an interval."""
+    pulse = pulse or Pulse()
+    watched = pulse.watched
     exits = selectors.DefaultSelector()
     pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="watch")
     look = 0.0  # when the services are next gone through: the first one due, or an exit
     rotate, limit = 0.0, logs.cap()
+    kept = Kept(ctx, ssot) if ssot is not None else None
     try:
         while not until():
-            now = ctx.clock()
+            now, pulse.beat = ctx.clock(), time.time()
             if now >= look:
                 _go_through(ctx, watched, exits, pool, now)
                 look = _next_look(watched, now)
+            if kept is not None and now >= kept.due:
+                kept.write(now, every=_shortest_interval(watched))
             if now >= rotate:
                 for name in watched:
                     logs.rotate(ctx.workspace.log_path(name), limit)
@@ -76,6 +101,30 @@ def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False) -> None:
         for state in watched.values():
             _unfollow(exits, state)
         exits.close()
+
+
+def _shortest_interval(watched: dict[str, Watched]) -> float:
+    return min((state.service.recipe.verify.interval for state in watched.values()),
+               default=1.0)
+
+
+class Kept:
+    """The JSON report kept in a file for a dashboard that reads one: replaced whole (a
+    reader never sees half of it) when anything in it but its time changed."""
+
+    def __init__(self, ctx: Context, file: Path) -> None:
+        self.ctx, self.file, self.due, self._last = ctx, file, 0.0, ""
+
+    def write(self, now: float, *, every: float) -> None:
+        from bringup.commands.report import build
+
+        self.due = now + every
+        data = build(self.ctx, check=False)
+        same = json.dumps({**data, "generated_at": None})
+        if same == self._last:
+            return
+        atomic.write_text(self.file, json.dumps(data, indent=2) + "\n", mode=0o644)  # for readers
+        self._last = same
 
 
 def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.BaseSelector,
@@ -246,6 +295,7 @@ def _restart(service: Service, state: Watched, failing: str) -> None:
         supervisor.stop(handle, grace=service.recipe.stop_grace, tag=service.tag)
         lifecycle.replaced(ctx, service.name, why="watch: restart", pid=handle.pid)
     state.restarts.append(ctx.clock())
+    state.restarted += 1
     ctx.journal("restart", service.name, why=failing, within_window=len(state.restarts))
     problem = start.launch(service)
     verdict = verify.act(service) if problem is None else None

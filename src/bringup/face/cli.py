@@ -4,8 +4,9 @@ back (exit statuses are decided at the edge, bringup.face.edge). Imports are laz
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -266,8 +267,14 @@ def restart(services: tuple[str, ...], workspace: Path | None) -> int:
               help="Run in the background, on after the terminal closes (its output: "
                    "state/watch.log).")
 @click.option("--stop", "stop_it", is_flag=True, help="End the watch running in the background.")
+@click.option("--serve", metavar="[HOST:]PORT", is_flag=False, flag_value="127.0.0.1:7467",
+              default=None, help="Serve a live status page, /report.json, /metrics and "
+                                 "/healthz (default 127.0.0.1:7467; needs bringup[serve]).")
+@click.option("--ssot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Keep the JSON report in this file, replaced whole when it changes.")
 @workspace_option
-def watch(detach: bool, stop_it: bool, workspace: Path | None) -> int:
+def watch(detach: bool, stop_it: bool, serve: str | None, ssot: Path | None,
+          workspace: Path | None) -> int:
     """Keep proven services healthy until stopped (Ctrl-C, or `--stop` for one started with
     `--detach`): check each every `interval`, restart a failing one per its `restart` policy
     with a growing pause, and keep state/ current so `bringup report --json` is a live picture.
@@ -282,8 +289,10 @@ def watch(detach: bool, stop_it: bool, workspace: Path | None) -> int:
         ctx.out.line(f"the watch (pid {stopped}) has ended" if stopped else
                      "no watch is running here")
         return 0
+    where = _serving(serve)
     if detach:
-        pid = background.detach(ctx)
+        pid = background.detach(ctx, [*(["--serve", str(where)] if where else []),
+                                      *(["--ssot", str(ssot.absolute())] if ssot else [])])
         ctx.out.line(f"watching {ctx.workspace.root} in the background (pid {pid}; its output: "
                      f"{background.log_file(ctx)}); `bringup watch --stop` ends it")
         return 0
@@ -297,9 +306,47 @@ def watch(detach: bool, stop_it: bool, workspace: Path | None) -> int:
                  "nothing is proven yet, so nothing is watched; each service is taken up "
                  "once `bringup next` or `bringup up` proves it", "plain" if proven else "notice")
     # state/ is held only while it is written (others may act meanwhile); the watch lock all along
-    with ctx.working(hold=False), ctx.store.locked(name=background.LOCK, doing="watch"):
-        keep_watching(ctx)
+    with ctx.working(hold=False), ctx.store.locked(name=background.LOCK, doing="watch"), \
+            _served(ctx, where) as pulse:
+        keep_watching(ctx, pulse=pulse, ssot=ssot)
     return 0
+
+
+def _serving(given: str | None) -> Any:
+    """The address --serve names (None without it); its extra must be installed."""
+    if given is None:
+        return None
+    try:
+        from bringup.face import web
+    except ImportError as error:
+        raise click.UsageError(f"--serve needs the serve extra: pip install 'bringup[serve]' "
+                               f"({error.name} is not installed)") from None
+    return web.serving(given)
+
+
+@contextlib.contextmanager
+def _served(ctx: Context, where: Any) -> Iterator[Any]:
+    """The watch's pulse, and its page served at `where` while it runs."""
+    from bringup.commands.watch import Pulse
+
+    pulse = Pulse()
+    if where is None:
+        yield pulse
+        return
+    from bringup.face import web
+
+    def interval() -> float:
+        return min((r.verify.interval for r in ctx.workspace.recipes.values()), default=1.0)
+
+    served = web.Served(web.Picture(ctx, pulse, interval), where)
+    if not where.loopback:
+        ctx.out.line(f"serving on {where}: anyone who can reach this machine sees the stack's "
+                     "status (never an environment value)", "warning")
+    ctx.out.line(f"status page: http://{where}/ (also /report.json, /metrics, /healthz)")
+    try:
+        yield pulse
+    finally:
+        served.stop()
 
 
 @cli.command(short_help="Park a service that cannot run here.")

@@ -34,7 +34,9 @@ def summary(report: dict[str, Any]) -> str:
     watch = report.get("watch") or {}
     watching = (f"watch: running (pid {watch['pid']})" if watch.get("running") else
                 "watch: not running (`bringup watch --detach` keeps them supervised)")
-    return (f"{counts['proven']} of {counts['total']} proven · {counts['regressed']} regressed"
+    share = f" ({counts['coherence']:.0%})" if counts["total"] else ""
+    return (f"{counts['proven']} of {counts['total']} proven{share} · "
+            f"{counts['regressed']} regressed"
             f" · next: {upcoming} · {watching}" + "".join(changed))
 
 
