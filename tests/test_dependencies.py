@@ -116,7 +116,10 @@ def test_connects_proves_a_service_only_while_it_holds_its_connection(ws: Path) 
     code, data = report_json(ws, "--no-check")
     assert [c["kind"] for c in checks_of(data, "api").values()].count("connects") == 1
     cache = next(s for s in data["services"] if s["name"] == "cache")
-    os.killpg(cache["pid"], signal.SIGKILL)  # the client's connection goes with it
+    os.killpg(cache["pid"], signal.SIGKILL)  # the client's connection goes with it,
+    deadline = time.monotonic() + 5  # once the kernel has torn the dead process's sockets down
+    while (code := report_json(ws)[0]) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
     code, data = report_json(ws)
     held = checks_of(data, "api")["connects"]
     assert code == 1 and not held["ok"] and "no connection to cache" in held["detail"]
