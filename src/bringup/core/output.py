@@ -122,3 +122,36 @@ class Silent:
     @contextlib.contextmanager
     def progress(self, what: str, *, timed: bool = True) -> Iterator[Progress]:
         yield Unseen()
+
+
+class Recorded:
+    """Keeps what is said as plain lines: for a caller that returns it (the MCP tools)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def heading(self, text: str) -> None:
+        self.lines.append(text)
+
+    def step(self, stage: str, text: str, ok: bool | None = None) -> None:
+        mark = {True: "✓", False: "✗", None: "•"}[ok]
+        self.lines.append(f"{mark} {stage}: {text}")
+
+    def line(self, text: str, tone: Tone = "plain") -> None:
+        self.lines.append(text)
+
+    def detail(self, text: str) -> None:
+        self.lines.append(f"  {text}")
+
+    def command(self, command: str, *, where: str = "", user: str | None = None) -> None:
+        self.lines.append(f"  $ {command}" + (f" (in {where})" if where else ""))
+
+    def block(self, text: str) -> None:
+        self.lines += [f"  | {row}" for row in text.rstrip().splitlines()]
+
+    def verdict(self, text: str, ok: bool) -> None:
+        self.lines.append(("✓ " if ok else "✗ ") + text)
+
+    @contextlib.contextmanager
+    def progress(self, what: str, *, timed: bool = True) -> Iterator[Progress]:
+        yield Unseen()

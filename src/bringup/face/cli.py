@@ -65,7 +65,7 @@ class Workflow(click.Group):
     """Lists its commands in the order they are used, not alphabetically."""
 
     ORDER = ("demo", "init", "next", "report", "diagnose", "up", "watch", "restart", "logs",
-             "exec", "down", "skip", "reset", "completion")
+             "exec", "down", "skip", "reset", "mcp", "completion")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: index for index, name in enumerate(self.ORDER)}
@@ -454,6 +454,28 @@ def exec_(service: str, command: tuple[str, ...], workspace: Path | None) -> int
         raise click.UsageError("name the command to run after --")
     ctx = open_context(workspace, "exec")
     run_exec(ctx, service, argv, say=lambda text: click.echo(text, err=True))
+
+
+@cli.command("mcp", short_help="Serve bringup to coding assistants (MCP, on stdio).")
+@click.option("--allow-actions", is_flag=True,
+              help="Also offer next, up, down and restart (read-only tools otherwise).")
+@workspace_option
+def mcp_(allow_actions: bool, workspace: Path | None) -> int:
+    """Serve the Model Context Protocol on standard input and output (the mcp extra: pip
+    install 'bringup[mcp]'), for a coding assistant: the tools report, diagnose, logs and plan
+    (what `next` would do); with --allow-actions also next, up, down and restart, each taking
+    the recommended answer to every question and returning the questions with its result."""
+    from bringup.face import assistant
+    from bringup.recipe.workspace import find
+
+    try:
+        import mcp.server.mcpserver  # noqa: F401  (the extra, asked for before anything runs)
+    except ImportError as error:
+        raise click.UsageError(f"mcp needs the mcp extra: pip install 'bringup[mcp]' "
+                               f"({error.name} is not installed)") from None
+    served = assistant.server(find(workspace).root, actions=allow_actions)
+    served.run("stdio")
+    return 0
 
 
 @cli.command(short_help="Write recipes for the services found here.")
