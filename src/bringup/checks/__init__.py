@@ -40,8 +40,9 @@ def read_verify(parent: Table, port: int | None) -> Verify:
 
 
 def run_all(verify: Verify, probe: Probe) -> list[Outcome]:
-    """The process check, then every check the recipe asks for."""
-    return [process.check(process.SPEC, probe),
+    """The process check (but for an external service, which has none), then every check the
+    recipe asks for."""
+    return [*([] if probe.external else [process.check(process.SPEC, probe)]),
             *(CHECKS[name].check(spec, probe) for name, spec in verify.checks.items())]
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bringup.processes.supervisor import Handle
 
 Address = tuple[str, int]  # the host and port a check reaches
+UNRESOLVED = "cannot resolve"  # how a check says its host name did not resolve: "… HOST"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Outcome:
     phrase: str = ""  # how a message says it, when the kind words it itself
     final: bool = False  # a failure that waiting cannot fix (an error line already logged)
     advisory: bool = False  # evidence only: it does not count towards being healthy
+    unresolved: bool = False  # its address's host name did not resolve
 
     def describe(self) -> str:
         """One phrase for messages: `tcp 127.0.0.1:6379 refused`, `process not running`."""
@@ -103,6 +105,7 @@ class Probe:
     timeout: float = 1.0
     http_client: Callable[[], httpx.Client] | None = None
     peers: Mapping[str, frozenset[int]] = field(default_factory=dict)  # others' ports, by name
+    external: bool = False  # a service bringup only checks: it has no process of bringup's
 
     def logs(self) -> list[tuple[Path, int]]:
         """Every log of this start: its output, then the files it writes its log to."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bringup.checks.base import Address, Outcome, Probe, Spec, alone
+from bringup.checks.base import UNRESOLVED, Address, Outcome, Probe, Spec, alone
 from bringup.checks.ownership import stranger
 from bringup.tables import Table
 
@@ -108,7 +109,8 @@ def check(spec: HttpSpec, probe: Probe) -> Outcome:
     who = stranger(probe, address) if ok and address else None
     if who is not None:
         ok, detail = False, f"{detail}, answered by {who}, not by the service's own processes"
-    return Outcome("http", spec.url, ok, elapsed, detail, address=address)
+    return Outcome("http", spec.url, ok, elapsed, detail, address=address,
+                   unresolved=detail.startswith(UNRESOLVED))
 
 
 def _client(probe: Probe) -> httpx.Client:
@@ -123,18 +125,36 @@ def _request(spec: HttpSpec, probe: Probe, client: httpx.Client) -> tuple[bool, 
     try:
         response = client.request(spec.method, spec.url, content=spec.data,
                                   headers=dict(spec.headers), timeout=probe.timeout)
-    except httpx.ConnectError as error:
-        return False, "refused" if "refused" in str(error).lower() else str(error)
-    except httpx.TimeoutException:
-        return False, "timed out"
     except (httpx.HTTPError, httpx.InvalidURL) as error:
-        return False, str(error) or type(error).__name__
+        return False, _why(error, spec)
     status = response.status_code
     if not _status_ok(status, spec.status):
         return False, f"status {status}"
     if spec.expect is not None and not _holds(response.text, spec.expect):
         return False, f"status {status}, body lacks {spec.expect!r}"
     return True, f"status {status}"
+
+
+def _why(error: httpx.HTTPError | httpx.InvalidURL, spec: HttpSpec) -> str:
+    import httpx
+
+    if isinstance(error, httpx.ConnectError):
+        if _caused_by(error, socket.gaierror):
+            return f"{UNRESOLVED} {httpx.URL(spec.url).host}"
+        return "refused" if "refused" in str(error).lower() else str(error)
+    if isinstance(error, httpx.TimeoutException):
+        return "timed out"
+    return str(error) or type(error).__name__
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Is `kind` in the chain of errors under `error` (httpx wraps the socket's own)?"""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _holds(body: str, expect: str) -> bool:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bringup.checks.base import Address, Outcome, Probe, Spec, alone
+from bringup.checks.base import UNRESOLVED, Address, Outcome, Probe, Spec, alone
 from bringup.checks.ownership import stranger
 from bringup.tables import Table
 
@@ -65,7 +65,8 @@ def check(spec: TcpSpec, probe: Probe) -> Outcome:
     who = stranger(probe, spec.address(), reached=reached) if ok else None
     if who is not None:
         ok, detail = False, f"answered by {who}, not by the service's own processes"
-    return Outcome("tcp", spec.target, ok, elapsed, detail, address=spec.address())
+    return Outcome("tcp", spec.target, ok, elapsed, detail, address=spec.address(),
+                   unresolved=detail.startswith(UNRESOLVED))
 
 
 def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str, str | None]:
@@ -91,7 +92,7 @@ def _why(error: OSError, host: str) -> str:
     if isinstance(error, ConnectionRefusedError):
         return "refused"
     if isinstance(error, socket.gaierror):
-        return f"cannot resolve {host}"
+        return f"{UNRESOLVED} {host}"
     if isinstance(error, TimeoutError):
         return "timed out"
     return error.strerror or str(error)

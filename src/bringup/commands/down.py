@@ -30,6 +30,10 @@ def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
     if unknown:
         raise UsageError(f"no service named {unknown[0]!r} (known: {', '.join(order)})")
     chosen = [name for name in order if not names or name in names]
+    for name in chosen:
+        if name in names and name in recipes and recipes[name].external:
+            ctx.out.step("stop", f"{name}: external, only checked: bringup never stops it",
+                         None)
     # Every process that carries a service's tag is stopped with it: one bringup was killed
     # before it recorded, a helper that left the group with setsid. One look at the machine
     # finds which services have any.

@@ -96,7 +96,7 @@ def _nothing_left(ctx: Context, standings: dict[str, Standing]) -> NextResult:
 def _dry_run(service: Service) -> NextResult:
     ctx, entry = service.ctx, service.entry
     ctx.out.heading(f"dry run: {service.name} from stage {entry.stage} (nothing is changed)")
-    for stage in from_stage(entry.stage):
+    for stage in [stage for stage in from_stage(entry.stage) if stage.applies(service.recipe)]:
         for item in stage.describe(service) or ["nothing to check"]:
             ctx.out.step(stage.NAME, f"would check: {item}")
         fixing.check_and_fix(service, stage)

@@ -60,9 +60,10 @@ def _service(ctx: Context, name: str, status: Shown, reason: str | None,
     findings = entry.findings
     if status == "regressed" and not findings and live:
         from bringup.core.service import Service  # what its logs say since it last started
-        from bringup.proving.findings import read_log
+        from bringup.proving.findings import of_checks, read_log
 
-        found = read_log(Service(ctx, recipe), entry.exit_status)
+        service = Service(ctx, recipe)
+        found = read_log(service, entry.exit_status) + of_checks(service, outcomes or [])
         findings = [finding.to_json() for finding in found]
     data: dict[str, Any] = {
         "name": name, "status": status, "stage": entry.stage,
@@ -72,6 +73,8 @@ def _service(ctx: Context, name: str, status: Shown, reason: str | None,
     }
     if status != "proven":
         data["reason"] = reason or status
+    if recipe.external:
+        data["external"] = True
     return data
 
 

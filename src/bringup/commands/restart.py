@@ -40,8 +40,13 @@ def restart(ctx: Context, names: tuple[str, ...]) -> RestartResult:
     unknown = [name for name in names if name not in recipes]
     if unknown:
         raise UsageError(f"no service named {unknown[0]!r} (known: {', '.join(recipes)})")
+    external = [name for name in names if recipes[name].external]
+    if external:
+        raise UsageError(f"{external[0]} is external: bringup only checks it, and never starts "
+                         "or stops it")
     chosen = [name for name in recipes if (name in names if names else
-                                           ctx.state.of(name).status in STARTABLE)]
+                                           ctx.state.of(name).status in STARTABLE
+                                           and not recipes[name].external)]
     unproven = [name for name in chosen if ctx.state.of(name).status not in STARTABLE]
     if unproven:
         raise UsageError(f"{unproven[0]} is not proven yet ({ctx.state.of(unproven[0]).status}):"

@@ -12,7 +12,7 @@ from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.processes import ports, supervisor
-from bringup.proving import checking, failure
+from bringup.proving import checking, failure, findings
 from bringup.remedies.facts import port_held
 from bringup.stages import start, verify
 
@@ -81,6 +81,8 @@ def up(ctx: Context, names: tuple[str, ...]) -> UpResult:
 def bring_up(ctx: Context, name: str) -> str | None:
     """Start one proven service (unless it already runs and answers) and verify it."""
     service = Service(ctx, ctx.workspace.recipes[name])
+    if service.recipe.external:
+        return _answers(service)
     service.find_again()
     handle = service.entry.handle
     if handle is not None and supervisor.alive(handle):
@@ -109,4 +111,20 @@ def bring_up(ctx: Context, name: str) -> str | None:
     lifecycle.proven(ctx, name, evidence=[o.to_json() for o in verdict.outcomes], why="up",
                      again=True)
     ctx.out.step("up", f"{name}: pid {service.entry.pid}, {verdict.reason}", True)
+    return None
+
+
+def _answers(service: Service) -> str | None:
+    """An external service is not started: it is checked, and what comes after it waits for
+    it to answer (up to its startup_timeout, as a start would)."""
+    verdict = verify.act(service)
+    ctx, name = service.ctx, service.name
+    if not verdict.ok:
+        found = findings.of_checks(service, verdict.outcomes)
+        lifecycle.regressed(ctx, name, f"external: {verdict.reason}",
+                            findings=[finding.to_json() for finding in found])
+        return verdict.reason
+    lifecycle.proven(ctx, name, evidence=[o.to_json() for o in verdict.outcomes],
+                     why="up: external, answering", again=True)
+    ctx.out.step("up", f"{name}: external, {verdict.reason}", True)
     return None

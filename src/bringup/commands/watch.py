@@ -27,7 +27,7 @@ from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.errors import LockedError
 from bringup.processes import supervisor
-from bringup.proving import checking, failure
+from bringup.proving import checking, failure, findings
 from bringup.stages import start, verify
 from bringup.state import logs
 
@@ -257,6 +257,10 @@ def _decide(service: Service, state: Watched, outcomes: list[Outcome]) -> None:
             f"exited with status 0 (restart = \"on-failure\" restarts failures only); "
             f"`bringup up {service.name}` starts it again"))
         ctx.out.step("watch", f"{service.name}: exited with status 0; not restarted", True)
+        return
+    if recipe.external:  # only checked: proven again once it answers again
+        lifecycle.regressed(ctx, service.name, f"watch: {failing}", findings=[
+            finding.to_json() for finding in findings.of_checks(service, outcomes)])
         return
     lifecycle.regressed(ctx, service.name, f"watch: {failing}")
     if recipe.restart == "no" or not _restart_allowed(service, state):

@@ -124,7 +124,8 @@ class Service:
         return Probe(cwd=self.cwd, env=_Later(self.env),
                      log_path=self.ctx.workspace.log_path(self.name), log_offset=entry.log_offset,
                      log_files=tuple(self.log_sources()[1:]), handle=entry.handle,
-                     timeout=timeout, http_client=self.ctx.http_client, peers=peers)
+                     timeout=timeout, http_client=self.ctx.http_client, peers=peers,
+                     external=self.recipe.external)
 
     def log_sources(self) -> list[tuple[Path, int]]:
         """Its output log, then each file it writes its log to, with where this start began."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .engine import diagnose, worth_reading
     from .finding import KIND_STAGE, Finding
     from .modules import distribution_for
-    from .observed import daemonized, loopback_mismatch, waiting, wrong_port
+    from .observed import daemonized, loopback_mismatch, unresolved, waiting, wrong_port
     from .packages import packages_for
     from .waits import arrived, waits_for
 
@@ -24,8 +24,8 @@ _HOME = {
     "KIND_STAGE": "finding", "Finding": "finding", "announced_ports": "announced",
     "arrived": "waits", "daemonized": "observed", "diagnose": "engine",
     "distribution_for": "modules", "loopback_mismatch": "observed", "packages_for": "packages",
-    "waiting": "observed", "waits_for": "waits", "worth_reading": "engine",
-    "wrong_port": "observed",
+    "unresolved": "observed", "waiting": "observed", "waits_for": "waits",
+    "worth_reading": "engine", "wrong_port": "observed",
 }
 __all__ = [
     "KIND_STAGE",
@@ -37,6 +37,7 @@ __all__ = [
     "distribution_for",
     "loopback_mismatch",
     "packages_for",
+    "unresolved",
     "waiting",
     "waits_for",
     "worth_reading",

@@ -29,6 +29,12 @@ def loopback_mismatch(target: str, *, listens_on: str, evidence: str | None = No
                          observed={"listens_on": listens_on})
 
 
+def unresolved(host: str, *, evidence: str) -> Finding:
+    """A check's own address names a host that does not resolve here."""
+    return Finding.build("unresolvable-host", host, fix=advice.unresolvable(host),
+                         evidence=evidence)
+
+
 def wrong_port(listens: int, expected: int, *, evidence: str) -> Finding:
     """The service listens on `listens` while its recipe checks `expected`."""
     fix = (f"set the recipe's port to {listens}, where it listens; or make it listen on "

@@ -41,9 +41,14 @@ def summary(report: dict[str, Any]) -> str:
 
 
 def rows(report: dict[str, Any]) -> list[tuple[str, ...]]:
-    return [(s["name"], s["status"], s["stage"], str(s["port"] or ""), str(s["pid"] or ""),
+    return [(s["name"], s["status"], s["stage"], str(s["port"] or ""), pid(s),
              uptime(s["started_at"]), local(s["proven_at"]), evidence(s))
             for s in report["services"]]
+
+
+def pid(service: dict[str, Any]) -> str:
+    """Its process, or that it has none of bringup's."""
+    return "external" if service.get("external") else str(service["pid"] or "")
 
 
 def local(moment: str | None) -> str:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bringup.errors import UsageError
-from bringup.face.render import STYLES, evidence, local, summary, uptime
+from bringup.face.render import STYLES, evidence, local, pid, summary, uptime
 
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
@@ -132,8 +132,8 @@ class _Collector:
         from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
         data, restarts = self.picture.report(), self.picture.pulse.restarts()
-        up = GaugeMetricFamily("bringup_service_up", "1 while the service's process runs",
-                               labels=["service"])
+        up = GaugeMetricFamily("bringup_service_up", "1 while the service's process runs "
+                               "(an external one's: while it answers)", labels=["service"])
         proven = GaugeMetricFamily("bringup_service_proven", "1 while the service is proven",
                                    labels=["service"])
         latency = GaugeMetricFamily("bringup_check_latency_seconds",
@@ -148,7 +148,8 @@ class _Collector:
         now = time.time()
         for service in data["services"]:
             name = service["name"]
-            up.add_metric([name], 1.0 if service["pid"] else 0.0)
+            running = service["status"] == "proven" if service.get("external") else service["pid"]
+            up.add_metric([name], 1.0 if running else 0.0)
             proven.add_metric([name], 1.0 if service["status"] == "proven" else 0.0)
             for check in service["checks"]:
                 latency.add_metric([name, check["kind"]], check["ms"] / 1000)
@@ -241,7 +242,7 @@ def _services(picture: Picture, data: dict[str, Any]) -> str:
                  f'<b style="color:{colour}" data-status="{html.escape(service["status"])}">'
                  f'{html.escape(service["status"])}</b>',
                  uptime(service["started_at"]), str(service["port"] or ""),
-                 str(service["pid"] or ""), checked.get(name, ""), str(restarts.get(name, 0)),
+                 pid(service), checked.get(name, ""), str(restarts.get(name, 0)),
                  html.escape(evidence(service)), findings]
         rows.append(f'<tr id="service-{html.escape(name)}">'
                     + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")

@@ -31,7 +31,9 @@ def check_one(service: Service, *, timeout: float = TIMEOUT) -> list[Outcome]:
     probe = service.probe(timeout=timeout)
     outcomes = run_all(service.recipe.verify, probe)
     asked = "connects" in service.recipe.verify.checks
-    if service.recipe.after and not asked and outcomes[0].ok:  # outcomes[0]: the process
+    if service.recipe.external or not service.recipe.after or asked:
+        return outcomes
+    if outcomes[0].ok:  # outcomes[0]: the process
         outcomes += _connections(service.recipe.after, probe)
     return outcomes
 

@@ -8,7 +8,7 @@ from bringup.checks import Outcome
 from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.diagnosis import Finding, diagnose
-from bringup.remedies.facts import add_facts, loopback
+from bringup.remedies.facts import add_facts, loopback, unresolved_check
 
 
 def for_service(ctx: Context, name: str) -> list[Finding]:
@@ -28,13 +28,21 @@ def read_log(service: Service, exit_status: int | None) -> list[Finding]:
     return add_facts(service, diagnose(service.log_text(), exit_status=exit_status))
 
 
+def of_checks(service: Service, outcomes: list[Outcome]) -> list[Finding]:
+    """What failing checks show by themselves: a check on the wrong loopback, a host name that
+    does not resolve."""
+    return [found for found in (loopback(outcomes), unresolved_check(service, outcomes)) if found]
+
+
 def of_failure(service: Service, exit_status: int | None, outcomes: list[Outcome],
                seen: list[Finding]) -> list[Finding]:
     """The findings of a failed start: what bringup saw itself (`seen` by the stage, a check on
-    the wrong loopback) comes before what the log says, one finding per kind and subject."""
-    astray = loopback(outcomes)
+    the wrong loopback) comes before what the log says, and a check's host that does not
+    resolve after it (a crash the log tells of fails the check too); one finding per kind and
+    subject."""
+    astray, unknown = loopback(outcomes), unresolved_check(service, outcomes)
     unique: dict[tuple[str, str], Finding] = {}
     for finding in [*add_facts(service, seen), *([astray] if astray else []),
-                    *read_log(service, exit_status)]:
+                    *read_log(service, exit_status), *([unknown] if unknown else [])]:
         unique.setdefault((finding.kind, finding.subject), finding)
     return list(unique.values())

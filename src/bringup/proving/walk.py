@@ -22,7 +22,9 @@ def walk(service: Service) -> None:
     """Run the stages from the recorded one until the service is proven; WorkFailed otherwise."""
     ctx = service.ctx
     recipe = service.recipe
-    ctx.out.heading(f"{service.name}: {recipe.description or recipe.command_text()}")
+    what = recipe.description or ("external: checked, never started" if recipe.external
+                                  else recipe.command_text())
+    ctx.out.heading(f"{service.name}: {what}")
     found: list[Finding] = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         failed = _walk_once(service)
@@ -50,7 +52,7 @@ def _walk_once(service: Service) -> list[Finding] | None:
     lifecycle.begin(ctx, service.name, stage)
     for current in from_stage(stage):
         if not current.applies(service.recipe):
-            break
+            continue
         lifecycle.reached(ctx, service.name, current.NAME)
         failed = _run_stage(service, current)
         if failed is not None:

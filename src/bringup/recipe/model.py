@@ -62,6 +62,7 @@ class Recipe:
     verify: Verify = field(default_factory=Verify)
     logs: tuple[str, ...] = ()  # files it writes its log to, read like its output
     skip: str | None = None  # parked by its recipe: why it cannot run here (a command may lack)
+    external: bool = False  # only checked: something bringup never starts or stops
 
     @property
     def root(self) -> Path:

@@ -32,7 +32,12 @@ PATH_KINDS = ("dir", "file")
 PERMISSION_KINDS = ("executable", "writable")
 TOP_KEYS = ("description", "cwd", "command", "after", "port", "oneshot", "restart",
             "max_restarts", "stop_grace", "user", "env", "env_file", "needs", "paths",
-            "permissions", "verify", "logs", "skip")
+            "permissions", "verify", "logs", "skip", "external")
+# What only a process bringup starts has: an external service (`external = true`) is checked,
+# never started, so none of these can mean anything in its recipe.
+PROCESS_KEYS = ("command", "port", "oneshot", "restart", "max_restarts", "stop_grace", "user",
+                "logs", "paths", "permissions")
+EXTERNAL_CHECKS = ("tcp", "http", "exec")  # what can tell an external service answers
 
 
 def load(file: Path, root: Path) -> Recipe:
@@ -107,9 +112,12 @@ def _no_nul(table: Table, value: object, key: str) -> None:
 def parse(table: Table, file: Path, root: Path) -> Recipe:
     table.only(TOP_KEYS)
     table = _interpolated(table, root)
+    external = table.get("external", (bool,), False)
+    if external:
+        _only_checked(table)
     command = table.command("command")
     skip = table.text("skip")  # parked by its recipe: why it cannot run here
-    if command is None and skip is None:
+    if command is None and skip is None and not external:
         raise table.fail("command", "missing; expected the command that starts the service")
     cwd = table.text("cwd", ".") or "."
     inside(table, "cwd", root, root / cwd)
@@ -128,7 +136,7 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
         paths=tuple(_path_spec(item, root, base) for item in table.tables("paths")),
         permissions=tuple(_permission(item, root, base) for item in table.tables("permissions")),
         verify=read_verify(table, port),
-        logs=_paths(table, "logs", root, base),
+        logs=_paths(table, "logs", root, base), external=external,
     )
     if recipe.user is not None and os.geteuid() == 0 and not _user_exists(recipe.user):
         raise table.fail("user", f"no user named {recipe.user!r} on this machine")
@@ -138,6 +146,23 @@ def parse(table: Table, file: Path, root: Path) -> Recipe:
     if recipe.name in recipe.after:
         raise table.fail("after", f"a service cannot come after itself ({recipe.name})")
     return recipe
+
+
+def _only_checked(table: Table) -> None:
+    """An external service is something bringup watches and never runs: its recipe holds its
+    checks (and what they need), nothing about a process."""
+    for key in PROCESS_KEYS:
+        if key in table.data:
+            raise table.fail(key, "not for an external service (external = true): bringup "
+                                  "only checks it, never starts it; remove the key")
+    verify = table.get("verify", (dict,), {})
+    for key in ("log", "log_error", "connects"):
+        if key in verify:
+            raise table.fail(f"verify.{key}", "not for an external service: it has no "
+                                              "process or log of bringup's to look at")
+    if not any(key in verify for key in EXTERNAL_CHECKS):
+        raise table.fail("verify", "an external service needs a check that reaches it: "
+                                   "verify.http, verify.tcp (\"host:port\") or verify.exec")
 
 
 INTERPOLATED = ("env", "command", "verify")  # the keys whose text `${VAR}` is interpolated in

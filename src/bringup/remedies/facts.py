@@ -12,7 +12,7 @@ from bringup.checks import Outcome
 from bringup.checks.tcp import split_target
 from bringup.core.context import Context
 from bringup.core.service import Service
-from bringup.diagnosis import Finding, loopback_mismatch
+from bringup.diagnosis import Finding, loopback_mismatch, unresolved
 from bringup.processes import ports, supervisor, tags
 from bringup.processes.ports import Holder
 
@@ -180,6 +180,8 @@ def _stack_hosts(service: Service) -> list[str]:
 
 
 def _unresolvable(service: Service, finding: Finding) -> Finding:
+    if service.recipe.external:  # somewhere else, by design: not a name of this stack
+        return replace(finding, fix=external_unresolvable(service, finding.subject))
     if finding.subject == "unknown":
         named = _stack_hosts(service)
         if len(named) == 1:
@@ -194,6 +196,13 @@ def _unresolvable(service: Service, finding: Finding) -> Finding:
         fix = (f"no variable holds {route.host}: it is written into the code; add the alias "
                f"`127.0.0.1 {route.host}` to /etc/hosts (bringup adds it when it runs as root)")
     return replace(finding, fix=fix)
+
+
+def external_unresolvable(service: Service, host: str) -> str:
+    return (f"{host} does not resolve from this machine: check the name in "
+            f"recipes/{service.recipe.file.name}, then the DNS or VPN that should know it "
+            f"(`getent hosts {host}` asks what bringup asked); an external service is only "
+            "checked, so bringup changes nothing for it")
 
 
 def other_loopback(host: str, port: int) -> str | None:
@@ -213,6 +222,16 @@ def loopback(outcomes: list[Outcome]) -> Finding | None:
             return loopback_mismatch(f"{shown}:{port}", listens_on=other,
                                      evidence=f"{outcome.kind} {outcome.target}: "
                                               f"{outcome.detail}; {other}:{port} answers")
+    return None
+
+
+def unresolved_check(service: Service, outcomes: list[Outcome]) -> Finding | None:
+    """A check whose own address names a host that does not resolve here."""
+    for outcome in outcomes:
+        if outcome.unresolved and outcome.address is not None:
+            return _unresolvable(service, unresolved(
+                outcome.address[0], evidence=f"{outcome.kind} {outcome.target}: "
+                                             f"{outcome.detail}"))
     return None
 
 

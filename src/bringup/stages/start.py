@@ -9,15 +9,20 @@ from bringup.core import lifecycle
 from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.processes import ports, supervisor, tags
+from bringup.recipe.model import Recipe
 from bringup.remedies import facts, moving
-from bringup.stages.base import Verdict, always
+from bringup.stages.base import Verdict
 from bringup.state.journal import now_iso
 from bringup.state.logs import cap, mark_start, rotate, size
 from bringup.state.model import StageName
 
 NAME: StageName = "start"
 STARTS, WATCHES = True, False
-applies = always
+
+
+def applies(recipe: Recipe) -> bool:
+    """An external service is never started: it is only checked."""
+    return not recipe.external
 
 
 def describe(service: Service) -> list[str]:

@@ -148,6 +148,8 @@ def exit_status(service: Service) -> int | None:
 
 
 def has_ended(service: Service) -> bool:
+    if service.recipe.external:
+        return False  # it has no process of bringup's: its checks alone say how it is
     if service.running is not None:
         return service.running.exit_status() is not None
     handle = service.entry.handle
