@@ -35,7 +35,7 @@ WINDOW = 600.0
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 60.0
 
 
-TICK = 0.1  # the longest watch sleeps before it looks at `until` again
+LONGEST_SLEEP = 1.0  # the longest watch sleeps before it looks at `until` and beats again
 ROTATE_EVERY = 30.0  # how often the logs of the services watched are looked at for their cap
 
 
@@ -61,7 +61,7 @@ class Pulse:
     began, when its loop last turned, and what it remembers of each service it watches."""
 
     began: float = field(default_factory=time.time)
-    beat: float = field(default_factory=time.time)  # the loop's last turn (at most TICK ago)
+    beat: float = field(default_factory=time.time)  # the loop's last turn (LONGEST_SLEEP)
     watched: dict[str, Watched] = field(default_factory=dict)
 
     def restarts(self) -> dict[str, int]:
@@ -75,7 +75,7 @@ def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False,
     pulse = pulse or Pulse()
     watched = pulse.watched
     exits = selectors.DefaultSelector()
-    pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="watch")
+    pool = Workers(exits)
     look = 0.0  # when the services are next gone through: the first one due, or an exit
     rotate, limit = 0.0, logs.cap()
     kept = Kept(ctx, ssot) if ssot is not None else None
@@ -91,16 +91,52 @@ def watch(ctx: Context, *, until: Callable[[], bool] = lambda: False,
                 for name in watched:
                     logs.rotate(ctx.workspace.log_path(name), limit)
                 rotate = now + ROTATE_EVERY
-            for key, _ in exits.select(max(0.0, min(look - now, TICK))):
+            for key, _ in exits.select(max(0.0, min(look - now, LONGEST_SLEEP))):
+                if key.data is None:  # a check or a restart finished: its service is due
+                    pool.woken()
+                    look = ctx.clock()
+                    continue
                 state = key.data
                 _unfollow(exits, state)
                 if not state.backing_off:
                     state.due = look = ctx.clock()  # it exited: tend it now, not at its check
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
         for state in watched.values():
             _unfollow(exits, state)
         exits.close()
+
+
+class Workers:
+    """The threads checks and restarts run in; each piece of work that finishes wakes the loop
+    (through a pipe it selects on with the exits), so the loop sleeps until there is something
+    to do rather than looking every tick whether a check is done."""
+
+    def __init__(self, selector: selectors.BaseSelector) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="watch")
+        self._read, self._write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._selector = selector
+        selector.register(self._read, selectors.EVENT_READ, None)
+
+    def submit(self, work: Callable[..., None], *args: object) -> Future[None]:
+        future = self._pool.submit(work, *args)
+        future.add_done_callback(self._wake)
+        return future
+
+    def _wake(self, _: Future[None]) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):  # a full pipe wakes it already
+            os.write(self._write, b".")
+
+    def woken(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            while os.read(self._read, 4096):
+                pass
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._selector.unregister(self._read)
+        os.close(self._read)
+        os.close(self._write)
 
 
 def _shortest_interval(watched: dict[str, Watched]) -> float:
@@ -128,7 +164,7 @@ class Kept:
 
 
 def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.BaseSelector,
-                pool: ThreadPoolExecutor, now: float) -> None:
+                pool: Workers, now: float) -> None:
     """Start the check of each service that is due. Those due together stay in step (each is
     next due an interval after this round, not after its own check ran), so a healthy stack
     wakes watch once an interval, not once a service. The connects of a round are made one
@@ -171,7 +207,7 @@ def _only_connects(service: Service) -> bool:
         for spec in recipe.verify.checks.values())
 
 
-def _connect_round(states: list[Watched], pool: ThreadPoolExecutor) -> None:
+def _connect_round(states: list[Watched], pool: Workers) -> None:
     """Each service's connect in turn, each given QUICK to answer. One that fails or is slow
     is handed to a thread of its own, to be checked again with the whole timeout and restarted
     there, so that it holds up no other."""
@@ -184,11 +220,11 @@ def _connect_round(states: list[Watched], pool: ThreadPoolExecutor) -> None:
 
 
 def _next_look(watched: dict[str, Watched], now: float) -> float:
-    """The first time a service is due; one still being checked at its time is looked at
-    again a tick later."""
-    times = (max(state.due, now + TICK) if state.busy is not None else state.due
-             for state in watched.values() if not state.gave_up)
-    return min(times, default=now + TICK)
+    """The first time a service is due that is not being checked: one being checked is looked
+    at when its check is done (its work wakes the loop)."""
+    times = (state.due for state in watched.values()
+             if not state.gave_up and state.busy is None)
+    return min(times, default=now + LONGEST_SLEEP)
 
 
 def _follow_exit(exits: selectors.BaseSelector, state: Watched) -> None:

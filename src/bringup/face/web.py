@@ -80,9 +80,12 @@ class Picture:
         return build(self.ctx, check=False)
 
     def stalled(self) -> float | None:
-        """How long the watch's loop has not turned, when that is more than two intervals."""
+        """How long the watch's loop has not turned, when that is more than two intervals (or
+        twice the longest it sleeps, when that is longer)."""
+        from bringup.commands.watch import LONGEST_SLEEP
+
         age = time.time() - self.pulse.beat
-        return age if age > 2 * self.interval() else None
+        return age if age > 2 * max(self.interval(), LONGEST_SLEEP) else None
 
 
 def app(picture: Picture) -> Starlette:

@@ -81,11 +81,21 @@ class Reached:
 def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
     """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
     hands it to the listener bound to that very address, else to one bound to the any-address.
-    None: nothing bringup can see listens there, or only a socket it cannot attribute."""
-    kernel = sockets.table(sockets.LISTEN, port=port)
-    if kernel is not None:
-        reaching: list[int] = _chosen([(sock.ip, sock.inode) for sock in kernel
-                                       if sock.port == port], plain(ip))
+    None: nothing bringup can see listens there, or only a socket it cannot attribute.
+    For an IPv4 address the IPv4 listeners are read first: one of them that takes the
+    connection excludes any IPv6 one (Linux refuses to bind both), so the IPv6 table is read
+    only when none does."""
+    target = plain(ip)
+    reaching: list[int] | None = None  # None: the kernel's table could not be read
+    for family in (socket.AF_INET6,) if ":" in target else (socket.AF_INET, socket.AF_INET6):
+        kernel = sockets.table(sockets.LISTEN, port=port, families=(family,))
+        if kernel is None:
+            break
+        reaching = _chosen([(sock.ip, sock.inode) for sock in kernel if sock.port == port],
+                           target)
+        if reaching:
+            break
+    if reaching is not None:
         if not reaching:
             return None
         if _holds(handle, reaching):

@@ -7,9 +7,11 @@ the processes that matter (bringup.processes.ports)."""
 
 from __future__ import annotations
 
+import atexit
 import socket
 import struct
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,17 +40,44 @@ class KernelSocket:
     inode: int
 
 
-def table(*states: int, port: int | None = None) -> list[KernelSocket] | None:
-    """The TCP sockets (IPv4 and IPv6) in these states, only those bound to `port` when given;
-    None where the kernel shows no table (not Linux)."""
-    try:
-        found = _dumped(socket.AF_INET, states, port)
-    except OSError:  # no netlink here, or a sandbox refuses it
-        return _from_proc(states, port)
-    try:
-        return found + _dumped(socket.AF_INET6, states, port)
-    except OSError:  # IPv6 off, or its table not offered: /proc says which
-        return _from_proc(states, port)
+BOTH = (socket.AF_INET, socket.AF_INET6)
+
+
+def table(*states: int, port: int | None = None,
+          families: tuple[int, ...] = BOTH) -> list[KernelSocket] | None:
+    """The TCP sockets (of these families: IPv4 and IPv6 unless told) in these states, only
+    those bound to `port` when given; None where the kernel shows no table (not Linux). Where
+    netlink is refused, /proc's table is read, which holds both families."""
+    found: list[KernelSocket] = []
+    for family in families:
+        try:
+            found += _dumped(family, states, port)
+        except OSError:  # no netlink here, a sandbox refuses it, IPv6 is off: /proc says which
+            return _from_proc(states, port)
+    return found
+
+
+class _Open:
+    """A netlink socket, closed when the thread that holds it ends (its locals go with it)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _SOCK_DIAG)
+        self.socket.settimeout(2.0)
+
+    def __del__(self) -> None:
+        self.socket.close()
+
+
+class _Link(threading.local):
+    """Each thread's own netlink socket, kept open between dumps (`watch` asks one a second
+    for each service), and the number of its last request."""
+
+    open: _Open | None = None
+    sequence: int = 0
+
+
+_LINK = _Link()
+atexit.register(lambda: setattr(_LINK, "open", None))  # the main thread's, before shutdown
 
 
 def _dumped(family: int, states: Iterable[int], port: int | None) -> list[KernelSocket]:
@@ -56,21 +85,34 @@ def _dumped(family: int, states: Iterable[int], port: int | None) -> list[Kernel
         raise OSError("no netlink")
     mask = sum(1 << state for state in set(states))
     ask = _ASK.pack(family, socket.IPPROTO_TCP, 0, 0, mask) + _only_port(port)
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _SOCK_DIAG) as link:
-        link.settimeout(2.0)
-        link.sendto(_HEADER.pack(_HEADER.size + len(ask), _BY_FAMILY, _REQUEST | _DUMP, 1, 0)
-                    + ask, (0, 0))
-        found: list[KernelSocket] = []
-        while True:
-            data, at = link.recv(1 << 16), 0
-            while at + _HEADER.size <= len(data):
-                length, kind = _HEADER.unpack_from(data, at)[:2]
+    if _LINK.open is None:
+        _LINK.open = _Open()
+    link = _LINK.open.socket
+    _LINK.sequence = sequence = _LINK.sequence % 0xFFFFFFFF + 1
+    try:
+        link.sendto(_HEADER.pack(_HEADER.size + len(ask), _BY_FAMILY, _REQUEST | _DUMP,
+                                 sequence, 0) + ask, (0, 0))
+        return _answer(link, sequence)
+    except OSError:  # what is left unread on it would answer the next dump: start afresh
+        _LINK.open = None
+        raise
+
+
+def _answer(link: socket.socket, sequence: int) -> list[KernelSocket]:
+    found: list[KernelSocket] = []
+    while True:
+        data, at = link.recv(1 << 16), 0
+        while at + _HEADER.size <= len(data):
+            length, kind, _, answering = _HEADER.unpack_from(data, at)[:4]
+            if length < _HEADER.size:
+                raise OSError("sock_diag sent a message shorter than its header")
+            if answering == sequence:  # an answer to an earlier dump is passed over
                 if kind == _DONE:
                     return found
-                if kind == _ERROR or length < _HEADER.size:
+                if kind == _ERROR:
                     raise OSError(f"sock_diag refused the dump (message {kind})")
                 found.append(_diagnosed(data, at + _HEADER.size))
-                at += (length + 3) & ~3
+            at += (length + 3) & ~3
 
 
 def _only_port(port: int | None) -> bytes:
