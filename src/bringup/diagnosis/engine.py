@@ -193,7 +193,10 @@ def _names(evidence: str, subject: str) -> bool:
 
 
 def _order(hit: _Hit, tracebacks: Tracebacks) -> tuple[bool, bool, int, int, int]:
+    """A root cause comes first even from a line its program logs as a warning (supervisord
+    says WARN of a server that exited 0, whose next starts then fail to bind)."""
     unit = tracebacks.unit_at(hit.index)
+    warning = hit.warning and not hit.rule.root
     if unit is None:
-        return (hit.warning, not hit.rule.root, -hit.index, 0, 0)
-    return (hit.warning, not hit.rule.root, -unit.chain_end, unit.depth, hit.index)
+        return (warning, not hit.rule.root, -hit.index, 0, 0)
+    return (warning, not hit.rule.root, -unit.chain_end, unit.depth, hit.index)

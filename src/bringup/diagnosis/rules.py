@@ -230,6 +230,12 @@ RULES: tuple[Rule, ...] = (
          advice.missing_dir),
     rule("missing-path", "can't change dir to",  # mariadbd's datadir
          r"Can't change dir to '(?P<subject>[^']+?)/?' \(Errcode: 2\b", advice.missing_dir),
+    rule("missing-path", "no such file or directory",  # nginx
+         r'open\(\) "(?P<subject>[^"]+)" failed \(2: No such file or directory\)',
+         advice.missing_path, s.created_in),
+    rule("missing-path", "unable to bind listening socket",  # php-fpm on a unix socket
+         r"unable to bind listening socket for address '(?P<subject>/[^']+)': "
+         r"No such file or directory", advice.missing_dir, s.created_in),
     rule("missing-path", "no such file or directory",  # zsh, then bash and sh
          r"no such file or directory: (?P<subject>(?=\S*/)\S+)$"
          r"|(?:^|:\s)(?:\d+:\s)?(?P<script>(?=[^\s:]*/)[^\s:]+): No such file or directory\s*$",
@@ -241,7 +247,9 @@ RULES: tuple[Rule, ...] = (
          r"bind\(\) to \S+:(?P<port>\d+) failed \(13: Permission denied\)"
          r"|\[Errno 13\] error while attempting to bind on address \('[^']*', (?P<uv>\d+)\)"
          r"|Can't connect to \('[^']*', (?P<gu>\d+)\)"
-         r"|listening socket \S*?:(?P<rd>\d+): bind: Permission denied",
+         r"|listening socket \S*?:(?P<rd>\d+): bind: Permission denied"
+         r"|\(13\)Permission denied: AH00072: make_sock: could not bind to address "
+         r"\S*?:(?P<ap>\d+)",  # apache
          advice.privileged_port, s.first_privileged),
     rule("privileged-port", "[errno 13]", r"\[Errno 13\] Permission denied\s*$",
          advice.privileged_port, s.bind_port),
@@ -329,6 +337,8 @@ RULES: tuple[Rule, ...] = (
          advice.unresolvable),
     rule("unresolvable-host", "failed to resolve host",  # psycopg 3
          r"failed to resolve host '(?P<subject>[^']+)'", advice.unresolvable),
+    rule("unresolvable-host", "host not found in upstream",  # nginx
+         r'host not found in upstream "(?P<subject>[^":/]+)', advice.unresolvable),
     rule("unresolvable-host", "unknownhostexception",  # java
          r"UnknownHostException: (?P<subject>[^\s:]+)", advice.unresolvable),
     rule("unresolvable-host",
@@ -391,6 +401,16 @@ RULES: tuple[Rule, ...] = (
          r"^Bad directive or wrong number of arguments", advice.redis_directive, s.unknown),
     rule("syntax-error", "parse error",  # php
          r"Parse error: .* in (?P<file>\S+) on line (?P<line>\d+)", advice.syntax, s.file_line),
+    rule("syntax-error", ("unknown directive", "invalid parameter", "unexpected ",  # nginx
+                          "is not terminated by", "is not allowed here", "invalid number of",
+                          "invalid value"),
+         r"(?:^|\[emerg\] )\d+#\d+: (?:unknown directive|invalid parameter|unexpected "
+         r"|directive \S+ is not terminated by|\S+ directive is not allowed here"
+         r"|invalid number of arguments|invalid value).* in (?P<file>/\S+):(?P<line>\d+)\s*$",
+         advice.syntax, s.file_line),
+    rule("syntax-error", "syntax error on line",  # apache: the line that follows says what
+         r"AH00526: Syntax error on line (?P<line>\d+) of (?P<file>[^:]+):", advice.syntax,
+         s.file_line),
     rule("syntax-error", ".go:",  # the go compiler
          r"^(?P<file>\S+\.go):(?P<line>\d+):\d+: ", advice.syntax, s.compiled_at),
     # a command that went to the background and returned: nothing is left to supervise
@@ -400,7 +420,7 @@ RULES: tuple[Rule, ...] = (
     rule("daemonized", "(exit status 0; not expected)",
          r"exited: (?P<subject>redis-server|redis|nginx|php-fpm[\d.]*|mongod|memcached|httpd"
          r"|apache2|mysqld|mariadbd|postgres|pg_ctl) \(exit status 0; not expected\)",
-         advice.daemonized),
+         advice.daemonized, root=True),  # its next starts fail to bind: the daemon holds it
     rule("daemonized", "parent exiting",  # mongod --fork
          r"child process started successfully, parent exiting", advice.daemonized,
          s.literal("mongod")),

@@ -85,6 +85,14 @@ def node_package(match: re.Match[str], _place: Place) -> str:
     return "/".join(parts[:2]) if parts[0].startswith("@") else parts[0]
 
 
+def created_in(match: re.Match[str], _place: Place) -> str:
+    """The folder of a file the program creates when it is missing (a log file, a unix
+    socket): when opening or binding it finds nothing, it is the folder that is missing."""
+    found = match.group("subject")
+    folder = found.rpartition("/")[0]
+    return folder if folder and found.endswith((".log", ".sock")) else found
+
+
 def first(match: re.Match[str], _place: Place) -> str:
     """The first group that matched, for patterns whose alternatives name it differently."""
     return _first_group(match) or UNKNOWN
