@@ -69,11 +69,7 @@ run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeo
     name=$1 dir=$2; shift 2
     (cd "$dir" && timeout 60 "$@") > "$here/$name.log" 2>&1 || true
 }
-stamp() {
-    while IFS= read -r line; do
-        printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$line"
-    done
-}
+. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed 's/^/worker_1  | /'; }
 wrap() {  # wrap NAME DIR FILTER COMMAND...: as run, with the output piped through FILTER
     name=$1 dir=$2 filter=$3; shift 3

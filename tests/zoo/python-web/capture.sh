@@ -52,11 +52,7 @@ run_nobody() {  # run_nobody NAME DIR 'COMMAND': capture COMMAND run in DIR as n
     su nobody -s /bin/sh -c "cd $2 && PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 timeout 40 env $3" \
         > "$here/$1.log" 2>&1 || true
 }
-stamp() {
-    while IFS= read -r line; do
-        printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$line"
-    done
-}
+. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed 's/^/web_1  | /'; }
 
 # The venv every server runs from (Debian's python, so that `nobody` can run it too).

@@ -49,19 +49,9 @@ mkdir -p "$work"
 chmod 755 "$work"
 cd "$work"
 
-stamp() {
-    while IFS= read -r line; do
-        printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$line"
-    done
-}
+. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed 's/^/cache_1  | /'; }
 as_nobody() { su nobody -s /bin/sh -c "cd $work && timeout 60 $1"; }
-wait_port() {  # wait_port PORT: until something listens on 127.0.0.1:PORT (10 s at most)
-    i=0
-    while [ $i -lt 40 ] && ! ss -ltnH "sport = :$1" | grep -q .; do
-        sleep 0.25; i=$((i + 1))
-    done
-}
 
 # ---------------------------------------------------------------------------- redis
 mkdir -p redis

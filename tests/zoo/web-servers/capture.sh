@@ -55,19 +55,9 @@ mkdir -p "$work"
 chmod 755 "$work"
 cd "$work"
 
-stamp() {
-    while IFS= read -r line; do
-        printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$line"
-    done
-}
+. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed 's/^/web_1  | /'; }
 as_nobody() { su nobody -s /bin/sh -c "cd $work && timeout 30 $1"; }
-wait_port() {  # wait_port PORT: until something listens on 127.0.0.1:PORT (10 s at most)
-    i=0
-    while [ $i -lt 40 ] && ! ss -ltnH "sport = :$1" | grep -q .; do
-        sleep 0.25; i=$((i + 1))
-    done
-}
 stop_pidfile() {  # stop_pidfile PIDFILE [kill]: until the process it names has exited (10 s
     # at most), after a SIGTERM if asked; the server may remove the file as it goes
     pid=$(cat "$1" 2>/dev/null) || return 0
