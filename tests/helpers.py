@@ -63,6 +63,8 @@ def next_ok(ws: Path, *args: str) -> str:
 
 def report_json(ws: Path, *args: str) -> tuple[int, dict[str, Any]]:
     result = invoke("report", "--json", "--workspace", str(ws), *args)
+    assert result.stdout.strip(), f"report --json printed nothing (exit {result.code}): " \
+                                  f"{result.stderr}"
     return result.code, json.loads(result.stdout)
 
 
