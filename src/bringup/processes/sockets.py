@@ -65,7 +65,9 @@ class _Open:
         self.socket.settimeout(2.0)
 
     def __del__(self) -> None:
-        self.socket.close()
+        made = getattr(self, "socket", None)  # None: the kernel refused to make one
+        if made is not None:
+            made.close()
 
 
 class _Link(threading.local):
