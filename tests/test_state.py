@@ -289,3 +289,38 @@ def test_masking_leaves_the_digests_and_ids_bringup_made(tmp_path: Path) -> None
     assert saved.reason == "token ****** refused"
     assert (saved.start_id, saved.started_from, saved.fingerprints) == (
         "18abcd9", {"command": "abcd9f00"}, {"npm": "0abcd9"})
+
+
+def test_threads_that_ask_for_the_state_at_once_read_it_once(tmp_path: Path) -> None:
+    """A report's checks each ask for the state from a thread of their own, all at once: the
+    state file is read once (a second read closed the descriptor the first held)."""
+    import threading
+
+    from helpers import context, next_ok, web_service
+
+    root = tmp_path / "ws"
+    (root / "recipes").mkdir(parents=True)
+    web_service(root, "api")
+    try:
+        next_ok(root)
+        for _ in range(30):
+            ctx = context(root)
+            start = threading.Barrier(16)
+            seen: list[object] = []
+
+            def ask(ctx: object = ctx, start: threading.Barrier = start,
+                    seen: list[object] = seen) -> None:
+                start.wait()
+                seen.append(ctx.state)  # type: ignore[attr-defined]
+
+            threads = [threading.Thread(target=ask) for _ in range(16)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert len(seen) == 16 and all(state is seen[0] for state in seen)
+            ctx.close()
+    finally:
+        from helpers import stop_everything
+
+        stop_everything(root)

@@ -101,6 +101,7 @@ class Context:
     _client: httpx.Client | None = None
     _client_lock: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _read_lock: threading.Lock = field(default_factory=threading.Lock)
     _saves: _Saves = field(default_factory=_Saves)
     _holds: _Holds = field(default_factory=_Holds)
     _seen: Seen | None = None  # the write of state.json the state in memory was read from
@@ -133,8 +134,10 @@ class Context:
     @property
     def state(self) -> State:
         if self._state is None:
-            state, seen = self.store.read()
-            self._state = self._took(state, seen)
+            with self._read_lock:  # a report's checks all ask at once, each from its thread
+                if self._state is None:  # read once: a second read closed the first's file
+                    state, seen = self.store.read()
+                    self._state = self._took(state, seen)
         return self._state
 
     def _took(self, state: State, seen: Seen,
