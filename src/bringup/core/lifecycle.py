@@ -77,6 +77,14 @@ def started(ctx: Context, name: str, handle: Handle, *, port: int | None, comman
     ctx.journal("start", name, pid=handle.pid, attempt=entry.attempts, command=command)
 
 
+def ready(ctx: Context, name: str, seconds: float) -> None:
+    """A start became ready (every check passed; a task exited 0) `seconds` after its wait
+    began: the slowest such time is kept, the measure an engine's start grace is made from."""
+    entry = ctx.state.of(name)
+    entry.ready_after = max(seconds, entry.ready_after or 0.0)
+    ctx.journal("ready", name, seconds=round(seconds, 3))
+
+
 def adopted(ctx: Context, name: str, handle: Handle, *, why: str,
             port: int | None = None) -> None:
     """A process bringup did not spawn itself is the service's own: a daemon its command left,

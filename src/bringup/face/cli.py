@@ -64,8 +64,8 @@ def yes_option(function: F) -> F:
 class Workflow(click.Group):
     """Lists its commands in the order they are used, not alphabetically."""
 
-    ORDER = ("demo", "init", "next", "report", "diagnose", "up", "watch", "restart", "logs",
-             "exec", "down", "skip", "reset", "mcp", "completion")
+    ORDER = ("demo", "init", "next", "report", "diagnose", "up", "wait", "watch", "restart",
+             "logs", "exec", "down", "export", "skip", "reset", "mcp", "completion")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: index for index, name in enumerate(self.ORDER)}
@@ -224,6 +224,34 @@ def up(services: tuple[str, ...], workspace: Path | None) -> int:
         ctx.out.step("up", problem, False)
     ctx.out.line(f"up: {', '.join(result.up) or 'nothing'}")
     return 1 if problems else 0
+
+
+@cli.command(short_help="Wait until services answer their checks.")
+@click.argument("services", nargs=-1, required=True, shell_complete=service_names)
+@click.option("--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait before giving up.")
+@click.option("--engine", is_flag=True,
+              help="Another engine (systemd, compose, Kubernetes) runs them: judge them by "
+                   "what their checks see from outside, not by bringup's processes.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="With --engine: the log this start writes, read for the "
+                                 "recipe's `log` check (one service only).")
+@workspace_option
+def wait(services: tuple[str, ...], timeout: float, engine: bool, log_file: Path | None,
+         workspace: Path | None) -> int:
+    """Exit 0 once every one of SERVICES passes its checks, 1 when --timeout runs out first:
+    for a script after `bringup up`, or an engine's readiness hook. A service bringup runs
+    must be its own live process, answering on its own sockets; a task, proven by exiting 0."""
+    from bringup.commands.wait import wait as wait_for
+
+    if log_file is not None and (not engine or len(services) != 1):
+        raise click.UsageError("--log goes with --engine and one service")
+    ctx = open_context(workspace, "wait")
+    with ctx.working(write=False):
+        result = wait_for(ctx, services, timeout=timeout, engine=engine, log=log_file)
+    for name, why in result.waiting.items():
+        ctx.out.step("wait", f"{name}: not ready after {timeout:g} s: {why}", False)
+    return 1 if result.waiting else 0
 
 
 @cli.command(short_help="Stop what bringup started.")

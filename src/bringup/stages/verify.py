@@ -5,6 +5,7 @@ Polled fast, so a service that becomes ready is noticed within milliseconds."""
 from __future__ import annotations
 
 from bringup.checks import CHECKS, Outcome, Probe, process
+from bringup.core import lifecycle
 from bringup.core.service import Service
 from bringup.processes import supervisor
 from bringup.stages.base import Verdict, always, nothing_to_check, ok
@@ -30,8 +31,10 @@ def describe(service: Service) -> list[str]:
 
 
 def act(service: Service) -> Verdict:
+    began = service.ctx.clock()
     verdict = wait(service)
     if verdict.ok:
+        lifecycle.ready(service.ctx, service.name, service.ctx.clock() - began)
         verdict.reason = ", ".join(f"{o.kind} {o.detail}" for o in verdict.outcomes) or "exited 0"
     return verdict
 

@@ -45,6 +45,7 @@ class ServiceState:
     started_from: dict[str, str] = field(default_factory=dict)  # hashes of what it ran from
     start_id: str | None = None  # the last start, recorded before its process was spawned
     skipped_reason: str | None = None
+    ready_after: float | None = None  # seconds: the slowest start to ready bringup has seen
 
     @property
     def handle(self) -> Handle | None:
