@@ -15,7 +15,7 @@ from helpers import ROOT
 SOURCE = ROOT / "src" / "bringup"
 # Bottom to top: each part may import those before it, and itself.
 PARTS = ("errors", "atomic", "tables", "secrecy", "diagnosis", "discover", "processes", "state",
-         "checks", "recipe", "core", "remedies", "stages", "proving", "commands", "face")
+         "checks", "recipe", "core", "remedies", "stages", "proving", "export", "commands", "face")
 FACE_ONLY = {"click", "rich", "questionary"}
 SPAWNING = {"subprocess", "multiprocessing", "pty"}
 OS_SPAWNING = ("system", "popen", "exec", "spawn", "fork", "posix_spawn")

@@ -367,6 +367,10 @@ def _compose_env(given: dict[str, str | None], hosts: Hosts
             env[key] = local
         if local is None or secret:
             needs.append({"env": key})
+    for key, item in given.items():  # REDIS_HOST=cache beside REDIS_PORT=6379: the port here
+        port_key, moved = key.removesuffix("HOST") + "PORT", hosts.get(item or "")
+        if key.endswith("HOST") and moved and env.get(port_key) == str(moved[0]):
+            env[port_key] = str(moved[1])
     return env, secrets, tuple(needs)
 
 

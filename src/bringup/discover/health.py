@@ -22,6 +22,7 @@ _ROUTE = re.compile(rf"""(?:@\w+\.(?:route|get|api_route)|\b(?:app|router|server
                          |^\s*get)\s*\(\s*r?["'](/?{HEALTH}/?)["']""", re.VERBOSE | re.MULTILINE)
 _COMMENT = re.compile(r"^\s*(?:#|//).*$", re.MULTILINE)
 _URL = re.compile(r"https?://[^\s'\"|;&]+")
+_EXPECT = re.compile(r"\|\s*grep\s+-qF?\s+(?:--\s+)?('[^']*'|\"[^\"]*\"|\S+)\s*$")
 _OWN_SCRIPT = re.compile(r"^(?:python3?|node|sh|bash|ruby|\./|bin/|scripts?/)")
 NO_CHECK = ("only a TCP connect checks it: no health check was found (compose healthcheck, "
             "Dockerfile HEALTHCHECK or a health route in the code); add [verify] http = ... "
@@ -71,7 +72,9 @@ def _from_test(test: Any, own_port: int | None, port: int | None,
     probe = _words(command)
     if url and re.search(r"\b(?:curl|wget)\b", said):
         here = _here(url.group(0), own_port, port)
-        return ({"http": here}, f"from {where}: {said}") if here else None
+        expect = _EXPECT.search(said)  # `| grep -qF -- ok`: the body must hold it
+        check = {"http": here, **({"http_expect": _words(expect.group(1))[0]} if expect else {})}
+        return (check, f"from {where}: {said}") if here else None
     if probe and _OWN_SCRIPT.match(probe[0]):
         return {"exec": list(command) if isinstance(command, tuple) else command}, (
             f"from {where}: {said}")

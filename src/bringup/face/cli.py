@@ -254,6 +254,38 @@ def wait(services: tuple[str, ...], timeout: float, engine: bool, log_file: Path
     return 1 if result.waiting else 0
 
 
+@cli.command(short_help="Write the proven stack for a real engine.")
+@click.argument("target", type=click.Choice(["compose", "systemd"]))
+@click.argument("services", nargs=-1, shell_complete=service_names)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write into (default: export/TARGET in the workspace).")
+@click.option("--include-unproven", is_flag=True,
+              help="Include services not proven yet (the file says so) instead of refusing.")
+@click.option("--system", is_flag=True, help="systemd: system units (User= is kept), not "
+                                             "user units.")
+@workspace_option
+def export(target: str, services: tuple[str, ...], *, out: Path | None,
+           include_unproven: bool, system: bool, workspace: Path | None) -> int:
+    """Write the proven services (all, or SERVICES and what they come after) for TARGET:
+    a compose file, or systemd units and a target. Checks become the engine's health checks,
+    `after` its dependencies that wait for health, and start timeouts come from the slowest
+    start bringup measured. Prints, and writes in each file, what the target cannot express.
+    Exporting again gives the same bytes; a file edited since is never written over."""
+    from bringup.commands.export import export as write_out
+
+    ctx = open_context(workspace, "export")
+    with ctx.working(write=False):
+        result = write_out(ctx, target, services, out=out, include_unproven=include_unproven,
+                           system=system)
+    for name in result.written:
+        ctx.out.step("export", f"wrote {result.out / name}", True)
+    for name in result.unchanged:
+        ctx.out.step("export", f"{result.out / name}: unchanged", True)
+    for line in result.cannot:
+        ctx.out.line(f"not expressed: {line}", "warning")
+    return 0
+
+
 @cli.command(short_help="Stop what bringup started.")
 @click.argument("services", nargs=-1, shell_complete=service_names)
 @workspace_option

@@ -1,0 +1,257 @@
+"""compose: one compose file for the stack. Each service builds from its folder (a Dockerfile
+of its own, else one written inline from its needs) or, for a server the catalog knows, runs
+the official image; healthchecks come from the recipe's checks, `depends_on` waits for health
+(a task: for its successful end), and host names become the services' names."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+
+from bringup.checks.exec_ import ExecSpec
+from bringup.checks.http import HttpSpec
+from bringup.checks.tcp import TcpSpec
+from bringup.export.stack import Member, Rendered, Stack, sealed
+
+NAME = "compose"
+FILE = "compose.yaml"
+# A server's program: the official image that runs it, its port inside, and its own client's
+# readiness command (PORT: the port inside).
+IMAGES = {"redis-server": ("redis:7", 6379, "redis-cli -p PORT ping | grep -q PONG"),
+          "postgres": ("postgres:15", 5432, "pg_isready -h 127.0.0.1 -p PORT"),
+          "mariadbd": ("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent"),
+          "mysqld": ("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent"),
+          "nginx": ("nginx:1.25", 80, "curl -fsS -o /dev/null http://127.0.0.1:PORT/")}
+HEALTH = {"interval": "30s", "timeout": "5s", "retries": 3, "start_interval": "1s"}
+LOOPBACK = re.compile(r"\b(?:127\.0\.0\.1|localhost):(\d+)\b")
+
+
+def render(stack: Stack, *, system: bool) -> Rendered:
+    """`system` is systemd's: compose has no such choice."""
+    rendered = Rendered()
+    services: list[str] = []
+    for member in stack.members:
+        if member.recipe.external:
+            rendered.cannot.append(f"{member.name}: external (bringup only checks it): not a "
+                                   "compose service; what comes after it does not wait for it")
+            continue
+        said, spec = _service(stack, member, rendered.cannot)
+        text = yaml.dump({member.name: spec}, Dumper=_Dumper, sort_keys=False, width=100,
+                         default_flow_style=False)
+        services.append("".join(f"  # {line}\n" for line in said)
+                        + "".join(f"  {line}\n" for line in text.splitlines()))
+    body = f"name: {stack.project}\nservices:\n" + "\n".join(services)
+    rendered.files[FILE] = sealed(stack.header(NAME, rendered.cannot), body)
+    return rendered
+
+
+def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str], dict[str, Any]]:
+    recipe, said = member.recipe, [member.grace_said()]
+    image = IMAGES.get(_program(recipe.words()[0])) if recipe.words() else None
+    body: dict[str, Any] = {}
+    if image is not None:
+        body["image"] = image[0]
+        said.append(f"runs the {image[0]} image's own command, not the recipe's "
+                    f"({recipe.command_text()})")
+    else:
+        body["build"] = _build(stack, member, said)
+        body["command"] = list(recipe.command) if isinstance(recipe.command, tuple) else [
+            "/bin/sh", "-c", recipe.command]
+    inside = image[1] if image else recipe.port
+    if recipe.port is not None:
+        body["ports"] = [f"{recipe.port}:{inside}"]
+    if recipe.user:
+        body["user"] = recipe.user
+    files = _env_files(stack, member)
+    if files:
+        body["env_file"] = files
+    env = _environment(stack, member, cannot)
+    if env:
+        body["environment"] = env
+    check = None if recipe.oneshot else _healthcheck(member, image, inside, cannot, said)
+    if check is not None:
+        body["healthcheck"] = {"test": ["CMD-SHELL", check], **HEALTH,
+                               "start_period": f"{member.grace()}s"}
+    after = _depends_on(stack, member, cannot)
+    if after:
+        body["depends_on"] = after
+    body["restart"] = "no" if recipe.oneshot else recipe.restart
+    if recipe.restart != "no" and not recipe.oneshot:
+        cannot.append(f"{member.name}: max_restarts = {recipe.max_restarts} within 10 minutes: "
+                      "compose restarts without a limit")
+    body["stop_grace_period"] = f"{recipe.stop_grace:g}s"
+    return said, body
+
+
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
+    """Text of several lines (an inline Dockerfile) as a block, the way a person writes it."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value,
+                                   style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _program(word: str) -> str:
+    return PurePath(word).name
+
+
+def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
+    context = os.path.relpath(member.cwd, stack.out)
+    if (member.cwd / "Dockerfile").is_file():
+        said.append("builds its own Dockerfile; its healthcheck assumes curl in that image")
+        return {"context": context}
+    needs = member.recipe.needs
+    python = next((need for need in needs if need.kind == "python"), None)
+    npm = next((need for need in needs if need.kind == "npm"), None)
+    program = _program(member.recipe.words()[0]) if member.recipe.words() else ""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if npm is not None or program in ("node", "npm", "npx", "yarn", "pnpm"):
+        base = "node:20-slim"
+    elif python is not None or program.startswith("python"):
+        base = f"python:{version}-slim"
+    else:
+        base = "debian:12-slim"
+    apt = sorted({"curl", *(need.install["apt"] for need in needs
+                            if need.kind == "binary" and "apt" in need.install)})
+    lines = [f"FROM {base}",
+             "RUN apt-get update && apt-get install -y --no-install-recommends "
+             f"{' '.join(apt)} && rm -rf /var/lib/apt/lists/*",
+             "WORKDIR /app", "COPY . ."]
+    if python is not None:
+        lines.append(f"RUN pip install --no-cache-dir -r {python.value}")
+    if npm is not None:
+        lock = (member.cwd / "package-lock.json").is_file()
+        lines.append("RUN npm ci" if lock else "RUN npm install")
+    lines += [f"RUN mkdir -p {shlex.quote(spec.path)}" for spec in member.recipe.paths
+              if spec.kind == "dir" and spec.run is None]
+    lines += [f"RUN chmod +x {shlex.quote(entry.path)}" for entry in member.recipe.permissions
+              if entry.kind == "executable"]
+    said.append(f"no Dockerfile in {context}: one is written inline from {base}, with its needs")
+    return {"context": context, "dockerfile_inline": "\n".join(lines) + "\n"}
+
+
+def _env_files(stack: Stack, member: Member) -> list[str]:
+    found = [stack.root / ".env"]
+    if member.recipe.env_file:
+        found.append(member.cwd / member.recipe.env_file)
+    return [os.path.relpath(path, stack.out) for path in dict.fromkeys(found) if path.is_file()]
+
+
+def _environment(stack: Stack, member: Member, cannot: list[str]) -> dict[str, str]:
+    env = {key: _rewritten(stack, value) for key, value in member.plain_env().items()}
+    for key, value in list(env.items()):  # REDIS_HOST=127.0.0.1 beside REDIS_PORT=6379
+        port_key = key.removesuffix("HOST") + "PORT"
+        owner = _owner(stack, env.get(port_key, ""))
+        if key.endswith("HOST") and value in ("127.0.0.1", "localhost") and owner is not None:
+            env[key], env[port_key] = owner
+    for key in member.secret_env():
+        env[key] = f"${{{key}:?{key} is a secret: set it in the environment or .env}}"
+        cannot.append(f"{member.name}: env {key} looks secret: its value is not written; "
+                      "compose takes it from the environment or .env")
+    return env
+
+
+def _rewritten(stack: Stack, value: str) -> str:
+    """127.0.0.1:PORT of another service becomes that service's name and its port inside."""
+    def host(match: re.Match[str]) -> str:
+        owner = _owner(stack, match.group(1))
+        return f"{owner[0]}:{owner[1]}" if owner else match.group(0)
+    return LOOPBACK.sub(host, value).replace("$", "$$")
+
+
+def _owner(stack: Stack, port: str) -> tuple[str, str] | None:
+    """The service that listens on this port here, and the port it listens on inside."""
+    owner = next((m for m in stack.members if str(m.recipe.port) == port.strip()
+                  and not m.recipe.external), None)
+    if owner is None:
+        return None
+    image = IMAGES.get(_program(owner.recipe.words()[0]))
+    return owner.name, str(image[1] if image else port.strip())
+
+
+def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int | None,
+                 cannot: list[str], said: list[str]) -> str | None:
+    """Every check the recipe has that a command inside the container can run, joined: all
+    must pass, as in the recipe."""
+    tests = []
+    for kind, spec in member.recipe.verify.checks.items():
+        if isinstance(spec, TcpSpec):
+            port = inside if spec.target.endswith(f":{member.recipe.port}") else int(
+                spec.target.rpartition(":")[2])
+            if image is not None:
+                tests.append(image[2].replace("PORT", str(port)))
+                said.append(f"healthcheck: {image[0]}'s own client")
+            else:
+                tests.append(_tcp(spec, port))
+                said.append("healthcheck: bash's /dev/tcp for the tcp check")
+        elif isinstance(spec, HttpSpec):
+            tests.append(_curl(spec, member.recipe.port, inside))
+            said.append("healthcheck: curl for the http check")
+        elif isinstance(spec, ExecSpec):
+            command = spec.command if isinstance(spec.command, str) else shlex.join(spec.command)
+            tests.append(command + (f" | grep -qF -- {shlex.quote(spec.expect)}"
+                                    if spec.expect else ""))
+            said.append("healthcheck: the exec check, assumed to exist in the image")
+        else:
+            cannot.append(f"{member.name}: verify.{kind} ({kind} check): compose's "
+                          "healthcheck runs a command, it cannot read the log or the process tree")
+    return " && ".join(tests).replace("$", "$$") if tests else None
+
+
+def _tcp(spec: TcpSpec, port: int | None) -> str:
+    line = f"exec 3<>/dev/tcp/127.0.0.1/{port}"
+    if spec.send is not None:
+        line += f"; printf %s {shlex.quote(spec.send)} >&3"
+    if spec.expect is not None:
+        line += f"; timeout 2 head -c 4096 <&3 | grep -qF -- {shlex.quote(spec.expect)}"
+    return f"bash -c {shlex.quote(line)}"
+
+
+def _curl(spec: HttpSpec, port: int | None, inside: int | None) -> str:
+    url = spec.url
+    if port is not None and inside is not None:
+        url = LOOPBACK.sub(lambda m: "127.0.0.1:" + (
+            str(inside) if int(m.group(1)) == port else m.group(1)), url)
+    words = ["curl", "-sS", *(["-X", spec.method] if spec.method != "GET" else [])]
+    words += [word for name, value in spec.headers for word in ("-H", f"{name}: {value}")]
+    if spec.data is not None:
+        words += ["--data-raw", spec.data]
+    if spec.status is not None:
+        words += ["-o", "/dev/null", "-w", "%{http_code}", url]
+        return f"{shlex.join(words)} | grep -qx {spec.status}"
+    words[1:2] = ["-fsS"]
+    command = shlex.join([*words, url])
+    return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+
+
+def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in member.recipe.after:
+        other = stack.member(name)
+        if other is None or other.recipe.external:
+            continue
+        if other.recipe.oneshot:
+            condition = "service_completed_successfully"
+        elif _checkable(other):
+            condition = "service_healthy"
+        else:
+            condition = "service_started"
+            cannot.append(f"{member.name}: waits only for {name} to start: {name}'s readiness "
+                          "has no compose healthcheck")
+        found[name] = {"condition": condition}
+    return found
+
+
+def _checkable(member: Member) -> bool:
+    return any(isinstance(spec, TcpSpec | HttpSpec | ExecSpec)
+               for spec in member.recipe.verify.checks.values())

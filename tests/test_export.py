@@ -1,0 +1,182 @@
+"""`bringup export`: the proven demo handed to compose and systemd, each file validated by the
+engine's own tool (docker-compose v2's `config`, `systemd-analyze verify`), with the checks,
+the order and the measured start times carried over; the same bytes when exported again, and
+never a file written over once someone edited it."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bringup.commands.demo import write_demo
+
+from helpers import invoke, next_ok, stop_everything, stored, write_recipe
+
+COMPOSE = shutil.which("docker-compose")
+ANALYZE = shutil.which("systemd-analyze")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo, every service proven once, then stopped (an export needs no running stack)."""
+    root = tmp_path_factory.mktemp("export") / "demo"
+    write_demo(root)
+    next_ok(root, "--all")
+    invoke("down", "--workspace", str(root))
+    yield root
+    stop_everything(root)
+
+
+def grace(root: Path, name: str) -> int:
+    """The start grace the export must give: from the slowest start measured, not a default."""
+    return math.ceil(2 * stored(root, name)["ready_after"] + 5)
+
+
+def export(root: Path, *args: str) -> tuple[int, str]:
+    result = invoke("export", *args, "--workspace", str(root))
+    return result.code, result.output
+
+
+@pytest.mark.skipif(COMPOSE is None, reason="needs docker-compose v2 (the compose extra)")
+def test_compose_carries_the_checks_order_and_measured_grace(demo: Path) -> None:
+    code, said = export(demo, "compose")
+    assert code == 0, said
+    file = demo / "export/compose/compose.yaml"
+    assert COMPOSE is not None
+    checked = subprocess.run([COMPOSE, "-f", str(file), "config", "--format", "json"],
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0 and not checked.stderr.strip(), checked.stderr
+    services = json.loads(checked.stdout)["services"]
+    assert services["dashboard"]["depends_on"]["api"]["condition"] == "service_healthy"
+    assert services["worker"]["depends_on"]["cache"]["condition"] == "service_healthy"
+    assert "curl -fsS http://127.0.0.1:" in services["api"]["healthcheck"]["test"][1]
+    assert "redis-cli" in services["cache"]["healthcheck"]["test"][1]
+    assert services["dashboard"]["environment"]["API_URL"].startswith("http://api:")
+    assert services["worker"]["environment"]["REDIS_HOST"] == "cache"
+    assert services["api"]["healthcheck"]["start_period"] == f"{grace(demo, 'api')}s"
+    text = file.read_text()
+    assert "worker: verify.log" in text and "not expressed: worker: verify.log" in said
+    assert "token" not in text.lower() or "API_TOKEN" not in text  # the secret is by reference
+
+
+def test_export_twice_gives_the_same_bytes_and_never_overwrites_an_edit(demo: Path) -> None:
+    export(demo, "systemd", "--out", str(demo / "units"))
+    first = {path.name: path.read_bytes() for path in (demo / "units").iterdir()}
+    code, said = export(demo, "systemd", "--out", str(demo / "units"))
+    assert code == 0 and said.count("unchanged") == len(first)
+    assert {path.name: path.read_bytes() for path in (demo / "units").iterdir()} == first
+    edited = demo / "units/demo-api.service"
+    edited.write_text(edited.read_text().replace("RestartSec=1", "RestartSec=3"))
+    code, said = export(demo, "systemd", "--out", str(demo / "units"))
+    assert code == 2 and "demo-api.service: not written by bringup export, or edited" in said
+    assert "RestartSec=3" in edited.read_text()
+
+
+def test_an_unproven_service_is_refused_by_name_or_included_with_a_comment(ws: Path) -> None:
+    write_recipe(ws, "late", 'command = "sleep 30"\n')
+    code, said = export(ws, "compose")
+    assert code == 2 and "not proven: late" in said
+    assert not (ws / "export").exists()
+    code, said = export(ws, "compose", "--include-unproven")
+    assert code == 0, said
+    assert "NOT PROVEN (included with --include-unproven): late" in (
+        ws / "export/compose/compose.yaml").read_text()
+
+
+@pytest.mark.skipif(ANALYZE is None, reason="needs systemd-analyze (Debian's systemd)")
+@pytest.mark.parametrize("system", [False, True], ids=["user", "system"])
+def test_systemd_units_pass_systemd_analyze_verify(demo: Path, system: bool,
+                                                   tmp_path: Path) -> None:
+    out = tmp_path / "units"
+    code, said = export(demo, "systemd", "--out", str(out), *(["--system"] if system else []))
+    assert code == 0, said
+    units = sorted(str(path) for path in out.iterdir())
+    assert ANALYZE is not None
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path)}
+    checked = subprocess.run([ANALYZE, "verify", *([] if system else ["--user"]), *units],
+                             capture_output=True, text=True, env=env, check=False)
+    assert checked.returncode == 0, checked.stderr
+    complaints = [line for line in checked.stderr.splitlines()
+                  if not _newer_systemd_only(line)]
+    assert not complaints, checked.stderr
+    api = (out / "demo-api.service").read_text()
+    assert "Requires=" not in api and "ExecStartPost=" in api
+    dashboard = (out / "demo-dashboard.service").read_text()
+    assert "Requires=demo-api.service" in dashboard and "After=demo-api.service" in dashboard
+    assert f"TimeoutStartSec={grace(demo, 'dashboard') + 5}" in dashboard
+    assert "API_TOKEN" not in "".join(path.read_text() for path in out.iterdir())
+
+
+def _newer_systemd_only(line: str) -> bool:
+    """Keys systemd 254 added: an older systemd-analyze says it ignores them, and that is all."""
+    return bool(re.search(r"Unknown key '(?:RestartSteps|RestartMaxDelaySec)'", line))
+
+
+def _unit(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if equals and not line.startswith("#"):
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def test_a_units_readiness_hook_passes_once_the_service_answers(demo: Path,
+                                                                tmp_path: Path) -> None:
+    """What systemd would do with the worker's unit, done by hand: its ExecStart with the
+    unit's folder, environment and log file, then its ExecStartPost, which must pass only once
+    the worker has said it is ready, in this start's log."""
+    invoke("up", "cache", "--workspace", str(demo))
+    export(demo, "systemd", "--out", str(tmp_path))
+    unit = _unit((tmp_path / "demo-worker.service").read_text())
+    env = {**os.environ, **dict(item.partition("=")[::2] for item in unit["Environment"])}
+    log = Path(unit["StandardOutput"][0].removeprefix("truncate:"))
+    log.write_text("worker ready\n")  # a line of an earlier start: this start truncates it
+    hook = shlex.split(unit["ExecStartPost"][0])
+    with log.open("w") as out:
+        worker = subprocess.Popen(shlex.split(unit["ExecStart"][0]), env=env, stdout=out,
+                                  cwd=unit["WorkingDirectory"][0], stderr=subprocess.STDOUT)
+        try:
+            assert subprocess.run(hook, check=False, capture_output=True).returncode == 0
+            assert "worker ready" in log.read_text()
+        finally:
+            worker.kill()
+            worker.wait()
+    log.write_text("")
+    short = [*hook[:hook.index("--timeout") + 1], "0.5", *hook[hook.index("--timeout") + 2:]]
+    assert subprocess.run(short, check=False, capture_output=True).returncode == 1
+
+
+def test_init_on_the_exported_compose_file_gives_back_the_order_ports_and_checks(
+        demo: Path, tmp_path: Path) -> None:
+    """The round trip: a new checkout holding the services and the exported compose file,
+    read by `bringup init`, has recipes with the same order, ports and checks (but for the
+    worker's log line, which compose cannot express and the export said so)."""
+    export(demo, "compose")
+    again = tmp_path / "checkout"
+    shutil.copytree(demo / "services", again / "services")
+    shutil.copytree(demo / "export", again / "export")
+    (again / "recipes").mkdir()
+    result = invoke("init", "--yes", "--workspace", str(again))
+    assert result.code == 0, result.output
+
+    def shape(root: Path) -> dict[str, tuple[object, ...]]:
+        from bringup.recipe.workspace import Workspace
+
+        recipes = Workspace(root).recipes
+        return {name: (recipe.port, recipe.after, recipe.env.get("REDIS_PORT"),
+                       {kind: spec for kind, spec in recipe.verify.checks.items()
+                        if kind != "log"})
+                for name, recipe in recipes.items()}
+
+    assert list(shape(again)) == list(shape(demo))
+    assert shape(again) == shape(demo)
