@@ -180,3 +180,38 @@ def test_init_on_the_exported_compose_file_gives_back_the_order_ports_and_checks
 
     assert list(shape(again)) == list(shape(demo))
     assert shape(again) == shape(demo)
+
+
+SCHEMA = Path(__file__).parent / "schemas" / "process-compose.schema.json"
+
+
+def test_process_compose_file_fits_its_documented_schema_and_its_probes_work(
+        demo: Path, tmp_path: Path) -> None:
+    """Validated by a schema written from process-compose's documentation; each readiness
+    probe, run here as process-compose would run it, passes while the service answers and
+    fails once it is down."""
+    import jsonschema
+    import yaml
+
+    code, said = export(demo, "process-compose", "--out", str(tmp_path))
+    assert code == 0, said
+    data = yaml.safe_load((tmp_path / "process-compose.yaml").read_text())
+    jsonschema.validate(data, json.loads(SCHEMA.read_text()))
+    processes = data["processes"]
+    assert list(processes) == ["api", "cache", "dashboard", "worker"]
+    assert processes["dashboard"]["depends_on"] == {"api": {"condition": "process_healthy"}}
+    assert processes["worker"]["depends_on"] == {"cache": {"condition": "process_healthy"}}
+    assert processes["worker"]["ready_log_line"] == "worker ready"
+    assert processes["api"]["readiness_probe"]["failure_threshold"] * 2 >= grace(demo, "api")
+    probes = {name: process["readiness_probe"]["exec"]["command"]
+              for name, process in processes.items() if "readiness_probe" in process}
+    assert set(probes) == {"api", "cache", "dashboard"}
+
+    def passes(name: str) -> bool:
+        return subprocess.run(["bash", "-c", probes[name]], capture_output=True, timeout=10,
+                              cwd=processes[name]["working_dir"], check=False).returncode == 0
+
+    assert invoke("up", "--workspace", str(demo)).code == 0
+    assert all(passes(name) for name in probes)
+    invoke("down", "--workspace", str(demo))
+    assert not any(passes(name) for name in probes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bringup.export import compose, systemd
+from bringup.export import compose, process_compose, systemd
 from bringup.export.stack import Rendered, Stack
 
 
@@ -15,4 +15,5 @@ class Target(Protocol):
     def render(self, stack: Stack, *, system: bool) -> Rendered: ...
 
 
-TARGETS: dict[str, Target] = {"compose": compose, "systemd": systemd}
+TARGETS: dict[str, Target] = {"compose": compose, "process-compose": process_compose,
+                              "systemd": systemd}

@@ -17,6 +17,7 @@ import yaml
 from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
+from bringup.export import shell
 from bringup.export.stack import Member, Rendered, Stack, sealed
 
 NAME = "compose"
@@ -186,21 +187,19 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
     tests = []
     for kind, spec in member.recipe.verify.checks.items():
         if isinstance(spec, TcpSpec):
-            port = inside if spec.target.endswith(f":{member.recipe.port}") else int(
-                spec.target.rpartition(":")[2])
+            port = int(spec.target.rpartition(":")[2])
+            port = inside if inside is not None and port == member.recipe.port else port
             if image is not None:
                 tests.append(image[2].replace("PORT", str(port)))
                 said.append(f"healthcheck: {image[0]}'s own client")
             else:
-                tests.append(_tcp(spec, port))
+                tests.append(shell.tcp(spec, port))
                 said.append("healthcheck: bash's /dev/tcp for the tcp check")
         elif isinstance(spec, HttpSpec):
-            tests.append(_curl(spec, member.recipe.port, inside))
+            tests.append(shell.curl(spec, _inside(spec.url, member.recipe.port, inside)))
             said.append("healthcheck: curl for the http check")
         elif isinstance(spec, ExecSpec):
-            command = spec.command if isinstance(spec.command, str) else shlex.join(spec.command)
-            tests.append(command + (f" | grep -qF -- {shlex.quote(spec.expect)}"
-                                    if spec.expect else ""))
+            tests.append(shell.check_command(spec))
             said.append("healthcheck: the exec check, assumed to exist in the image")
         else:
             cannot.append(f"{member.name}: verify.{kind} ({kind} check): compose's "
@@ -208,30 +207,12 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
     return " && ".join(tests).replace("$", "$$") if tests else None
 
 
-def _tcp(spec: TcpSpec, port: int | None) -> str:
-    line = f"exec 3<>/dev/tcp/127.0.0.1/{port}"
-    if spec.send is not None:
-        line += f"; printf %s {shlex.quote(spec.send)} >&3"
-    if spec.expect is not None:
-        line += f"; timeout 2 head -c 4096 <&3 | grep -qF -- {shlex.quote(spec.expect)}"
-    return f"bash -c {shlex.quote(line)}"
-
-
-def _curl(spec: HttpSpec, port: int | None, inside: int | None) -> str:
-    url = spec.url
-    if port is not None and inside is not None:
-        url = LOOPBACK.sub(lambda m: "127.0.0.1:" + (
-            str(inside) if int(m.group(1)) == port else m.group(1)), url)
-    words = ["curl", "-sS", *(["-X", spec.method] if spec.method != "GET" else [])]
-    words += [word for name, value in spec.headers for word in ("-H", f"{name}: {value}")]
-    if spec.data is not None:
-        words += ["--data-raw", spec.data]
-    if spec.status is not None:
-        words += ["-o", "/dev/null", "-w", "%{http_code}", url]
-        return f"{shlex.join(words)} | grep -qx {spec.status}"
-    words[1:2] = ["-fsS"]
-    command = shlex.join([*words, url])
-    return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+def _inside(url: str, port: int | None, inside: int | None) -> str:
+    """The URL at the port the service listens on inside its container."""
+    if port is None or inside is None:
+        return url
+    return LOOPBACK.sub(lambda m: "127.0.0.1:" + (
+        str(inside) if int(m.group(1)) == port else m.group(1)), url)
 
 
 def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, Any]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
-from pathlib import Path
 
+from bringup.export import shell
 from bringup.export.stack import Member, Rendered, Stack, sealed
 
 NAME = "systemd"
@@ -93,16 +92,9 @@ def _environment(stack: Stack, member: Member, cannot: list[str]) -> list[str]:
     if member.recipe.env_file:
         lines.append("EnvironmentFile="
                      + _quoted(str(member.cwd / member.recipe.env_file), command=False))
-    env = {"PYTHONUNBUFFERED": "1", **member.plain_env()}
-    for need in member.recipe.needs:
-        if need.kind == "python":
-            venv = member.cwd / need.venv
-            env["VIRTUAL_ENV"] = str(venv)
-            env["PATH"] = f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
     lines += [f"Environment={_quoted(f'{key}={value}', command=False)}"
-              for key, value in env.items()]
-    cannot += [f"{member.name}: env {key} looks secret: its value is not written; put it in "
-               "an EnvironmentFile" for key in member.secret_env()]
+              for key, value in shell.environment(member).items()]
+    cannot += shell.secrets_said(member, "put it in an EnvironmentFile")
     return lines
 
 
@@ -125,15 +117,7 @@ def _exec_start(member: Member) -> str:
 
 
 def _wait(stack: Stack, member: Member, log: str | None) -> str:
-    words = [*_bringup(), "wait", "--engine", "--workspace", str(stack.root),
-             "--timeout", str(member.grace()), *(["--log", log] if log else []), member.name]
-    return " ".join(_quoted(word) for word in words)
-
-
-def _bringup() -> list[str]:
-    """How this machine runs bringup: the script beside this Python, else the module."""
-    script = Path(sys.executable).parent / "bringup"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "bringup"]
+    return " ".join(_quoted(word) for word in shell.wait(stack, member, log))
 
 
 def _quoted(word: str, *, command: bool = True) -> str:

@@ -1,0 +1,129 @@
+"""process-compose: one `process-compose.yaml`. The recipe's checks become a readiness probe
+(http_get when a plain GET says it, else one exec command that runs them all), a log check
+becomes `ready_log_line`, and `depends_on` waits for health, that log line, or a task's
+successful end; an external service is a process that only waits for it to answer."""
+
+from __future__ import annotations
+
+import math
+import shlex
+from urllib.parse import urlsplit
+
+import yaml
+
+from bringup.checks.exec_ import ExecSpec
+from bringup.checks.http import HttpSpec
+from bringup.checks.log import LogSpec
+from bringup.checks.tcp import TcpSpec
+from bringup.export import shell
+from bringup.export.stack import Member, Rendered, Stack, sealed
+
+NAME = "process-compose"
+FILE = "process-compose.yaml"
+PERIOD = 2  # seconds between probes; the failure threshold gives a start its grace
+RESTART = {"on-failure": "on_failure", "always": "always", "no": "no"}
+
+
+def render(stack: Stack, *, system: bool) -> Rendered:
+    """`system` is systemd's: process-compose has no such choice."""
+    rendered = Rendered()
+    processes = {member.name: _process(stack, member, rendered.cannot)
+                 for member in stack.members}
+    # The commands run through a shell, which expands what they say; process-compose must not.
+    project = {"version": "0.5", "disable_env_expansion": True, "processes": processes}
+    body = yaml.safe_dump(project, sort_keys=False,
+                          width=100, default_flow_style=False)
+    rendered.cannot.append("env files: process-compose reads the .env beside this file; pass "
+                           "each service's env_file with -e (their values are not copied)")
+    rendered.files[FILE] = sealed(stack.header(NAME, rendered.cannot), body)
+    return rendered
+
+
+def _process(stack: Stack, member: Member, cannot: list[str]) -> dict[str, object]:
+    recipe = member.recipe
+    found: dict[str, object] = {"description": f"{recipe.description or member.name} "
+                                               f"({member.grace_said()})"}
+    if recipe.external:
+        found["command"] = shlex.join(shell.wait(stack, member))
+        found["availability"] = {"restart": "no"}
+        return found
+    found["command"] = recipe.command_text()
+    found["working_dir"] = str(member.cwd)
+    found["environment"] = [f"{key}={value}" for key, value in shell.environment(member).items()]
+    cannot += shell.secrets_said(member, "export it in the shell that runs process-compose")
+    if not recipe.oneshot:
+        found.update(_readiness(member, cannot))
+    after = _depends_on(stack, member, cannot)
+    if after:
+        found["depends_on"] = after
+    found["availability"] = {"restart": "no" if recipe.oneshot else RESTART[recipe.restart],
+                             "backoff_seconds": 1, "max_restarts": recipe.max_restarts}
+    if recipe.restart != "no" and not recipe.oneshot:
+        cannot.append(f"{member.name}: max_restarts = {recipe.max_restarts} within 10 "
+                      "minutes: process-compose counts restarts without a window")
+    found["shutdown"] = {"signal": 15, "timeout_seconds": math.ceil(recipe.stop_grace)}
+    if recipe.user:
+        cannot.append(f"{member.name}: user = {recipe.user!r}: process-compose runs every "
+                      "process as its own user")
+    return found
+
+
+def _readiness(member: Member, cannot: list[str]) -> dict[str, object]:
+    checks = member.recipe.verify.checks
+    found: dict[str, object] = {}
+    log = checks.get("log")
+    if isinstance(log, LogSpec) and log.ready is not None:
+        found["ready_log_line"] = log.ready
+    if isinstance(log, LogSpec) and log.error is not None:
+        cannot.append(f"{member.name}: verify.log_error {log.error!r}: process-compose fails "
+                      "no process on a log line")
+    probe = _probe(member, cannot)
+    if probe is not None:
+        failures = max(3, math.ceil(member.grace() / PERIOD))
+        found["readiness_probe"] = {**probe, "initial_delay_seconds": 0,
+                                    "period_seconds": PERIOD, "timeout_seconds": 5,
+                                    "success_threshold": 1, "failure_threshold": failures}
+        if "ready_log_line" in found:
+            cannot.append(f"{member.name}: verify.log with other checks: what comes after it "
+                          "waits for its probe, not for its log line too")
+    return found
+
+
+def _probe(member: Member, cannot: list[str]) -> dict[str, object] | None:
+    checks = [spec for spec in member.recipe.verify.checks.values()
+              if isinstance(spec, TcpSpec | HttpSpec | ExecSpec)]
+    if "connects" in member.recipe.verify.checks:
+        cannot.append(f"{member.name}: verify.connects: process-compose cannot see which "
+                      "connections a process holds")
+    if not checks:
+        return None
+    plain = checks[0]
+    if len(checks) == 1 and isinstance(plain, HttpSpec) and shell.plain_get(plain):
+        parts = urlsplit(plain.url)
+        return {"http_get": {"host": parts.hostname or "127.0.0.1", "scheme": parts.scheme,
+                             "path": parts.path or "/",
+                             "port": parts.port or (443 if parts.scheme == "https" else 80)}}
+    return {"exec": {"command": " && ".join(shell.check_command(spec) for spec in checks),
+                     "working_dir": str(member.cwd)}}
+
+
+def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for name in member.recipe.after:
+        other = stack.member(name)
+        if other is None:
+            continue
+        checks = other.recipe.verify.checks
+        log = checks.get("log")
+        if other.recipe.oneshot or other.recipe.external:
+            condition = "process_completed_successfully"
+        elif any(isinstance(spec, TcpSpec | HttpSpec | ExecSpec) for spec in checks.values()):
+            condition = "process_healthy"
+        elif isinstance(log, LogSpec) and log.ready is not None:
+            condition = "process_log_ready"
+        else:
+            condition = "process_started"
+            cannot.append(f"{member.name}: waits only for {name} to start: {name} has no "
+                          "check that tells when it is ready")
+        found[name] = {"condition": condition}
+    return found

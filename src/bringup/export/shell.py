@@ -1,0 +1,84 @@
+"""What several targets say alike: a check as one shell command, the service's environment as
+it may be written down, and how the engine runs `bringup wait` on this machine."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from bringup.checks.exec_ import ExecSpec
+from bringup.checks.http import HttpSpec
+from bringup.checks.tcp import TcpSpec
+from bringup.export.stack import Member, Stack
+
+
+def check_command(spec: TcpSpec | HttpSpec | ExecSpec, *, port: int | None = None,
+                  url: str | None = None) -> str:
+    """The check as a shell command that exits 0 when it passes (`port`, `url`: where to
+    reach the service instead, as seen from inside a container)."""
+    if isinstance(spec, TcpSpec):
+        return tcp(spec, port if port is not None else int(spec.target.rpartition(":")[2]),
+                   host=spec.target.rpartition(":")[0] if port is None else "127.0.0.1")
+    if isinstance(spec, HttpSpec):
+        return curl(spec, url or spec.url)
+    command = spec.command if isinstance(spec.command, str) else shlex.join(spec.command)
+    return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+
+
+def tcp(spec: TcpSpec, port: int, *, host: str = "127.0.0.1") -> str:
+    """bash's /dev/tcp: a connect, the bytes sent and the reply expected."""
+    line = f"exec 3<>/dev/tcp/{host}/{port}"
+    if spec.send is not None:
+        line += f"; printf %s {shlex.quote(spec.send)} >&3"
+    if spec.expect is not None:
+        line += f"; timeout 2 grep -qF -- {shlex.quote(spec.expect)} <&3"
+    return f"bash -c {shlex.quote(line)}"
+
+
+def curl(spec: HttpSpec, url: str) -> str:
+    words = ["curl", "-sS", *(["-X", spec.method] if spec.method != "GET" else [])]
+    words += [word for name, value in spec.headers for word in ("-H", f"{name}: {value}")]
+    if spec.data is not None:
+        words += ["--data-raw", spec.data]
+    if spec.status is not None:
+        words += ["-o", "/dev/null", "-w", "%{http_code}", url]
+        return f"{shlex.join(words)} | grep -qx {spec.status}"
+    words[1:2] = ["-fsS"]
+    command = shlex.join([*words, url])
+    return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+
+
+def plain_get(spec: HttpSpec) -> bool:
+    """Does a GET answering 200-399 say all the check asks?"""
+    return (spec.method == "GET" and spec.expect is None and spec.status is None
+            and spec.data is None and not spec.headers)
+
+
+def environment(member: Member) -> dict[str, str]:
+    """What the service runs with that may be written down: the recipe's plain values, its
+    venv first on the PATH; never a secret's value."""
+    env = {"PYTHONUNBUFFERED": "1", **member.plain_env()}
+    for need in member.recipe.needs:
+        if need.kind == "python":
+            venv = member.cwd / need.venv
+            env["VIRTUAL_ENV"] = str(venv)
+            env["PATH"] = f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
+    return env
+
+
+def secrets_said(member: Member, where: str) -> list[str]:
+    return [f"{member.name}: env {key} looks secret: its value is not written; {where}"
+            for key in member.secret_env()]
+
+
+def wait(stack: Stack, member: Member, log: str | None = None) -> list[str]:
+    """`bringup wait --engine` for the service, as this machine runs bringup."""
+    return [*_bringup(), "wait", "--engine", "--workspace", str(stack.root),
+            "--timeout", str(member.grace()), *(["--log", log] if log else []), member.name]
+
+
+def _bringup() -> list[str]:
+    """The script beside this Python, else the module."""
+    script = Path(sys.executable).parent / "bringup"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "bringup"]
