@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bringup.export import compose, process_compose, systemd
+from bringup.export import compose, kubernetes, process_compose, systemd
 from bringup.export.stack import Rendered, Stack
 
 
@@ -16,4 +16,4 @@ class Target(Protocol):
 
 
 TARGETS: dict[str, Target] = {"compose": compose, "process-compose": process_compose,
-                              "systemd": systemd}
+                              "systemd": systemd, "kubernetes": kubernetes}

@@ -12,12 +12,10 @@ import sys
 from pathlib import PurePath
 from typing import Any
 
-import yaml
-
 from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
-from bringup.export import shell
+from bringup.export import shell, yamltext
 from bringup.export.stack import Member, Rendered, Stack, sealed
 
 NAME = "compose"
@@ -43,8 +41,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
                                    "compose service; what comes after it does not wait for it")
             continue
         said, spec = _service(stack, member, rendered.cannot)
-        text = yaml.dump({member.name: spec}, Dumper=_Dumper, sort_keys=False, width=100,
-                         default_flow_style=False)
+        text = yamltext.dump({member.name: spec})
         services.append("".join(f"  # {line}\n" for line in said)
                         + "".join(f"  {line}\n" for line in text.splitlines()))
     body = f"name: {stack.project}\nservices:\n" + "\n".join(services)
@@ -54,7 +51,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
 
 def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str], dict[str, Any]]:
     recipe, said = member.recipe, [member.grace_said()]
-    image = IMAGES.get(_program(recipe.words()[0])) if recipe.words() else None
+    image = image_of(member)
     body: dict[str, Any] = {}
     if image is not None:
         body["image"] = image[0]
@@ -67,7 +64,7 @@ def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str]
     inside = image[1] if image else recipe.port
     if recipe.port is not None:
         body["ports"] = [f"{recipe.port}:{inside}"]
-    if recipe.user:
+    if recipe.user and image is None:  # an official image runs its server as its own user
         body["user"] = recipe.user
     files = _env_files(stack, member)
     if files:
@@ -90,20 +87,14 @@ def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str]
     return said, body
 
 
-class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
-    """Text of several lines (an inline Dockerfile) as a block, the way a person writes it."""
-
-
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value,
-                                   style="|" if "\n" in value else None)
-
-
-_Dumper.add_representer(str, _text)
-
-
 def _program(word: str) -> str:
     return PurePath(word).name
+
+
+def image_of(member: Member) -> tuple[str, int, str] | None:
+    """The official image that runs the service's program, if the catalog knows one."""
+    words = member.recipe.words()
+    return IMAGES.get(_program(words[0])) if words else None
 
 
 def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
@@ -196,7 +187,7 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
                 tests.append(shell.tcp(spec, port))
                 said.append("healthcheck: bash's /dev/tcp for the tcp check")
         elif isinstance(spec, HttpSpec):
-            tests.append(shell.curl(spec, _inside(spec.url, member.recipe.port, inside)))
+            tests.append(shell.curl(spec, inside_url(spec.url, member.recipe.port, inside)))
             said.append("healthcheck: curl for the http check")
         elif isinstance(spec, ExecSpec):
             tests.append(shell.check_command(spec))
@@ -207,7 +198,7 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
     return " && ".join(tests).replace("$", "$$") if tests else None
 
 
-def _inside(url: str, port: int | None, inside: int | None) -> str:
+def inside_url(url: str, port: int | None, inside: int | None) -> str:
     """The URL at the port the service listens on inside its container."""
     if port is None or inside is None:
         return url

@@ -9,13 +9,11 @@ import math
 import shlex
 from urllib.parse import urlsplit
 
-import yaml
-
 from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.log import LogSpec
 from bringup.checks.tcp import TcpSpec
-from bringup.export import shell
+from bringup.export import shell, yamltext
 from bringup.export.stack import Member, Rendered, Stack, sealed
 
 NAME = "process-compose"
@@ -31,8 +29,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
                  for member in stack.members}
     # The commands run through a shell, which expands what they say; process-compose must not.
     project = {"version": "0.5", "disable_env_expansion": True, "processes": processes}
-    body = yaml.safe_dump(project, sort_keys=False,
-                          width=100, default_flow_style=False)
+    body = yamltext.dump(project)
     rendered.cannot.append("env files: process-compose reads the .env beside this file; pass "
                            "each service's env_file with -e (their values are not copied)")
     rendered.files[FILE] = sealed(stack.header(NAME, rendered.cannot), body)

@@ -255,7 +255,8 @@ def wait(services: tuple[str, ...], timeout: float, engine: bool, log_file: Path
 
 
 @cli.command(short_help="Write the proven stack for a real engine.")
-@click.argument("target", type=click.Choice(["compose", "process-compose", "systemd"]))
+@click.argument("target", type=click.Choice(["compose", "process-compose", "systemd",
+                                             "kubernetes"]))
 @click.argument("services", nargs=-1, shell_complete=service_names)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The folder to write into (default: export/TARGET in the workspace).")
@@ -267,7 +268,8 @@ def wait(services: tuple[str, ...], timeout: float, engine: bool, log_file: Path
 def export(target: str, services: tuple[str, ...], *, out: Path | None,
            include_unproven: bool, system: bool, workspace: Path | None) -> int:
     """Write the proven services (all, or SERVICES and what they come after) for TARGET: a
-    compose file, a process-compose file, or systemd units and a target. Checks become the
+    compose file, a process-compose file, systemd units and a target, or a Kubernetes manifest
+    (Deployments, Jobs, Services, ConfigMaps). Checks become the
     engine's health checks, `after` its dependencies that wait for health, and start timeouts
     come from the slowest start bringup measured. Prints, and writes in each file, what the
     target cannot express. Exporting again gives the same bytes; a file edited since is never
