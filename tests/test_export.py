@@ -181,6 +181,23 @@ def test_init_on_the_exported_compose_file_gives_back_the_order_ports_and_checks
     assert list(shape(again)) == list(shape(demo))
     assert shape(again) == shape(demo)
 
+    # Exported from there: an override beside the user's compose file, which stays as it was.
+    users = again / "export/compose/compose.yaml"
+    before = users.read_bytes()
+    code, said = export(again, "compose", "--include-unproven")
+    assert code == 0, said
+    override = again / "export/compose/compose.bringup.yaml"
+    assert users.read_bytes() == before and override.is_file()
+    if COMPOSE is not None:
+        merged = subprocess.run([COMPOSE, "-f", str(users), "-f", str(override), "config",
+                                 "--format", "json"], capture_output=True, text=True,
+                                check=False)
+        assert merged.returncode == 0, merged.stderr
+        services = json.loads(merged.stdout)["services"]
+        assert services["dashboard"]["depends_on"]["api"]["condition"] == "service_healthy"
+        assert "redis-cli -p 6379 ping" in services["cache"]["healthcheck"]["test"][1]
+        assert "127.0.0.1:8" in services["api"]["healthcheck"]["test"][1]
+
 
 SCHEMA = Path(__file__).parent / "schemas" / "process-compose.schema.json"
 

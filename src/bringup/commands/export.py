@@ -33,6 +33,7 @@ def export(ctx: Context, target: str, names: tuple[str, ...], *, out: Path | Non
         raise UsageError(f"not proven: {', '.join(unproven)} (prove them with `bringup next`, "
                          "or pass --include-unproven)")
     rendered = TARGETS[target].render(stack, system=system)
+    where = out or rendered.home or where
     result = Exported(where, cannot=rendered.cannot, unproven=unproven)
     refused = [name for name, text in rendered.files.items()
                if (where / name).is_file() and (old := (where / name).read_text(

@@ -9,12 +9,13 @@ import os
 import re
 import shlex
 import sys
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
+from bringup.errors import UsageError
 from bringup.export import shell, yamltext
 from bringup.export.stack import Member, Rendered, Stack, sealed
 
@@ -31,8 +32,21 @@ HEALTH = {"interval": "30s", "timeout": "5s", "retries": 3, "start_interval": "1
 LOOPBACK = re.compile(r"\b(?:127\.0\.0\.1|localhost):(\d+)\b")
 
 
+OVERRIDE = "compose.bringup.yaml"
+# What init writes at the top of a recipe it made from a compose service.
+FROM_COMPOSE = re.compile(
+    r"written by bringup init from (?P<file>\S+): service (?P<name>\S+?)\.?\s")
+
+
 def render(stack: Stack, *, system: bool) -> Rendered:
-    """`system` is systemd's: compose has no such choice."""
+    """`system` is systemd's: compose has no such choice. A stack `init` read from a compose
+    file gets an override file beside it, never a rewrite of the user's file."""
+    origins = {member.name: origin(member) for member in stack.members
+               if not member.recipe.external}
+    files = {found[0] for found in origins.values() if found is not None}
+    if len(files) == 1 and None not in origins.values():
+        return _override(stack, files.pop(), {name: found[1] for name, found in origins.items()
+                                               if found is not None})
     rendered = Rendered()
     services: list[str] = []
     for member in stack.members:
@@ -227,3 +241,73 @@ def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, An
 def _checkable(member: Member) -> bool:
     return any(isinstance(spec, TcpSpec | HttpSpec | ExecSpec)
                for spec in member.recipe.verify.checks.values())
+
+
+def origin(member: Member) -> tuple[Path, str] | None:
+    """The compose file and service `init` made the recipe from, if it still exists."""
+    try:
+        head = member.recipe.file.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    except OSError:
+        return None
+    found = FROM_COMPOSE.search(" ".join(line.lstrip("# ") for line in head.splitlines()) + " ")
+    if found is None:
+        return None
+    file = (member.recipe.root / found["file"]).resolve()
+    return (file, found["name"]) if file.is_file() and file.is_relative_to(
+        member.recipe.root.resolve()) else None
+
+
+def _override(stack: Stack, file: Path, names: dict[str, str]) -> Rendered:
+    """What bringup learned, as an override of the user's compose file: the healthchecks its
+    checks prove, dependencies that wait for them, restart, the start grace measured."""
+    from bringup.discover.compose_files import ComposeError, Project, load
+
+    rendered = Rendered(home=file.parent)
+    try:
+        services = load(Project(file.parent, (file,))).services
+    except ComposeError as error:
+        raise UsageError(f"{file}: compose cannot read it ({error}): export writes an "
+                         "override of it") from None
+    blocks = []
+    for member in stack.members:
+        name = names.get(member.name)
+        if name is None:
+            continue
+        spec, said = services.get(name, {}), [member.grace_said()]
+        inside = _target(spec, member.recipe.port)
+        image = IMAGES.get(_repository(str(spec.get("image", ""))))
+        body: dict[str, Any] = {}
+        check = None if member.recipe.oneshot else _healthcheck(
+            member, image, inside, rendered.cannot, said)
+        if check is not None:
+            body["healthcheck"] = {"test": ["CMD-SHELL", check], **HEALTH,
+                                   "start_period": f"{member.grace()}s"}
+            given = (spec.get("healthcheck") or {}).get("test")
+            if given and given != body["healthcheck"]["test"]:
+                said.append(f"replaces the healthcheck the compose file gives it: {given}")
+        after = _depends_on(stack, member, rendered.cannot)
+        if after:
+            body["depends_on"] = {names.get(other, other): condition
+                                  for other, condition in after.items()}
+        body["restart"] = "no" if member.recipe.oneshot else member.recipe.restart
+        blocks.append("".join(f"  # {line}\n" for line in said)
+                      + "".join(f"  {line}\n" for line in yamltext.dump({name: body}).splitlines()))
+    header = [*stack.header(NAME, rendered.cannot),
+              f"An override of {file.name}: docker compose -f {file.name} -f {OVERRIDE} up"]
+    rendered.files[OVERRIDE] = sealed(header, "services:\n" + "\n".join(blocks))
+    return rendered
+
+
+def _target(spec: dict[str, Any], port: int | None) -> int | None:
+    """The port inside the container that compose publishes as `port` here."""
+    for item in spec.get("ports") or []:
+        if isinstance(item, dict) and str(item.get("published", "")) == str(port):
+            return int(item["target"])
+    return port
+
+
+def _repository(image: str) -> str:
+    """`redis:7-alpine`, `docker.io/library/postgres:15` → the program its catalog entry names."""
+    name = image.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+    return {"redis": "redis-server", "postgres": "postgres", "mariadb": "mariadbd",
+            "mysql": "mysqld", "nginx": "nginx"}.get(name, "")

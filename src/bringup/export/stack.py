@@ -93,6 +93,7 @@ class Rendered:
 
     files: dict[str, str] = field(default_factory=dict)
     cannot: list[str] = field(default_factory=list)
+    home: Path | None = None  # where the files belong when no folder is asked for
 
 
 def sealed(header: list[str], body: str) -> str:
