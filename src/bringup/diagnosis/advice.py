@@ -100,6 +100,12 @@ def env(variable: str) -> str:
     return f"set {variable} in the recipe's env or env_file"
 
 
+def unnamed_env(_variable: str) -> str:
+    return ("set the environment variable the program reads there (the log does not name it: "
+            "the first frame of its stack trace is the line that reads it) in the recipe's env "
+            "or env_file")
+
+
 def npm_script(script: str) -> str:
     return (
         f'add a "{script}" script to package.json, or change the recipe\'s command to a '
@@ -114,6 +120,9 @@ _RUNTIMES = {
     "and put it first on PATH",
     "go": "install the Go version go.mod's go line asks for (or set GOTOOLCHAIN=auto) and put "
     "it first on PATH",
+    "java": "run it on the Java the classes were built for (class file version 61 is Java 17, "
+    "65 Java 21: JAVA_HOME and PATH), or build them for this runtime (javac --release N, "
+    "maven.compiler.release, Gradle's toolchain)",
 }
 
 
@@ -254,10 +263,31 @@ def redis_directive(_location: str) -> str:
 
 
 def crlf(location: str) -> str:
+    if location == UNKNOWN:
+        return ("the script run has Windows line endings (CRLF): its #! line names its "
+                "interpreter with a carriage return after it; convert it to Unix ones "
+                "(dos2unix FILE, or sed -i 's/\\r$//' FILE) and set `* text=auto eol=lf` in "
+                ".gitattributes")
     file = location.rpartition(":")[0] or location
     return (f"{file} has Windows line endings (CRLF): each line's last word ends in a carriage "
             f"return; convert it to Unix ones (dos2unix {file}, or sed -i 's/\\r$//' {file}) and "
             "set `* text=auto eol=lf` in .gitattributes")
+
+
+def shell_option(location: str) -> str:
+    file = location.rpartition(":")[0] or location
+    return (f"{file} uses a shell option this sh does not have (set -o pipefail is bash's; "
+            f"dash and older sh lack it): run it with bash (#!/bin/bash, or bash {file}) or drop "
+            "the option")
+
+
+def loopback(target: str) -> str:
+    host, _, port = target.rpartition(":")
+    other = "127.0.0.1" if ":" in host.strip("[]") else "[::1]"
+    return (f"{target} is one loopback address and the service listens on the other: reach it "
+            f"at {other}:{port} (an IP instead of localhost in the URL and the recipe's checks), "
+            "or make it listen on both (:: or both addresses); if nothing listens on "
+            f"{other}:{port} either, start the service first")
 
 
 def root_postgres(_status: str) -> str:
@@ -265,6 +295,21 @@ def root_postgres(_status: str) -> str:
         'run postgres as a non-root user: set user = "postgres" in the recipe '
         "(bringup gives that user the data directory)"
     )
+
+
+def not_runnable(status: str) -> str:
+    return (
+        "the shell could not run the script the evidence names: either it does not exist there "
+        "(check the recipe's cwd and command, and that the image copies it), or its #! line "
+        "names an interpreter that does not exist, often one ending in a carriage return from "
+        "Windows line endings (dos2unix the script); " + crashed(status)
+    )
+
+
+def out_of_memory() -> str:
+    return ("it ran out of memory, as the log says: give it a larger heap or memory limit "
+            "(java -Xmx, node --max-old-space-size, the container's memory) or make it use less "
+            "(load less at once); ")
 
 
 def crashed(status: str) -> str:

@@ -18,7 +18,11 @@ _NOISE = re.compile(
     r"|\bWARN(?:ING)?\b|Warning:|^\s*LOG:|^\(node:\d+\) "
     r"|^\[nodemon\]|^Node\.js v\d|A complete log of this run|_logs/\S+-debug|^npm (?:notice|WARN)"
     r"|^\s*\* (?:Running on|Serving Flask app|Debug mode|Restarting with)"
+    r"|^\s*\d+: 0x[0-9a-f]+ "  # a native stack's frames (node's after a FATAL ERROR)
 )
+# A runtime saying it ran out of memory: Java, Python, V8, Go, glibc, C++.
+_MEMORY = re.compile(r"OutOfMemoryError|\bMemoryError\b|JavaScript heap out of memory"
+                     r"|Cannot allocate memory|runtime: out of memory|std::bad_alloc")
 
 
 # How shells, supervisors, compose and Go's exec say a process ended; the subject is the word or
@@ -43,7 +47,10 @@ def crashed(lines: list[str], exit_status: int | None) -> Finding:
     """The status bringup saw, else the one the log says; the line that says why."""
     said = ended(lines) if exit_status is None else None
     status, line = said or (status_text(exit_status), "")
-    return Finding.build("crashed", status, fix=advice.crashed(status),
+    fix = advice.crashed(status)
+    if "memory" not in fix and _MEMORY.search("\n".join(lines)):
+        fix = advice.out_of_memory() + fix
+    return Finding.build("crashed", status, fix=fix,
                          evidence=last_error(lines) if not line or _names_error(lines) else line)
 
 

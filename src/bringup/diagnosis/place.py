@@ -53,10 +53,12 @@ class Place:
     def find_near(self, pattern: re.Pattern[str], count: int) -> re.Match[str] | None:
         return _first(pattern, self.nearest(count))
 
-    def find_anywhere(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        """The first match in the whole log."""
+    def find_anywhere(self, pattern: re.Pattern[str], holding: str = "") -> re.Match[str] | None:
+        """The first match in the whole log (among the lines `holding` a literal, if given: the
+        cheap test first)."""
         if pattern not in self.searched:
-            self.searched[pattern] = _first(pattern, iter(self.lines))
+            lines = (text for text in self.lines if holding in text)
+            self.searched[pattern] = _first(pattern, lines)
         return self.searched[pattern]
 
     def status(self) -> str:

@@ -59,6 +59,16 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", ("\r", "\\r'"),
          r"^(?P<file>[^\s:]+): (?:\S+: )?(?:line )?(?P<line>\d+): .*(?:\r|\$'[^']*\\r')",
          advice.crlf, s.file_line, root=True),
+    # ... and a #! line with one, through env: `env: 'bash\r': No such file or directory`.
+    rule("syntax-error", ("\\r\u2019", "\\r'", '\\r"'),
+         r"\benv: ['\u2018\"]?[^'\u2019\"\s:]+(?:\\r|\r)['\u2019\"]?: No such file or directory",
+         advice.crlf, s.unknown, root=True),
+    # A shell option another shell has (`set -o pipefail` under dash): a script for bash.
+    rule("syntax-error", ("illegal option", "invalid option name"),
+         r"^(?P<file>[^\s:]+): (?:line )?(?P<line>\d+): set: (?:[Ii]llegal option -o"
+         r"|\w+: invalid option name)"
+         r"|^(?P<bfile>[^\s:]+): set: line (?P<bline>\d+): illegal option",
+         advice.shell_option, s.shell_file_line),
     # A shell's own syntax errors: dash's "x.sh: 5: Syntax error: ...", bash's and busybox's
     # "x.sh: line 5: syntax error ...".
     rule("syntax-error", "syntax error",  # and ruby's "app.rb:8: syntax error, ..."
@@ -99,6 +109,9 @@ RULES: tuple[Rule, ...] = (
          r"TypeError: (?P<subject>[\w$.]+) is not a function", advice.runtime, nodejs.method),
     rule("runtime-version", "unexpected reserved word",
          r"^\s*SyntaxError: Unexpected reserved word", advice.runtime, nodejs.top_level_await),
+    rule("runtime-version", ("unsupportedclassversionerror", "unsupported major.minor"),  # java
+         r"UnsupportedClassVersionError: .*(?:compiled by a more recent version of the Java "
+         r"Runtime|Unsupported major\.minor version)", advice.runtime, s.literal("java")),
     rule("runtime-version", "bad option", r"^node: bad option: --", advice.runtime,
          s.literal("node")),
     rule("runtime-version", "err_pnpm_unsupported_engine", r"\bERR_PNPM_UNSUPPORTED_ENGINE\b",
@@ -146,9 +159,12 @@ RULES: tuple[Rule, ...] = (
          r"command not found: (?P<subject>\S+)", advice.binary),
     rule("missing-binary", "command not found",  # bash
          r"(?:^|:\s)(?P<subject>[^\s:]+): command not found", advice.binary, s.command),
-    rule("missing-path", ": not found",  # dash reports a missing script the same way
-         r":\s(?:\d+:\s)?(?:exec:\s)?(?P<subject>[^\s:]+): not found\s*$",
-         advice.missing_path, s.path),
+    # dash and ash say a script is "not found" when it does not exist, and the same when its #!
+    # line names an interpreter that does not (a CR from Windows line endings, say): the log
+    # cannot tell which, so only the crash is sure
+    rule("crashed", ": not found",
+         r":\s(?:\d+:\s)?(?:exec:\s)?(?P<subject>[^\s:]*/[^\s:]*): not found\s*$",
+         advice.not_runnable, s.exit_status),
     rule("missing-binary", ": not found",
          r":\s(?:\d+:\s)?(?:exec:\s)?(?P<subject>[^\s:]+): not found\s*$", advice.binary,
          s.command),
@@ -175,6 +191,17 @@ RULES: tuple[Rule, ...] = (
     rule("missing-env", ("environment variables", "not present in the environment"),
          r"(?i:invalid|missing) environment variables:?|are not present in the environment:",
          advice.env, s.listed_variable),
+    # a shell's: set -u (bash's "unbound variable", dash's and ash's "parameter not set") and
+    # ${VAR:?message}
+    rule("missing-env", ("unbound variable", "parameter not set", "parameter null", *_ENV_MISSING),
+         r"^[^\s:]+: (?:line )?\d+: (?P<subject>[A-Za-z_]\w*): (?:unbound variable"
+         r"|parameter (?:not set|null)|.*\b(?:not set|must be set|is required|is missing"
+         r"|not defined)\b)", advice.env),
+    rule("missing-env", "system.getenv",  # kotlin names it; java 14+'s NPE only says getenv
+         r'System\.getenv\("(?P<subject>\w+)"\) must not be null', advice.env),
+    rule("missing-env", "system.getenv",
+         r'NullPointerException: .*the return value of "java\.lang\.System\.getenv\(String\)" '
+         r"is null", advice.unnamed_env, s.unknown),
     rule("missing-env", "environment variable not found",  # prisma
          r"Environment variable not found: (?P<subject>\w+)", advice.env),
     rule("missing-env", "environment variable",  # django-environ
@@ -224,6 +251,9 @@ RULES: tuple[Rule, ...] = (
          r'data directory "(?P<subject>[^"]+)" does not exist'
          r'|could not access directory "(?P<dir>[^"]+)": No such file or directory',
          advice.missing_dir, s.first),
+    rule("missing-path", "cannot load such file",  # ruby's require_relative, require "./x"
+         r"cannot load such file -- (?P<subject>(?:/|\.{1,2}/)\S+?)(?: \(LoadError\))?\s*$",
+         advice.missing_path),
     rule("missing-path", "can't open config file",  # redis
          r"can't open config file '(?P<subject>[^']+)'", advice.missing_path),
     rule("missing-path", "can't chdir to", r"Can't chdir to '(?P<subject>[^']+)'",
@@ -249,7 +279,8 @@ RULES: tuple[Rule, ...] = (
          r"|Can't connect to \('[^']*', (?P<gu>\d+)\)"
          r"|listening socket \S*?:(?P<rd>\d+): bind: Permission denied"
          r"|\(13\)Permission denied: AH00072: make_sock: could not bind to address "
-         r"\S*?:(?P<ap>\d+)",  # apache
+         r"\S*?:(?P<ap>\d+)"  # apache
+         r'|Permission denied - bind\(2\) for "?[^"\s]*"? port (?P<rb>\d+)',  # ruby
          advice.privileged_port, s.first_privileged),
     rule("privileged-port", "[errno 13]", r"\[Errno 13\] Permission denied\s*$",
          advice.privileged_port, s.bind_port),
@@ -309,6 +340,10 @@ RULES: tuple[Rule, ...] = (
     rule("permission-denied", ("permission denied", "operation not permitted"),  # postgres
          r'could not [\w ]+ "(?P<subject>[^"]+)": (?:Permission denied|Operation not permitted)',
          advice.file_permission),
+    rule("permission-denied", "permission denied",  # dash's redirects, coreutils
+         r"\bcannot (?:create(?: directory| regular file)?|touch|open|remove|overwrite) "
+         r"['\u2018\"]?(?P<subject>[^'\u2019\"\s]+?)['\u2019\"]?: Permission denied",
+         advice.file_permission),
     rule("permission-denied", "permission denied: ",  # zsh
          r"permission denied: (?P<subject>\S+)$", advice.shell_permission),
     rule("permission-denied", "permission denied",  # bash, sh, docker's exec
@@ -344,6 +379,22 @@ RULES: tuple[Rule, ...] = (
     rule("unresolvable-host",
          ("name or service not known", "nodename nor servname", "failure in name resolution"),
          _UNRESOLVED, advice.unresolvable, s.unknown, nearby=s.near_host),
+    # a refused loopback while the service listens on the other one: localhost resolved to ::1
+    # (node 17+, a client that tries one address), or the log says it listens on ::1
+    rule("loopback-mismatch", ("econnrefused", "connection refused", "connect call failed",
+                               "failed to connect to"),
+         r"connect ECONNREFUSED \[?::1\]?:(\d+)|dial tcp \[::1\]:(\d+): connect: connection "
+         r"refused|Connect call failed \('::1', (\d+)|Failed to connect to ::1 port (\d+)",
+         advice.loopback, s.ipv6_loopback_refused),
+    rule("loopback-mismatch", ("econnrefused", "connection refused", "connect call failed",
+                               "failed to connect to"),
+         r"connect ECONNREFUSED 127\.0\.0\.1:(\d+)|dial tcp 127\.0\.0\.1:(\d+): connect: "
+         r"connection refused|Connect call failed \('127\.0\.0\.1', (\d+)"
+         r"|Failed to connect to 127\.0\.0\.1 port (\d+)", advice.loopback,
+         s.ipv4_loopback_refused),
+    rule("connection-refused", "failed to connect to",  # curl
+         r"Failed to connect to (?P<host>\S+) port (?P<port>\d+)(?: after \d+ ms)?: "
+         r"(?:Connection refused|Couldn't connect to server)", advice.refused, s.target),
     rule("connection-refused", "econnrefused",
          r"connect ECONNREFUSED (?P<host>\S+):(?P<port>\d+)", advice.refused, s.target),
     rule("connection-refused", "connecting to",  # redis-py

@@ -117,6 +117,33 @@ def bind_port(_match: re.Match[str], place: Place) -> str | None:
     return below_1024_nearby(_match, place)
 
 
+def shell_file_line(match: re.Match[str], _place: Place) -> str:
+    """`file:line` from dash's and bash's `x.sh: 3: set: ...` or busybox's `x.sh: set: line 3:`."""
+    found = match.groupdict()
+    return f"{found['file'] or found['bfile']}:{found['line'] or found['bline']}"
+
+
+def ipv6_loopback_refused(match: re.Match[str], place: Place) -> str | None:
+    """`[::1]:port` refused: localhost reached the IPv6 loopback. Not when the IPv4 one refused
+    the same port too (a client that tried both: nothing listens on either)."""
+    port = _first_group(match)
+    if port is None:
+        return None
+    # One pattern per port, searched once per log (a retry loop asks again and again).
+    ipv4 = re.compile(rf"127\.0\.0\.1(?::|', | port ){port}\b.*(?i:refused|couldn't connect)"
+                      rf"|(?i:refused)\S* \S*127\.0\.0\.1:{port}\b")
+    return None if place.find_anywhere(ipv4, "127.0.0.1") else f"[::1]:{port}"
+
+
+def ipv4_loopback_refused(match: re.Match[str], place: Place) -> str | None:
+    """`127.0.0.1:port` refused while the log says the service listens on ::1 at that port
+    (`listening on [::1]:3000`, `serving on ::1 port 80`)."""
+    port = _first_group(match)
+    listens = re.compile(rf"(?i:listen\w*|serv\w*|running|started|bound|ready)\b.*?"
+                         rf"(?:\[::1\]|(?<![\w:])::1)(?:\]?:| port ){port}\b")
+    return f"127.0.0.1:{port}" if port and place.find_anywhere(listens, "::1") else None
+
+
 def libpq_target(_match: re.Match[str], place: Place) -> str:
     """Older libpq names the host and port on the two lines after `Connection refused`."""
     found = _LIBPQ_HOST.search(" ".join(place.lines[place.index : place.index + 4]))
