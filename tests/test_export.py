@@ -303,3 +303,47 @@ def test_the_catalog_recipes_export_to_every_target_and_validate(ws: Path, targe
     checked = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     complaints = [line for line in checked.stderr.splitlines() if not _newer_systemd_only(line)]
     assert checked.returncode == 0 and not complaints, checked.stdout + checked.stderr
+
+
+def test_no_secret_value_is_written_anywhere(ws: Path) -> None:
+    """A recipe's command and checks filled in from .env (`${API_SECRET}`) hold the value once
+    read: every target writes a reference in its place, and export never prints it."""
+    (ws / ".env").write_text("API_SECRET=s3cr3t-value-42\nREDIS_PASSWORD=hunter2hunter\n")
+    write_recipe(ws, "api", """
+        command = "echo ${API_SECRET} && sleep 30"
+        port = 47990
+        [verify]
+        http = "http://127.0.0.1:47990/health"
+        http_headers = { Authorization = "Bearer ${API_SECRET}" }
+        exec = "redis-cli -a ${REDIS_PASSWORD} ping"
+        """)
+    for target in ("compose", "process-compose", "systemd", "kubernetes"):
+        code, said = export(ws, target, "--include-unproven")
+        assert code == 0, said
+        written = "".join(path.read_text() for path in (ws / "export" / target).iterdir())
+        for value in ("s3cr3t-value-42", "hunter2hunter"):
+            assert value not in written and value not in said, target
+        assert "${API_SECRET}" in written, target
+    unit = (ws / "export/systemd" / f"{ws.name}-api.service").read_text()
+    assert 'echo ${API_SECRET} && sleep 30' in unit  # systemd expands it from the env file
+
+
+def test_a_joined_healthcheck_fails_when_any_one_check_fails(ws: Path) -> None:
+    """Every check must pass, as in the recipe: an exec check with its own `;` cannot make the
+    whole command pass while the port is closed, nor pass on its text when it exits 3."""
+    write_recipe(ws, "api", """
+        command = "sleep 30"
+        port = 47991
+        [verify]
+        tcp = 47991
+        exec = "echo ok; exit 3"
+        exec_expect = "ok"
+        """)
+    export(ws, "process-compose", "--include-unproven")
+    import yaml
+
+    probe = yaml.safe_load((ws / "export/process-compose/process-compose.yaml").read_text())[
+        "processes"]["api"]["readiness_probe"]["exec"]["command"]
+    assert subprocess.run(["bash", "-c", probe], capture_output=True, check=False).returncode
+    alone = probe.split(" && ", 1)[1].removeprefix("{ ").removesuffix("; }")
+    assert subprocess.run(["bash", "-c", alone], capture_output=True, check=False).returncode

@@ -13,6 +13,8 @@ from bringup.core.context import Context
 from bringup.errors import UsageError
 from bringup.export import TARGETS
 from bringup.export.stack import Member, Stack, edited, project_name
+from bringup.recipe.env import SHORTEST, service_env
+from bringup.secrecy import URL_PASSWORD, looks_secret
 
 
 @dataclass
@@ -34,7 +36,8 @@ def export(ctx: Context, target: str, names: tuple[str, ...], *, out: Path | Non
                          "or pass --include-unproven)")
     rendered = TARGETS[target].render(stack, system=system)
     where = out or rendered.home or where
-    result = Exported(where, cannot=rendered.cannot, unproven=unproven)
+    result = Exported(where, cannot=[stack.hidden(line) for line in rendered.cannot],
+                      unproven=unproven)
     refused = [name for name, text in rendered.files.items()
                if (where / name).is_file() and (old := (where / name).read_text(
                    encoding="utf-8", errors="replace")) != text and edited(old)]
@@ -58,4 +61,18 @@ def _stack(ctx: Context, names: tuple[str, ...], out: Path) -> Stack:
     for name in wanted(ctx, names):
         entry = ctx.state.of(name)
         members.append(Member(recipes[name], entry.status, entry.ready_after, entry.proven_at))
-    return Stack(project_name(ctx.workspace.root), ctx.workspace.root, tuple(members), out)
+    secrets = {value: ref for member in members for value, ref in _secrets(member).items()}
+    return Stack(project_name(ctx.workspace.root), ctx.workspace.root, tuple(members), out,
+                 secrets)
+
+
+def _secrets(member: Member) -> dict[str, str]:
+    """Each secret value the service runs with (a variable whose name says secret, one its
+    needs ask for, the password in a URL), and the reference that takes its place."""
+    env = service_env(member.cwd, member.recipe)
+    asked = {need.value for need in member.recipe.needs if need.kind == "env"}
+    found = {value: f"${{{key}}}" for key, value in env.items()
+             if (key in asked or looks_secret(key)) and len(value) >= SHORTEST}
+    found |= {password: "****" for value in env.values()
+              for password in URL_PASSWORD.findall(value) if len(password) >= SHORTEST}
+    return found

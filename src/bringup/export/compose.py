@@ -17,7 +17,7 @@ from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
 from bringup.errors import UsageError
 from bringup.export import shell, yamltext
-from bringup.export.stack import Member, Rendered, Stack, sealed
+from bringup.export.stack import Member, Rendered, Stack
 
 NAME = "compose"
 FILE = "compose.yaml"
@@ -59,7 +59,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
         services.append("".join(f"  # {line}\n" for line in said)
                         + "".join(f"  {line}\n" for line in text.splitlines()))
     body = f"name: {stack.project}\nservices:\n" + "\n".join(services)
-    rendered.files[FILE] = sealed(stack.header(NAME, rendered.cannot), body)
+    rendered.files[FILE] = stack.seal(stack.header(NAME, rendered.cannot), body)
     return rendered
 
 
@@ -73,11 +73,12 @@ def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str]
                     f"({recipe.command_text()})")
     else:
         body["build"] = _build(stack, member, said)
-        body["command"] = list(recipe.command) if isinstance(recipe.command, tuple) else [
+        words = list(recipe.command) if isinstance(recipe.command, tuple) else [
             "/bin/sh", "-c", recipe.command]
+        body["command"] = [word.replace("$", "$$") for word in words]  # not compose's to expand
     inside = image[1] if image else recipe.port
     if recipe.port is not None:
-        body["ports"] = [f"{recipe.port}:{inside}"]
+        body["ports"] = [f"127.0.0.1:{recipe.port}:{inside}"]  # loopback, as it ran here
     if recipe.user and image is None:  # an official image runs its server as its own user
         body["user"] = recipe.user
     files = _env_files(stack, member)
@@ -143,7 +144,7 @@ def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
     lines += [f"RUN chmod +x {shlex.quote(entry.path)}" for entry in member.recipe.permissions
               if entry.kind == "executable"]
     said.append(f"no Dockerfile in {context}: one is written inline from {base}, with its needs")
-    return {"context": context, "dockerfile_inline": "\n".join(lines) + "\n"}
+    return {"context": context, "dockerfile_inline": ("\n".join(lines) + "\n").replace("$", "$$")}
 
 
 def _env_files(stack: Stack, member: Member) -> list[str]:
@@ -154,10 +155,10 @@ def _env_files(stack: Stack, member: Member) -> list[str]:
 
 
 def _environment(stack: Stack, member: Member, cannot: list[str]) -> dict[str, str]:
-    env = {key: _rewritten(stack, value) for key, value in member.plain_env().items()}
+    env = {key: _rewritten(stack, value, member) for key, value in member.plain_env().items()}
     for key, value in list(env.items()):  # REDIS_HOST=127.0.0.1 beside REDIS_PORT=6379
         port_key = key.removesuffix("HOST") + "PORT"
-        owner = _owner(stack, env.get(port_key, ""))
+        owner = _owner(stack, env.get(port_key, ""), member)
         if key.endswith("HOST") and value in ("127.0.0.1", "localhost") and owner is not None:
             env[key], env[port_key] = owner
     for key in member.secret_env():
@@ -167,18 +168,19 @@ def _environment(stack: Stack, member: Member, cannot: list[str]) -> dict[str, s
     return env
 
 
-def _rewritten(stack: Stack, value: str) -> str:
+def _rewritten(stack: Stack, value: str, member: Member) -> str:
     """127.0.0.1:PORT of another service becomes that service's name and its port inside."""
     def host(match: re.Match[str]) -> str:
-        owner = _owner(stack, match.group(1))
+        owner = _owner(stack, match.group(1), member)
         return f"{owner[0]}:{owner[1]}" if owner else match.group(0)
     return LOOPBACK.sub(host, value).replace("$", "$$")
 
 
-def _owner(stack: Stack, port: str) -> tuple[str, str] | None:
-    """The service that listens on this port here, and the port it listens on inside."""
+def _owner(stack: Stack, port: str, member: Member) -> tuple[str, str] | None:
+    """Another service that listens on this port here, and the port it listens on inside (a
+    service's own address is where it binds: not rewritten)."""
     owner = next((m for m in stack.members if str(m.recipe.port) == port.strip()
-                  and not m.recipe.external), None)
+                  and not m.recipe.external and m is not member), None)
     if owner is None:
         return None
     image = IMAGES.get(_program(owner.recipe.words()[0]))
@@ -209,7 +211,7 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
         else:
             cannot.append(f"{member.name}: verify.{kind} ({kind} check): compose's "
                           "healthcheck runs a command, it cannot read the log or the process tree")
-    return " && ".join(tests).replace("$", "$$") if tests else None
+    return shell.all_of(tests).replace("$", "$$") if tests else None
 
 
 def inside_url(url: str, port: int | None, inside: int | None) -> str:
@@ -294,7 +296,7 @@ def _override(stack: Stack, file: Path, names: dict[str, str]) -> Rendered:
                       + "".join(f"  {line}\n" for line in yamltext.dump({name: body}).splitlines()))
     header = [*stack.header(NAME, rendered.cannot),
               f"An override of {file.name}: docker compose -f {file.name} -f {OVERRIDE} up"]
-    rendered.files[OVERRIDE] = sealed(header, "services:\n" + "\n".join(blocks))
+    rendered.files[OVERRIDE] = stack.seal(header, "services:\n" + "\n".join(blocks))
     return rendered
 
 

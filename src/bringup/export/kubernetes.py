@@ -15,7 +15,7 @@ from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
 from bringup.export import compose, shell, yamltext
-from bringup.export.stack import Member, Rendered, Stack, sealed
+from bringup.export.stack import Member, Rendered, Stack
 
 NAME = "kubernetes"
 FILE = "stack.yaml"
@@ -34,7 +34,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
             continue
         documents += _documents(stack, member, rendered.cannot)
     body = "".join("---\n" + yamltext.dump(document) for document in documents)
-    rendered.files[FILE] = sealed(stack.header(NAME, rendered.cannot), body)
+    rendered.files[FILE] = stack.seal(stack.header(NAME, rendered.cannot), body)
     return rendered
 
 
@@ -145,7 +145,7 @@ def _handler(member: Member, inside: int | None, cannot: list[str]) -> dict[str,
             commands.append(shell.curl(spec, compose.inside_url(spec.url, port, here)))
         else:
             commands.append(shell.check_command(spec))
-    return {"exec": {"command": ["/bin/sh", "-c", " && ".join(commands)]}}
+    return {"exec": {"command": ["/bin/sh", "-c", shell.all_of(commands)]}}
 
 
 def _inside_port(target: str, port: int | None, inside: int | None) -> int:
@@ -175,7 +175,7 @@ def _environment(stack: Stack, member: Member) -> dict[str, str]:
     same port), and X_HOST=127.0.0.1 beside X_PORT=PORT likewise."""
     def owner(port: str) -> str | None:
         found = next((m for m in stack.members if str(m.recipe.port) == port.strip()
-                      and not m.recipe.external), None)
+                      and not m.recipe.external and m is not member), None)
         return _name(found.name) if found else None
 
     env = {key: LOOPBACK.sub(lambda match: owner(match.group(1)) or match.group(0), value)

@@ -14,7 +14,7 @@ from bringup.checks.http import HttpSpec
 from bringup.checks.log import LogSpec
 from bringup.checks.tcp import TcpSpec
 from bringup.export import shell, yamltext
-from bringup.export.stack import Member, Rendered, Stack, sealed
+from bringup.export.stack import Member, Rendered, Stack
 
 NAME = "process-compose"
 FILE = "process-compose.yaml"
@@ -32,7 +32,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
     body = yamltext.dump(project)
     rendered.cannot.append("env files: process-compose reads the .env beside this file; pass "
                            "each service's env_file with -e (their values are not copied)")
-    rendered.files[FILE] = sealed(stack.header(NAME, rendered.cannot), body)
+    rendered.files[FILE] = stack.seal(stack.header(NAME, rendered.cannot), body)
     return rendered
 
 
@@ -100,7 +100,7 @@ def _probe(member: Member, cannot: list[str]) -> dict[str, object] | None:
         return {"http_get": {"host": parts.hostname or "127.0.0.1", "scheme": parts.scheme,
                              "path": parts.path or "/",
                              "port": parts.port or (443 if parts.scheme == "https" else 80)}}
-    return {"exec": {"command": " && ".join(shell.check_command(spec) for spec in checks),
+    return {"exec": {"command": shell.all_of([shell.check_command(spec) for spec in checks]),
                      "working_dir": str(member.cwd)}}
 
 

@@ -23,7 +23,17 @@ def check_command(spec: TcpSpec | HttpSpec | ExecSpec, *, port: int | None = Non
     if isinstance(spec, HttpSpec):
         return curl(spec, url or spec.url)
     command = spec.command if isinstance(spec.command, str) else shlex.join(spec.command)
-    return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+    if spec.expect is None:
+        return command
+    # As bringup's exec check: it exits 0, and its output (with its errors) holds the text.
+    return (f"out=$( ({command}) 2>&1 ) && printf %s \"$out\" | grep -qF -- "
+            f"{shlex.quote(spec.expect)}")
+
+
+def all_of(commands: list[str]) -> str:
+    """Commands that must all pass, each grouped so none of its `;` or `|` leaks out."""
+    return commands[0] if len(commands) == 1 else " && ".join(
+        f"{{ {command}; }}" for command in commands)
 
 
 def tcp(spec: TcpSpec, port: int, *, host: str = "127.0.0.1") -> str:

@@ -65,6 +65,18 @@ class Stack:
     root: Path
     members: tuple[Member, ...]  # dependency order
     out: Path  # where the files go: relative paths in them start there
+    # Secret values the recipes may hold once read (`${VAR}` filled in from .env or the shell),
+    # each with what stands in its place in a file: a reference to its variable.
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def hidden(self, text: str) -> str:
+        for value in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(value, self.secrets[value])
+        return text
+
+    def seal(self, header: list[str], body: str) -> str:
+        """The file, no secret value in it: see `sealed`."""
+        return sealed([self.hidden(line) for line in header], self.hidden(body))
 
     def member(self, name: str) -> Member | None:
         return next((member for member in self.members if member.name == name), None)

@@ -11,7 +11,7 @@ import re
 import shutil
 
 from bringup.export import shell
-from bringup.export.stack import Member, Rendered, Stack, sealed
+from bringup.export.stack import Member, Rendered, Stack
 
 NAME = "systemd"
 RESTART = {"on-failure": "on-failure", "always": "always", "no": "no"}
@@ -30,7 +30,7 @@ def render(stack: Stack, *, system: bool) -> Rendered:
         f"After={wanted}\n\n[Install]\n"
         f"WantedBy={'multi-user.target' if system else 'default.target'}\n")
     header = stack.header(f"systemd{' --system' if system else ''}", rendered.cannot)
-    rendered.files = {name: sealed(header, text) for name, text in units.items()}
+    rendered.files = {name: stack.seal(header, text) for name, text in units.items()}
     return rendered
 
 
