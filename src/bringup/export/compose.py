@@ -230,7 +230,7 @@ def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, An
             continue
         if other.recipe.oneshot:
             condition = "service_completed_successfully"
-        elif _checkable(other):
+        elif shell.runnable(other):
             condition = "service_healthy"
         else:
             condition = "service_started"
@@ -238,11 +238,6 @@ def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, An
                           "has no compose healthcheck")
         found[name] = {"condition": condition}
     return found
-
-
-def _checkable(member: Member) -> bool:
-    return any(isinstance(spec, TcpSpec | HttpSpec | ExecSpec)
-               for spec in member.recipe.verify.checks.values())
 
 
 def origin(member: Member) -> tuple[Path, str] | None:

@@ -11,7 +11,6 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
 from bringup.export import compose, shell, yamltext
@@ -118,7 +117,7 @@ def _handler(member: Member, inside: int | None, cannot: list[str]) -> dict[str,
     """One probe handler: a plain connect or GET as Kubernetes' own, else a command running
     every check inside the container (at the port inside)."""
     verify, port = member.recipe.verify.checks, member.recipe.port
-    checks = [spec for spec in verify.values() if isinstance(spec, TcpSpec | HttpSpec | ExecSpec)]
+    checks = shell.runnable(member)
     for kind in ("log", "connects"):
         if kind in verify:
             cannot.append(f"{member.name}: verify.{kind}: a Kubernetes probe cannot read the "

@@ -9,10 +9,8 @@ import math
 import shlex
 from urllib.parse import urlsplit
 
-from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.log import LogSpec
-from bringup.checks.tcp import TcpSpec
 from bringup.export import shell, yamltext
 from bringup.export.stack import Member, Rendered, Stack
 
@@ -87,8 +85,7 @@ def _readiness(member: Member, cannot: list[str]) -> dict[str, object]:
 
 
 def _probe(member: Member, cannot: list[str]) -> dict[str, object] | None:
-    checks = [spec for spec in member.recipe.verify.checks.values()
-              if isinstance(spec, TcpSpec | HttpSpec | ExecSpec)]
+    checks = shell.runnable(member)
     if "connects" in member.recipe.verify.checks:
         cannot.append(f"{member.name}: verify.connects: process-compose cannot see which "
                       "connections a process holds")
@@ -114,7 +111,7 @@ def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, ob
         log = checks.get("log")
         if other.recipe.oneshot or other.recipe.external:
             condition = "process_completed_successfully"
-        elif any(isinstance(spec, TcpSpec | HttpSpec | ExecSpec) for spec in checks.values()):
+        elif shell.runnable(other):
             condition = "process_healthy"
         elif isinstance(log, LogSpec) and log.ready is not None:
             condition = "process_log_ready"

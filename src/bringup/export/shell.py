@@ -12,16 +12,23 @@ from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
 from bringup.export.stack import Member, Stack
 
+Runnable = TcpSpec | HttpSpec | ExecSpec  # the checks a shell command can run
 
-def check_command(spec: TcpSpec | HttpSpec | ExecSpec, *, port: int | None = None,
-                  url: str | None = None) -> str:
-    """The check as a shell command that exits 0 when it passes (`port`, `url`: where to
-    reach the service instead, as seen from inside a container)."""
+
+def runnable(member: Member) -> list[Runnable]:
+    """The recipe's checks that a command (or an engine's own probe) can run."""
+    return [spec for spec in member.recipe.verify.checks.values()
+            if isinstance(spec, TcpSpec | HttpSpec | ExecSpec)]
+
+
+def check_command(spec: Runnable) -> str:
+    """The check as a shell command that exits 0 when it passes, reaching the service where
+    the recipe does."""
     if isinstance(spec, TcpSpec):
-        return tcp(spec, port if port is not None else int(spec.target.rpartition(":")[2]),
-                   host=spec.target.rpartition(":")[0] if port is None else "127.0.0.1")
+        host, _, port = spec.target.rpartition(":")
+        return tcp(spec, int(port), host=host)
     if isinstance(spec, HttpSpec):
-        return curl(spec, url or spec.url)
+        return curl(spec, spec.url)
     command = spec.command if isinstance(spec.command, str) else shlex.join(spec.command)
     if spec.expect is None:
         return command
