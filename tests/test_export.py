@@ -339,11 +339,21 @@ def test_a_joined_healthcheck_fails_when_any_one_check_fails(ws: Path) -> None:
         exec = "echo ok; exit 3"
         exec_expect = "ok"
         """)
+    write_recipe(ws, "web", """
+        command = "sleep 30"
+        port = 47992
+        [verify]
+        tcp = 47992
+        exec = "true; true"
+        """)
     export(ws, "process-compose", "--include-unproven")
     import yaml
 
-    probe = yaml.safe_load((ws / "export/process-compose/process-compose.yaml").read_text())[
-        "processes"]["api"]["readiness_probe"]["exec"]["command"]
-    assert subprocess.run(["bash", "-c", probe], capture_output=True, check=False).returncode
+    processes = yaml.safe_load((ws / "export/process-compose/process-compose.yaml").read_text())[
+        "processes"]
+    for name in ("api", "web"):
+        probe = processes[name]["readiness_probe"]["exec"]["command"]
+        assert subprocess.run(["bash", "-c", probe], capture_output=True, check=False).returncode
+    probe = processes["api"]["readiness_probe"]["exec"]["command"]
     alone = probe.split(" && ", 1)[1].removeprefix("{ ").removesuffix("; }")
     assert subprocess.run(["bash", "-c", alone], capture_output=True, check=False).returncode
