@@ -9,14 +9,16 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from bringup.commands import logs as logs_command
 from bringup.state import logs
 
-from helpers import PYTHON, invoke, next_ok, ready_recipe, write_recipe
+from helpers import PYTHON, context, invoke, next_ok, ready_recipe, write_recipe
 
 SAYS = """command = ["{python}", "-u", "-c", "print('{line}'); print('ready'); import time; \
 time.sleep(60)"]
@@ -100,6 +102,27 @@ def test_follow_goes_on_across_a_rotation_and_ctrl_c_ends_it_quietly(ws: Path) -
     assert len(counted) > 40, out
     assert counted == list(range(counted[0], counted[0] + len(counted))), counted  # none lost
     assert log.with_name("counter.log.1").is_file()
+
+
+def test_a_line_written_between_the_history_and_the_follow_is_shown_once(ws: Path) -> None:
+    says(ws, "api", "first")
+    next_ok(ws, "api")
+    log = ws / "state" / "logs" / "api.log"
+    shown = logs_command.show(context(ws), ["api"], 1, follow=True)
+    assert shown.follow is not None and [line.text for line in shown.lines] == ["ready"]
+
+    def append(line: str) -> None:
+        with log.open("a") as appended:
+            appended.write(line + "\n")
+
+    append("in between")  # after the history was read, before the follow is read
+    later = threading.Timer(0.5, append, ["after"])  # once the follow reads
+    later.start()
+    try:
+        assert next(shown.follow).text == "in between"
+        assert next(shown.follow).text == "after"
+    finally:
+        later.join()
 
 
 def test_a_followed_file_renamed_away_is_finished_then_read_anew(tmp_path: Path) -> None:

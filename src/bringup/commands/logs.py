@@ -51,6 +51,10 @@ def show(ctx: Context, names: list[str], count: int, *, follow: bool,
     invalid = next(iter(errors.values()), None)
     services = names or _all(ctx)
     files = {name: _files(ctx, name) for name in services}
+    # What is followed is opened first and the history read up to where each follow begins,
+    # so a line written in between is neither lost nor shown twice.
+    followed = {path: logs.Followed(path) for name in services for path in files[name]} \
+        if follow else {}
     present = [name for name in services if files[name][0].is_file()]
     if not present and not follow:
         if len(names) == 1:
@@ -58,12 +62,13 @@ def show(ctx: Context, names: list[str], count: int, *, follow: bool,
             raise UsageError(f"no log yet at {path}: the service has not been started by bringup")
         raise UsageError(f"no logs yet in {ctx.workspace.logs_dir}: bringup has started no "
                          "service here")
-    lines = [line for name in present for line in _history(name, files[name], count, since)]
+    lines = [line for name in present
+             for line in _history(name, files[name], count, since, followed)]
     if len(services) > 1:
         lines.sort(key=lambda line: line.at or 0.0)  # stable: each log keeps its own order
     lines = [Shown(line.service, ctx.mask(line.text), line.at) for line in lines]
-    followed = _follow(ctx, files) if follow else None
-    return LogLines(services if follow else present, lines, followed, bool(names), invalid)
+    return LogLines(services if follow else present, lines,
+                    _follow(ctx, files, followed) if follow else None, bool(names), invalid)
 
 
 def _all(ctx: Context) -> list[str]:
@@ -97,19 +102,24 @@ def _recipe(ctx: Context, name: str) -> Recipe | None:
     return ctx.workspace.recipe(name)  # an error naming the services there are
 
 
-def _history(name: str, files: list[Path], count: int, since: float | None) -> list[Shown]:
+def _history(name: str, files: list[Path], count: int, since: float | None,
+             followed: dict[Path, logs.Followed]) -> list[Shown]:
     """Its last lines, each at the time of the start that wrote it; with `since`, only the
-    lines of starts that were still writing then."""
+    lines of starts that were still writing then; of a followed file, those before the follow
+    begins."""
+    def upto(file: Path) -> int | None:
+        return followed[file].position if file in followed else None
+
     path, *others = files
     try:
-        written = _since(logs.history(path, count), since)
+        written = _since(logs.history(path, count, upto(path)), since)
     except OSError as error:
         raise UsageError(f"{path} cannot be read ({error.strerror or error})") from None
     shown = [Shown(name, line.text, line.until if line.start is None else line.start)
              for line in written]
     for file in (file for file in others if file.is_file()):
         try:
-            written = _since(logs.history(file, count), since)
+            written = _since(logs.history(file, count, upto(file)), since)
         except OSError as error:
             shown.append(Shown(name, f"=== {file.name}: cannot be read "
                                      f"({error.strerror or error}) ===", None))
@@ -124,10 +134,11 @@ def _since(written: list[logs.Written], since: float | None) -> list[logs.Writte
     return written if since is None else [line for line in written if line.until >= since]
 
 
-def _follow(ctx: Context, files: dict[str, list[Path]]) -> Iterator[Shown]:
+def _follow(ctx: Context, files: dict[str, list[Path]],
+            followed: dict[Path, logs.Followed]) -> Iterator[Shown]:
     owner = {path: name for name, paths in files.items() for path in paths}
     service_log = {paths[0] for paths in files.values()}
-    for path, line in logs.follow(list(owner)):
+    for path, line in logs.follow(list(followed.values())):
         text = line if path in service_log else f"{path.name}: {line}"
         yield Shown(owner[path], ctx.mask(text), time.time(), arrived=True)
 

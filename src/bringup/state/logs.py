@@ -147,10 +147,11 @@ class Written:
     until: float
 
 
-def history(path: Path, count: int) -> list[Written]:
+def history(path: Path, count: int, upto: int | None = None) -> list[Written]:
     """The last `count` lines of the service log (reaching into NAME.log.1 when the log was
-    rotated since), each with its start's time."""
-    text = _end(path)
+    rotated since), each with its start's time; with `upto`, of its first `upto` bytes (where
+    a follow of it begins, so no line is lost or shown twice in between)."""
+    text = _end(path, upto)
     if text.count("\n") < count + 1:
         text = _end(earlier(path)) + text
     lines = text.splitlines()
@@ -170,12 +171,12 @@ def history(path: Path, count: int) -> list[Written]:
     return written[-count:]
 
 
-def _end(path: Path) -> str:
+def _end(path: Path, upto: int | None = None) -> str:
     try:
         with path.open("rb") as log:
-            log.seek(0, 2)
-            log.seek(max(log.tell() - TAIL_BYTES, 0))
-            return log.read().decode(errors="replace")
+            end = log.seek(0, 2) if upto is None else upto
+            start = log.seek(max(end - TAIL_BYTES, 0))
+            return log.read(max(end - start, 0)).decode(errors="replace")
     except (FileNotFoundError, IsADirectoryError):
         return ""
 
@@ -210,6 +211,11 @@ class Followed:
         self._position = 0
         self._partial = b""
         self._open(at_end=True)
+
+    @property
+    def position(self) -> int:
+        """The offset the next read starts at: what is before it counts as read."""
+        return self._position
 
     def _open(self, *, at_end: bool) -> None:
         try:
@@ -272,9 +278,9 @@ def _read_range(path: Path, offset: int) -> bytes:
         return b""
 
 
-def follow(paths: list[Path], sleep: float = 0.25) -> Iterator[tuple[Path, str]]:
-    """Each line appended to any of the files, with its file, until the caller stops reading."""
-    followed = [Followed(path) for path in paths]
+def follow(followed: list[Followed], sleep: float = 0.25) -> Iterator[tuple[Path, str]]:
+    """Each line appended to any of the files, with its file, until the caller stops reading
+    (then each is closed)."""
     try:
         while True:
             grew = False
