@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bringup.processes import supervisor
+from bringup.processes import ports, supervisor
 from bringup.processes.supervisor import Running
 
 SLEEP = [sys.executable, "-c", "import time; time.sleep(60)"]
@@ -131,6 +131,36 @@ def test_zombie_is_not_alive(spawn: Spawn) -> None:
     assert not supervisor.alive(service.handle)
     supervisor.reap(service)
     assert service.exit_status() == 0
+
+
+LEADER_GONE = """
+import ctypes, signal, socket, sys, threading
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen()
+def serve():
+    while True:
+        server.accept()[0].close()
+threading.Thread(target=serve).start()
+print(server.getsockname()[1], flush=True)
+ctypes.CDLL(None).pthread_exit(None)
+"""
+
+
+def test_a_leader_whose_thread_still_serves_is_alive_and_stopped(spawn: Spawn,
+                                                                  tmp_path: Path) -> None:
+    """Its main thread gone, the leader reads as a zombie while another thread holds the port
+    (as a multi-threaded server's does while it exits): not ended until that thread is."""
+    service = spawn([sys.executable, "-c", LEADER_GONE])
+    log = tmp_path / "service.log"
+    until(lambda: log.read_text().strip())
+    port = int(log.read_text())
+    until(lambda: psutil.Process(service.handle.pid).status() == psutil.STATUS_ZOMBIE)
+    assert supervisor.alive(service.handle) and supervisor.find(service.handle) is not None
+    assert supervisor.stop(service.handle, grace=0.3) is True  # deaf to SIGTERM: killed
+    assert not ports.in_use(port)
+    assert not supervisor.alive(service.handle)
 
 
 def test_handle_reads_back_the_same(spawn: Spawn) -> None:

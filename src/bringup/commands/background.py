@@ -75,16 +75,9 @@ def stop(ctx: Context, *, wait: float = 15.0) -> int | None:
     ctx.out.command(f"kill -TERM {pid}")
     process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + wait
-    while _lives(process):  # past its lock: it saves, then exits
+    while supervisor.lives(process):  # past its lock: it saves, then exits
         if time.monotonic() > deadline:
             raise WorkFailed(f"the watch (pid {pid}) has not ended {wait:.0f} s after SIGTERM")
         time.sleep(0.02)
     ctx.journal("watch-stopped", pid=pid)
     return pid
-
-
-def _lives(process: psutil.Process) -> bool:
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False

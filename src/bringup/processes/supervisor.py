@@ -101,11 +101,28 @@ def find(handle: Handle) -> psutil.Process | None:
     """The live process behind `handle`, or None when it is gone or the pid now names another."""
     try:
         process = psutil.Process(handle.pid)
-        if not _same_start(handle, process) or process.status() == psutil.STATUS_ZOMBIE:
+        if not _same_start(handle, process) or not lives(process):
             return None
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         return None
     return process
+
+
+def lives(process: psutil.Process) -> bool:
+    """Not ended: a zombie has, unless it is a leader whose other threads still run (its main
+    thread gone, they go on serving, or finish exiting while they hold its sockets)."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE or _threads_on(process.pid)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _threads_on(pid: int) -> bool:
+    """Does the zombie `pid` still have a thread running? Linux lists each in /proc/PID/task."""
+    try:
+        return len(list(Path(f"/proc/{pid}/task").iterdir())) > 1
+    except OSError:
+        return False
 
 
 def alive(handle: Handle) -> bool:
@@ -115,7 +132,8 @@ def alive(handle: Handle) -> bool:
         try:
             with open(f"/proc/{handle.pid}/stat", "rb") as stat:  # noqa: PTH123  (not ours)
                 fields = stat.read().rpartition(b")")[2].split()
-            return int(fields[19]) == handle.start_ticks and fields[0] != b"Z"
+            return int(fields[19]) == handle.start_ticks and (
+                fields[0] != b"Z" or _threads_on(handle.pid))
         except FileNotFoundError:
             return False
         except (OSError, IndexError, ValueError):
@@ -136,7 +154,7 @@ def group_members(handle: Handle) -> list[psutil.Process]:
             if os.getpgid(pid) != handle.pid:
                 continue
             process = psutil.Process(pid)
-            if _not_older(handle, process) and process.status() != psutil.STATUS_ZOMBIE:
+            if _not_older(handle, process) and lives(process):
                 members.append(process)
         except (ProcessLookupError, PermissionError, psutil.Error):
             continue
@@ -207,7 +225,7 @@ def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Pro
     exits = _exit_fds(members)
     try:
         while True:
-            members = [p for p in members if _running(p)]
+            members = [p for p in members if lives(p)]
             left = deadline - time.monotonic()
             if not members or left <= 0:
                 return members
@@ -232,13 +250,6 @@ def _exit_fds(members: list[psutil.Process]) -> dict[int, psutil.Process]:
         except OSError:
             continue  # gone already; or no pidfds here: the look every 50 ms finds it so
     return found
-
-
-def _running(process: psutil.Process) -> bool:
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _signal(handle: Handle | None, members: list[psutil.Process], signum: int) -> None:
