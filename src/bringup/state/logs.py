@@ -46,21 +46,31 @@ def cap() -> int:
 
 
 def rotate(path: Path, limit: int) -> bool:
-    """Copy a log grown past `limit` to NAME.log.1 (the old one replaced) and empty it. A line
-    written between the copy and the cut is lost, as with logrotate's copytruncate."""
+    """Copy a log grown past `limit` to NAME.log.1 (the old one replaced) and empty it. What
+    the service writes during the copy is added after it, and the cut follows at once: only a
+    line written in the few microseconds between those two is lost, as with logrotate's
+    copytruncate (the service holds the file open: nothing outside it can do better)."""
     if size(path) <= limit:
         return False
     kept, copying = earlier(path), path.with_name(path.name + ".1.part")
     try:
-        with path.open("rb") as log, copying.open("wb") as copy:
-            while os.sendfile(copy.fileno(), log.fileno(), None, 1 << 20):
-                pass
-        copying.replace(kept)
-        os.truncate(path, 0)
+        with path.open("rb") as log:
+            with copying.open("wb") as copy:
+                _copy_rest(log, copy)
+            copying.replace(kept)  # before the cut: a reader that sees it finds the rest there
+            with kept.open("r+b") as copy:  # not "ab": sendfile takes no O_APPEND file
+                copy.seek(0, os.SEEK_END)
+                _copy_rest(log, copy)
+                os.truncate(path, 0)
     except OSError:
         copying.unlink(missing_ok=True)
         return False
     return True
+
+
+def _copy_rest(source: BinaryIO, target: BinaryIO) -> None:
+    while os.sendfile(target.fileno(), source.fileno(), None, 1 << 20):
+        pass
 
 
 def read_since(path: Path, offset: int) -> str:
