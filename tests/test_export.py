@@ -11,15 +11,19 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bringup.commands.demo import write_demo
 
-from helpers import invoke, next_ok, stop_everything, stored, write_recipe
+from helpers import invoke, next_ok, stop_everything, stored, write_file, write_recipe
 
 COMPOSE = shutil.which("docker-compose")
 ANALYZE = shutil.which("systemd-analyze")
@@ -357,3 +361,131 @@ def test_a_joined_healthcheck_fails_when_any_one_check_fails(ws: Path) -> None:
     probe = processes["api"]["readiness_probe"]["exec"]["command"]
     alone = probe.split(" && ", 1)[1].removeprefix("{ ").removesuffix("; }")
     assert subprocess.run(["bash", "-c", alone], capture_output=True, check=False).returncode
+
+
+SHELLS = [shell for shell in (["sh"], ["bash"], ["busybox", "sh"]) if shutil.which(shell[0])]
+ANSWERS = """
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Answer(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(201 if self.path == "/made" else 200)
+        self.end_headers()
+        self.wfile.write(b'{"status": "ok",\\n "jobs": 12}')
+
+HTTPServer(("127.0.0.1", PORT), Answer).serve_forever()
+"""
+
+
+@pytest.mark.parametrize(("check", "passes"), [
+    ('http_expect = \'"jobs": [0-9]+\'', True),
+    ('http_expect = \'"jobs": [a-z]+\'', False),
+    ('http_status = 201\nhttp_expect = "ok"', True),
+    ('http_status = 201\nhttp_expect = "nope"', False),
+    ('http_status = 200\nhttp_expect = "ok"', False),
+], ids=["expression", "expression-unmatched", "status-and-text", "text-missing", "status-other"])
+def test_an_exported_http_probe_asks_what_the_recipe_asks(ws: Path, tmp_path: Path, check: str,
+                                                          passes: bool) -> None:
+    """A status together with a text, and a text that is a regular expression (as bringup's
+    own check reads it), decide the probe in every shell an image may have: none dropped,
+    none taken literally."""
+    from helpers import free_port
+
+    port = free_port()
+    path = "/made" if "http_status" in check else "/"  # answers 201
+    server = subprocess.Popen([sys.executable, "-c", ANSWERS.replace("PORT", str(port))])
+    try:
+        write_recipe(ws, "api", f'command = "sleep 30"\nport = {port}\n[verify]\n'
+                                f'http = "http://127.0.0.1:{port}{path}"\n{check}\n')
+        code, said = export(ws, "kubernetes", "--include-unproven")
+        assert code == 0, said
+        (deployment,) = [document for document in _documents(
+            (ws / "export/kubernetes/stack.yaml").read_text())
+            if document["kind"] == "Deployment"]
+        probe = deployment["spec"]["template"]["spec"]["containers"][0][  # type: ignore[index]
+            "readinessProbe"]["exec"]["command"]
+        for _ in range(100):
+            if socket.socket().connect_ex(("127.0.0.1", port)) == 0:
+                break
+            time.sleep(0.05)
+        for shell in SHELLS:
+            ran = subprocess.run([*shell, "-c", probe[2]], capture_output=True, check=False)
+            assert (ran.returncode == 0) == passes, (shell, probe[2], ran.stderr)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def _compose_services(ws: Path, *names: str) -> dict[str, Any]:
+    import yaml
+
+    code, said = export(ws, "compose", "--include-unproven", *names)
+    assert code == 0, said
+    return yaml.safe_load((ws / "export/compose/compose.yaml").read_text())[  # type: ignore[no-any-return]
+        "services"]
+
+
+def test_an_official_image_starts_as_the_recipe_lets_clients_in(ws: Path) -> None:
+    """postgres initialised with trust and mariadb with an empty root password start their
+    images likewise; postgres without trust needs its password set, and compose says so
+    before anything runs; nginx serves the recipe's config, built on the nginx image."""
+    for name in ("postgres", "mariadb", "nginx"):
+        shutil.copy(CATALOG / f"{name}.toml", ws / "recipes" / f"{name}.toml")
+    services = _compose_services(ws)
+    assert services["postgres"]["environment"]["POSTGRES_HOST_AUTH_METHOD"] == "trust"
+    assert services["mariadb"]["environment"]["MARIADB_ALLOW_EMPTY_ROOT_PASSWORD"] == "1"
+    nginx = services["nginx"]
+    assert "image" not in nginx and nginx["build"]["dockerfile_inline"].startswith(
+        "FROM nginx:1.25\n")
+    assert "var/nginx/nginx.conf" in " ".join(nginx["command"])
+    assert nginx["ports"] == ["127.0.0.1:8080:8080"]
+
+    recipe = ws / "recipes/postgres.toml"
+    recipe.write_text(recipe.read_text().replace("--auth=trust", "--auth=scram-sha-256"))
+    services = _compose_services(ws, "postgres")
+    assert "POSTGRES_PASSWORD:?" in services["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    if COMPOSE is not None:
+        env = {key: value for key, value in os.environ.items() if key != "POSTGRES_PASSWORD"}
+        checked = subprocess.run([COMPOSE, "-f", str(ws / "export/compose/compose.yaml"),
+                                  "config", "--quiet"], capture_output=True, text=True,
+                                 env=env, check=False)
+        # (this compose build says so and exits 0 all the same)
+        assert "required variable POSTGRES_PASSWORD is missing a value" in checked.stderr
+
+
+def test_an_exec_check_inside_a_container_reaches_the_port_there(ws: Path) -> None:
+    """redis run here on 6390 is the image's 6379 inside: its exec check is rewritten so."""
+    write_recipe(ws, "cache", """
+        command = "redis-server --port 6390"
+        port = 6390
+        [verify]
+        tcp = 6390
+        exec = "redis-cli -p 6390 ping"
+        exec_expect = "PONG"
+        """)
+    test = _compose_services(ws)["cache"]["healthcheck"]["test"][1]
+    assert "redis-cli -p 6379 ping" in test and "6390" not in test
+    export(ws, "kubernetes", "--include-unproven")
+    manifest = (ws / "export/kubernetes/stack.yaml").read_text()
+    assert "-p 6379 ping" in manifest and "-p 6390" not in manifest
+
+
+def test_a_script_is_built_on_the_image_of_the_interpreter_its_first_line_names(
+        ws: Path) -> None:
+    (ws / "svc").mkdir()
+    write_file(ws, "svc/start.sh", "#!/usr/bin/env -S python3 -u\nprint('hi')\n", mode=0o755)
+    write_recipe(ws, "svc", 'cwd = "svc"\ncommand = "./start.sh"\nuser = "nobody"\n')
+    built = _compose_services(ws)["svc"]["build"]["dockerfile_inline"]
+    assert built.startswith("FROM python:")
+    assert "useradd --system nobody" in built
+
+
+def test_an_override_finds_the_port_inside_for_a_port_init_moved() -> None:
+    from bringup.export.compose import _target
+
+    published = {"ports": [{"published": "80", "target": 8080}, {"published": "9000",
+                                                                 "target": 9001}]}
+    assert _target(published, 80) == 8080  # as published
+    assert _target(published, 8080) == 8080  # here at its port inside
+    assert _target({"ports": [{"published": "80", "target": 3000}]}, 8080) == 3000  # 80 + 8000
+    assert _target(published, 7000) == 7000  # nothing says: as it is

@@ -44,13 +44,16 @@ class OnHost:
     notes: tuple[str, ...]
 
 
+PRIVILEGED_MOVE = 8000  # a privileged port, here where bringup is not root: this much higher
+
+
 def port_here(published: int | None, own: int | None) -> tuple[int | None, str]:
     """The port the service gets here: the published one, a high one for a privileged port
     when bringup is not root; and what to say about it."""
     port = published or own
     if port is None or port >= PRIVILEGED or os.geteuid() == 0:
         return port, ""
-    high = port + 8000
+    high = port + PRIVILEGED_MOVE
     return high, f"{port} is a privileged port: here it is {high}"
 
 

@@ -9,25 +9,61 @@ import os
 import re
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
 from bringup.checks.exec_ import ExecSpec
 from bringup.checks.http import HttpSpec
 from bringup.checks.tcp import TcpSpec
+from bringup.discover.onhost import PRIVILEGED_MOVE
 from bringup.errors import UsageError
 from bringup.export import shell, yamltext
 from bringup.export.stack import Member, Rendered, Stack
 
 NAME = "compose"
 FILE = "compose.yaml"
-# A server's program: the official image that runs it, its port inside, and its own client's
-# readiness command (PORT: the port inside).
-IMAGES = {"redis-server": ("redis:7", 6379, "redis-cli -p PORT ping | grep -q PONG"),
-          "postgres": ("postgres:15", 5432, "pg_isready -h 127.0.0.1 -p PORT"),
-          "mariadbd": ("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent"),
-          "mysqld": ("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent"),
-          "nginx": ("nginx:1.25", 80, "curl -fsS -o /dev/null http://127.0.0.1:PORT/")}
+
+
+@dataclass(frozen=True)
+class Image:
+    """An official image that runs a catalog server with its own command and data: its port
+    inside, its own client's readiness command (PORT: the port inside), and how it lets a
+    client in. `open_when` is what a recipe's set-up says for a server that asks no password
+    (initdb --auth=trust): then `open_env` starts the image likewise; else it needs the
+    password in `password` from the environment, and will not start without it."""
+
+    name: str
+    port: int
+    ready: str
+    password: str = ""
+    open_when: str = ""
+    open_env: tuple[tuple[str, str], ...] = ()
+
+    def env(self, member: Member) -> dict[str, str]:
+        if not self.password or self.password in member.recipe.env:
+            return {}
+        said = " ".join(spec.run or "" for spec in member.recipe.paths)
+        if self.open_when and self.open_when in said:
+            return dict(self.open_env)
+        return {self.password: f"${{{self.password}:?the {self.name} image starts only "
+                               "with it: set it in the environment}"}
+
+
+IMAGES = {
+    "redis-server": Image("redis:7", 6379, "redis-cli -p PORT ping | grep -q PONG"),
+    "postgres": Image("postgres:15", 5432, "pg_isready -h 127.0.0.1 -p PORT",
+                      "POSTGRES_PASSWORD", "trust",
+                      (("POSTGRES_HOST_AUTH_METHOD", "trust"),)),
+    "mariadbd": Image("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent",
+                      "MARIADB_ROOT_PASSWORD", "--auth-root-authentication-method=normal",
+                      (("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"),)),
+    "mysqld": Image("mysql:8", 3306, "mysqladmin ping -h 127.0.0.1 -P PORT --silent",
+                    "MYSQL_ROOT_PASSWORD", "--initialize-insecure",
+                    (("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),))}
+# A server that serves the service's own files and config runs the recipe's command in an
+# image built from its folder on the official one (which has curl for its healthcheck).
+BASES = {"nginx": "nginx:1.25"}
 HEALTH = {"interval": "30s", "timeout": "5s", "retries": 3, "start_interval": "1s"}
 LOOPBACK = re.compile(r"\b(?:127\.0\.0\.1|localhost):(\d+)\b")
 
@@ -68,15 +104,15 @@ def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str]
     image = image_of(member)
     body: dict[str, Any] = {}
     if image is not None:
-        body["image"] = image[0]
-        said.append(f"runs the {image[0]} image's own command, not the recipe's "
+        body["image"] = image.name
+        said.append(f"runs the {image.name} image's own command, not the recipe's "
                     f"({recipe.command_text()})")
     else:
         body["build"] = _build(stack, member, said)
         words = list(recipe.command) if isinstance(recipe.command, tuple) else [
             "/bin/sh", "-c", recipe.command]
         body["command"] = [word.replace("$", "$$") for word in words]  # not compose's to expand
-    inside = image[1] if image else recipe.port
+    inside = image.port if image else recipe.port
     if recipe.port is not None:
         body["ports"] = [f"127.0.0.1:{recipe.port}:{inside}"]  # loopback, as it ran here
     if recipe.user and image is None:  # an official image runs its server as its own user
@@ -84,7 +120,7 @@ def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str]
     files = _env_files(stack, member)
     if files:
         body["env_file"] = files
-    env = _environment(stack, member, cannot)
+    env = {**(image.env(member) if image else {}), **_environment(stack, member, cannot)}
     if env:
         body["environment"] = env
     check = None if recipe.oneshot else _healthcheck(member, image, inside, cannot, said)
@@ -106,7 +142,7 @@ def _program(word: str) -> str:
     return PurePath(word).name
 
 
-def image_of(member: Member) -> tuple[str, int, str] | None:
+def image_of(member: Member) -> Image | None:
     """The official image that runs the service's program, if the catalog knows one."""
     words = member.recipe.words()
     return IMAGES.get(_program(words[0])) if words else None
@@ -120,20 +156,27 @@ def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
     needs = member.recipe.needs
     python = next((need for need in needs if need.kind == "python"), None)
     npm = next((need for need in needs if need.kind == "npm"), None)
-    program = _program(member.recipe.words()[0]) if member.recipe.words() else ""
+    program = _interpreter(member)
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if npm is not None or program in ("node", "npm", "npx", "yarn", "pnpm"):
+    if program in BASES:
+        base = BASES[program]
+    elif npm is not None or program in ("node", "npm", "npx", "yarn", "pnpm"):
         base = "node:20-slim"
     elif python is not None or program.startswith("python"):
         base = f"python:{version}-slim"
     else:
         base = "debian:12-slim"
     apt = sorted({"curl", *(need.install["apt"] for need in needs
-                            if need.kind == "binary" and "apt" in need.install)})
-    lines = [f"FROM {base}",
-             "RUN apt-get update && apt-get install -y --no-install-recommends "
-             f"{' '.join(apt)} && rm -rf /var/lib/apt/lists/*",
-             "WORKDIR /app", "COPY . ."]
+                            if need.kind == "binary" and "apt" in need.install
+                            and need.value != program)} - ({"curl"} if program in BASES else set()))
+    lines = [f"FROM {base}"]
+    if apt:
+        lines.append("RUN apt-get update && apt-get install -y --no-install-recommends "
+                     f"{' '.join(apt)} && rm -rf /var/lib/apt/lists/*")
+    if member.recipe.user:  # `user:` names it: the image must have it
+        user = shlex.quote(member.recipe.user)
+        lines.append(f"RUN id -u {user} >/dev/null 2>&1 || useradd --system {user}")
+    lines += ["WORKDIR /app", "COPY . ."]
     if python is not None:
         lines.append(f"RUN pip install --no-cache-dir -r {python.value}")
     if npm is not None:
@@ -145,6 +188,27 @@ def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
               if entry.kind == "executable"]
     said.append(f"no Dockerfile in {context}: one is written inline from {base}, with its needs")
     return {"context": context, "dockerfile_inline": ("\n".join(lines) + "\n").replace("$", "$$")}
+
+
+def _interpreter(member: Member) -> str:
+    """The program that runs the service: its command's, or for a script of its folder the
+    one its #! line names (`./start.sh` may well be Python)."""
+    words = member.recipe.words()
+    if not words:
+        return ""
+    program = _program(words[0])
+    script = member.cwd / words[0]
+    if "/" not in words[0] or not script.is_file():
+        return program
+    try:
+        with script.open("rb") as file:
+            first = file.readline(200).decode(errors="replace")
+    except OSError:
+        return program
+    said = first[2:].split() if first.startswith("#!") else []
+    if said and _program(said[0]) == "env":
+        said = [word for word in said[1:] if not word.startswith("-")]
+    return _program(said[0]) if said else program
 
 
 def _env_files(stack: Stack, member: Member) -> list[str]:
@@ -162,7 +226,7 @@ def _environment(stack: Stack, member: Member, cannot: list[str]) -> dict[str, s
         if key.endswith("HOST") and value in ("127.0.0.1", "localhost") and owner is not None:
             env[key], env[port_key] = owner
     for key in member.secret_env():
-        env[key] = f"${{{key}:?{key} is a secret: set it in the environment or .env}}"
+        env[key] = f"${{{key}:?{key} is a secret: set it in the environment}}"
         cannot.append(f"{member.name}: env {key} looks secret: its value is not written; "
                       "compose takes it from the environment or .env")
     return env
@@ -183,11 +247,11 @@ def _owner(stack: Stack, port: str, member: Member) -> tuple[str, str] | None:
                   and not m.recipe.external and m is not member), None)
     if owner is None:
         return None
-    image = IMAGES.get(_program(owner.recipe.words()[0]))
-    return owner.name, str(image[1] if image else port.strip())
+    image = image_of(owner)
+    return owner.name, str(image.port if image else port.strip())
 
 
-def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int | None,
+def _healthcheck(member: Member, image: Image | None, inside: int | None,
                  cannot: list[str], said: list[str]) -> str | None:
     """Every check the recipe has that a command inside the container can run, joined: all
     must pass, as in the recipe."""
@@ -197,8 +261,8 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
             port = int(spec.target.rpartition(":")[2])
             port = inside if inside is not None and port == member.recipe.port else port
             if image is not None:
-                tests.append(image[2].replace("PORT", str(port)))
-                said.append(f"healthcheck: {image[0]}'s own client")
+                tests.append(image.ready.replace("PORT", str(port)))
+                said.append(f"healthcheck: {image.name}'s own client")
             else:
                 tests.append(shell.tcp(spec, port))
                 said.append("healthcheck: bash's /dev/tcp for the tcp check")
@@ -206,7 +270,7 @@ def _healthcheck(member: Member, image: tuple[str, int, str] | None, inside: int
             tests.append(shell.curl(spec, inside_url(spec.url, member.recipe.port, inside)))
             said.append("healthcheck: curl for the http check")
         elif isinstance(spec, ExecSpec):
-            tests.append(shell.check_command(spec))
+            tests.append(inside_command(shell.check_command(spec), member.recipe.port, inside))
             said.append("healthcheck: the exec check, assumed to exist in the image")
         else:
             cannot.append(f"{member.name}: verify.{kind} ({kind} check): compose's "
@@ -220,6 +284,17 @@ def inside_url(url: str, port: int | None, inside: int | None) -> str:
         return url
     return LOOPBACK.sub(lambda m: "127.0.0.1:" + (
         str(inside) if int(m.group(1)) == port else m.group(1)), url)
+
+
+# How a command names the port it reaches: host:PORT, -p PORT, -P PORT, --port=PORT, port=PORT.
+_PORT_SAID = r"((?:127\.0\.0\.1|localhost):|-[pP]\s*|--port[=\s]|\bport=){port}(?!\d)"
+
+
+def inside_command(command: str, port: int | None, inside: int | None) -> str:
+    """An exec check run inside the container, at the port the service listens on there."""
+    if port is None or inside is None or port == inside:
+        return command
+    return re.sub(_PORT_SAID.format(port=port), lambda m: f"{m.group(1)}{inside}", command)
 
 
 def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, Any]:
@@ -296,11 +371,19 @@ def _override(stack: Stack, file: Path, names: dict[str, str]) -> Rendered:
 
 
 def _target(spec: dict[str, Any], port: int | None) -> int | None:
-    """The port inside the container that compose publishes as `port` here."""
-    for item in spec.get("ports") or []:
-        if isinstance(item, dict) and str(item.get("published", "")) == str(port):
-            return int(item["target"])
-    return port
+    """The port inside the container that compose publishes as `port` here; where init gave
+    the service another port here (a privileged one 8000 higher, or its port inside), the
+    mapping that became it."""
+    pairs = [(str(item.get("published") or ""), int(item["target"]))
+             for item in spec.get("ports") or [] if isinstance(item, dict) and "target" in item]
+    for published, target in pairs:
+        if published == str(port):
+            return target
+    for published, target in pairs:
+        if port is not None and (target == port or (
+                published.isdigit() and int(published) + PRIVILEGED_MOVE == port)):
+            return target
+    return pairs[0][1] if len(pairs) == 1 else port
 
 
 def _repository(image: str) -> str:

@@ -41,7 +41,7 @@ def _documents(stack: Stack, member: Member, cannot: list[str]) -> list[dict[str
     recipe, name = member.recipe, _name(member.name)
     labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": stack.project}
     image = compose.image_of(member)
-    container: dict[str, Any] = {"name": name, "image": image[0] if image
+    container: dict[str, Any] = {"name": name, "image": image.name if image
                                  else f"{stack.project}-{name}:latest"}
     if image is None:
         container["imagePullPolicy"] = "IfNotPresent"
@@ -49,17 +49,21 @@ def _documents(stack: Stack, member: Member, cannot: list[str]) -> list[dict[str
             "/bin/sh", "-c", recipe.command]
         cannot.append(f"{member.name}: image {container['image']} is assumed: build it from "
                       "its folder (`bringup export compose` writes its Dockerfile)")
-    inside = image[1] if image else recipe.port
+    inside = image.port if image else recipe.port
     if inside is not None:
         container["ports"] = [{"containerPort": inside}]
     documents: list[dict[str, Any]] = []
-    env = _environment(stack, member)
+    opened = image.env(member) if image else {}  # a password asked for is a Secret's
+    env = {**{key: value for key, value in opened.items() if not value.startswith("${")},
+           **_environment(stack, member)}
     if env:
         documents.append({"apiVersion": "v1", "kind": "ConfigMap",
                           "metadata": {"name": f"{name}-env", "labels": labels}, "data": env})
         container["envFrom"] = [{"configMapRef": {"name": f"{name}-env"}}]
-    secrets = [*member.secret_env(), *(need.value for need in recipe.needs if need.kind == "env"
-                                       and need.value not in recipe.env)]
+    secrets = [*member.secret_env(), *(key for key, value in opened.items()
+                                       if value.startswith("${")),
+               *(need.value for need in recipe.needs if need.kind == "env"
+                 and need.value not in recipe.env)]
     if secrets:
         container["env"] = [{"name": key, "valueFrom": {"secretKeyRef": {
             "name": f"{stack.project}-secrets", "key": key}}} for key in dict.fromkeys(secrets)]
@@ -78,10 +82,11 @@ def _documents(stack: Stack, member: Member, cannot: list[str]) -> list[dict[str
     template = {"metadata": {"labels": labels}, "spec": pod}
     if recipe.oneshot:
         pod["restartPolicy"] = "OnFailure"
+        # No deadline: a task's measured time is its time to finish here, not in a cluster
+        # that first pulls its image and waits for what it comes after.
         documents.append({"apiVersion": "batch/v1", "kind": "Job",
                           "metadata": {"name": name, "labels": labels},
                           "spec": {"backoffLimit": recipe.max_restarts,
-                                   "activeDeadlineSeconds": member.grace(),
                                    "template": template}})
         return documents
     if recipe.restart != "always":
@@ -137,13 +142,13 @@ def _handler(member: Member, inside: int | None, cannot: list[str]) -> dict[str,
     commands = []
     for spec in checks:
         if isinstance(spec, TcpSpec) and image is not None:
-            commands.append(image[2].replace("PORT", str(image[1])))
+            commands.append(image.ready.replace("PORT", str(image.port)))
         elif isinstance(spec, TcpSpec):
             commands.append(shell.tcp(spec, _inside_port(spec.target, port, here)))
         elif isinstance(spec, HttpSpec):
             commands.append(shell.curl(spec, compose.inside_url(spec.url, port, here)))
         else:
-            commands.append(shell.check_command(spec))
+            commands.append(compose.inside_command(shell.check_command(spec), port, here))
     return {"exec": {"command": ["/bin/sh", "-c", shell.all_of(commands)]}}
 
 

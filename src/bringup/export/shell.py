@@ -3,6 +3,7 @@ it may be written down, and how the engine runs `bringup wait` on this machine."
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -54,16 +55,35 @@ def tcp(spec: TcpSpec, port: int, *, host: str = "127.0.0.1") -> str:
 
 
 def curl(spec: HttpSpec, url: str) -> str:
+    """The request as bringup's http check makes it: a status from 200 to 399 (or the one it
+    names), and a body that holds the text or, as bringup reads it too, matches it as a
+    regular expression (grep -E, for what Python's and POSIX's expressions share)."""
     words = ["curl", "-sS", *(["-X", spec.method] if spec.method != "GET" else [])]
     words += [word for name, value in spec.headers for word in ("-H", f"{name}: {value}")]
     if spec.data is not None:
         words += ["--data-raw", spec.data]
-    if spec.status is not None:
+    if spec.status is not None and spec.expect is None:
         words += ["-o", "/dev/null", "-w", "%{http_code}", url]
         return f"{shlex.join(words)} | grep -qx {spec.status}"
-    words[1:2] = ["-fsS"]
-    command = shlex.join([*words, url])
-    return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+    if spec.status is None and (spec.expect is None or _literal(spec.expect)):
+        words[1:2] = ["-fsS"]
+        command = shlex.join([*words, url])
+        return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
+    # The body and the status both: the status on a line of its own after the body.
+    fetched = shlex.join([*words, "-w", "\\n%{http_code}", url])
+    status = (f'[ "$code" = {spec.status} ]' if spec.status is not None
+              else '[ "$code" -ge 200 ] && [ "$code" -lt 400 ]')
+    body = 'printf %s "$out" | sed \'$d\''
+    expect = shlex.quote(spec.expect or "")
+    holds = f"{body} | grep -qF -- {expect}"
+    if not _literal(spec.expect or ""):
+        holds = f"{{ {holds} || {body} | grep -qE -- {expect}; }}"
+    return f'out=$({fetched}) && code=$(printf %s "$out" | tail -n 1) && {status} && {holds}'
+
+
+def _literal(text: str) -> bool:
+    """Text a regular expression matches only as itself."""
+    return re.search(r"[.^$*+?()\[\]{}|\\]", text) is None
 
 
 def plain_get(spec: HttpSpec) -> bool:
