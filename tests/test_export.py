@@ -489,3 +489,20 @@ def test_an_override_finds_the_port_inside_for_a_port_init_moved() -> None:
     assert _target(published, 8080) == 8080  # here at its port inside
     assert _target({"ports": [{"published": "80", "target": 3000}]}, 8080) == 3000  # 80 + 8000
     assert _target(published, 7000) == 7000  # nothing says: as it is
+
+
+def test_a_variable_the_needs_ask_for_is_asked_of_compose_unless_an_env_file_has_it(
+        ws: Path) -> None:
+    write_recipe(ws, "api", """
+        command = "sleep 30"
+        [[needs]]
+        env = "OPENAI_API_KEY"
+        [[needs]]
+        env = "MODEL_NAME"
+        """)
+    (ws / ".env").write_text("MODEL_NAME=small\n")
+    api = _compose_services(ws)["api"]
+    assert api["environment"] == {
+        "OPENAI_API_KEY": "${OPENAI_API_KEY:?api needs it: set it in the environment}"}
+    assert api["env_file"] == ["../../.env"]
+    assert "small" not in (ws / "export/compose/compose.yaml").read_text()

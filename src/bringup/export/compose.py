@@ -20,6 +20,7 @@ from bringup.discover.onhost import PRIVILEGED_MOVE
 from bringup.errors import UsageError
 from bringup.export import shell, yamltext
 from bringup.export.stack import Member, Rendered, Stack
+from bringup.recipe.env import read_env_file
 
 NAME = "compose"
 FILE = "compose.yaml"
@@ -119,7 +120,7 @@ def _service(stack: Stack, member: Member, cannot: list[str]) -> tuple[list[str]
         body["user"] = recipe.user
     files = _env_files(stack, member)
     if files:
-        body["env_file"] = files
+        body["env_file"] = [os.path.relpath(path, stack.out) for path in files]
     env = {**(image.env(member) if image else {}), **_environment(stack, member, cannot)}
     if env:
         body["environment"] = env
@@ -211,11 +212,11 @@ def _interpreter(member: Member) -> str:
     return _program(said[0]) if said else program
 
 
-def _env_files(stack: Stack, member: Member) -> list[str]:
+def _env_files(stack: Stack, member: Member) -> list[Path]:
     found = [stack.root / ".env"]
     if member.recipe.env_file:
         found.append(member.cwd / member.recipe.env_file)
-    return [os.path.relpath(path, stack.out) for path in dict.fromkeys(found) if path.is_file()]
+    return [path for path in dict.fromkeys(found) if path.is_file()]
 
 
 def _environment(stack: Stack, member: Member, cannot: list[str]) -> dict[str, str]:
@@ -229,6 +230,13 @@ def _environment(stack: Stack, member: Member, cannot: list[str]) -> dict[str, s
         env[key] = f"${{{key}:?{key} is a secret: set it in the environment}}"
         cannot.append(f"{member.name}: env {key} looks secret: its value is not written; "
                       "compose takes it from the environment or .env")
+    # A variable its needs ask for reaches it from an env file it has, else from where compose
+    # runs: never its value here.
+    given = {key for file in _env_files(stack, member) for key in read_env_file(file)}
+    for need in member.recipe.needs:
+        if need.kind == "env" and need.value not in env and need.value not in given:
+            env[need.value] = (f"${{{need.value}:?{member.name} needs it: set it in the "
+                               "environment}")
     return env
 
 
