@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from pathlib import Path
 
 from bringup.export import shell
 from bringup.export.stack import Member, Rendered, Stack
@@ -17,6 +18,9 @@ NAME = "systemd"
 RESTART = {"on-failure": "on-failure", "always": "always", "no": "no"}
 FIRST_PAUSE, LONGEST_PAUSE, STEPS = 1, 60, 6  # watch's pause doubles from 1 s up to 60 s
 WINDOW = 600  # max_restarts count within this many seconds, as under watch
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+           "\v": "\\v"}
 
 
 def render(stack: Stack, *, system: bool) -> Rendered:
@@ -42,7 +46,7 @@ def _service(stack: Stack, member: Member, cannot: list[str], *, system: bool) -
     recipe = member.recipe
     needs = [_unit(stack, other) for name in recipe.after
              if (other := stack.member(name)) is not None]
-    unit = [f"Description={recipe.description or member.name} ({member.grace_said()})"]
+    unit = [f"Description={_text(recipe.description or member.name)} ({member.grace_said()})"]
     if needs:
         unit += [f"Requires={' '.join(needs)}", f"After={' '.join(needs)}"]
     unit += [f"StartLimitIntervalSec={WINDOW}", f"StartLimitBurst={recipe.max_restarts + 1}"]
@@ -52,17 +56,17 @@ def _service(stack: Stack, member: Member, cannot: list[str], *, system: bool) -
                    f"TimeoutStartSec={member.grace() + 5}"]
         return _sections(unit, service, stack)
     service = [f"Type={'oneshot' if recipe.oneshot else 'exec'}",
-               f"WorkingDirectory={_quoted(str(member.cwd), command=False)}",
+               *_path_setting("WorkingDirectory", member.cwd, member, cannot),
                *_environment(stack, member, cannot),
                f"ExecStart={_exec_start(member)}"]
     if recipe.oneshot:
         service += ["RemainAfterExit=yes", f"TimeoutStartSec={member.grace()}"]
     else:
-        log = None
-        if "log" in recipe.verify.checks:
-            log = stack.root / "state" / "logs" / f"{member.name}.systemd.log"
-            service += [f"StandardOutput=truncate:{log}", "StandardError=inherit"]
-        service += [f"ExecStartPost={_wait(stack, member, str(log) if log else None)}",
+        log = stack.root / "state" / "logs" / f"{member.name}.systemd.log"
+        output = (_path_setting("StandardOutput", log, member, cannot, prefix="truncate:")
+                  if "log" in recipe.verify.checks else [])
+        service += [*output, "StandardError=inherit"] if output else []
+        service += [f"ExecStartPost={_wait(stack, member, str(log) if output else None)}",
                     f"TimeoutStartSec={member.grace() + 5}",
                     f"Restart={RESTART[recipe.restart]}",
                     f"RestartSec={FIRST_PAUSE}",
@@ -88,10 +92,10 @@ def _sections(unit: list[str], service: list[str], stack: Stack) -> str:
 
 
 def _environment(stack: Stack, member: Member, cannot: list[str]) -> list[str]:
-    lines = [f"EnvironmentFile=-{_quoted(str(stack.root / '.env'), command=False)}"]
+    lines = _path_setting("EnvironmentFile", stack.root / ".env", member, cannot, prefix="-")
     if member.recipe.env_file:
-        lines.append("EnvironmentFile="
-                     + _quoted(str(member.cwd / member.recipe.env_file), command=False))
+        lines += _path_setting("EnvironmentFile", member.cwd / member.recipe.env_file, member,
+                               cannot)
     lines += [f"Environment={_quoted(f'{key}={value}', command=False)}"
               for key, value in shell.environment(member).items()]
     cannot += shell.secrets_said(member, "put it in an EnvironmentFile")
@@ -122,10 +126,36 @@ def _wait(stack: Stack, member: Member, log: str | None) -> str:
 
 def _quoted(word: str, *, command: bool = True) -> str:
     """A word as systemd reads it: quoted when it must be; `%` (and in a command, `$`) taken
-    literally."""
+    literally. A unit holds one setting a line, so a newline or another control character is
+    written as the C escape systemd undoes inside quotes (systemd.syntax(7), "Quoting")."""
     word = word.replace("%", "%%")
     if command:
         word = word.replace("$", "$$")
-    if word and not re.search(r"[\s\"'\\;]", word):
+    if word and not re.search(r"[\s\"'\\;]|" + CONTROL.pattern, word):
         return word
-    return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    word = word.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + CONTROL.sub(lambda found: _escape(found.group()), word) + '"'
+
+
+def _escape(char: str) -> str:
+    return ESCAPES.get(char, f"\\x{ord(char):02x}")
+
+
+def _path_setting(key: str, path: Path, member: Member, cannot: list[str], *,
+                  prefix: str = "") -> list[str]:
+    """A path setting's line, or none when systemd cannot take the path. systemd does not
+    unquote WorkingDirectory=, EnvironmentFile= or StandardOutput=truncate: (quotes would be
+    part of the path), but resolves `%` specifiers in them; the line ends at a newline, loses
+    trailing blanks and runs on after a trailing backslash."""
+    text = str(path)
+    if CONTROL.search(text) or text != text.rstrip() or text.endswith("\\"):
+        cannot.append(f"{member.name}: {key}={prefix}{text!r}: systemd cannot take this path "
+                      "in a unit (a control character, or a blank or backslash at its end)")
+        return []
+    return [f"{key}={prefix}{text.replace('%', '%%')}"]
+
+
+def _text(text: str) -> str:
+    """Free text (Description=) as systemd shows it: specifiers resolved, nothing unquoted, one
+    line."""
+    return CONTROL.sub(" ", text).replace("%", "%%")
