@@ -1,21 +1,27 @@
-"""`bringup export` to systemd, where a recipe's text meets the engine's own syntax: paths with
-a space or `%` in the workspace's name, a newline in a command or a value, `%` in a
-description. Each unit is read by `systemd-analyze verify`."""
+"""`bringup export` to systemd and process-compose, where a recipe's text meets the engine's
+own syntax: paths with a space or `%` in the workspace's name, a newline in a command or a
+value, `%` in a description; a log check beside other checks, a ready line that looks like a
+regular expression, and HTTP checks process-compose's http_get would judge otherwise. Each unit
+is read by `systemd-analyze verify`, each process-compose file by the documented schema."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bringup.export.stack import project_name
-from test_export import ANALYZE, _newer_systemd_only, _unit, export
+from test_export import ANALYZE, SCHEMA, _newer_systemd_only, _unit, export
 
-from helpers import stop_everything, write_file, write_recipe
+from helpers import free_port, stop_everything, write_file, write_recipe
 
 needs_analyze = pytest.mark.skipif(ANALYZE is None, reason="needs systemd-analyze")
 
@@ -126,3 +132,124 @@ def test_percent_in_a_description_is_taken_literally(ws: Path) -> None:
     unit = _unit(units(ws)[f"{ws.name}-api.service"])
     assert complaints(ws) == []
     assert unit["Description"][0].startswith("100%% ready, %%z and %%n (")
+
+
+def process_compose(root: Path) -> tuple[dict[str, Any], str]:
+    """The exported process-compose.yaml, validated by the schema, and its text."""
+    import jsonschema
+    import yaml
+
+    code, said = export(root, "process-compose", "--include-unproven")
+    assert code == 0, said
+    text = (root / "export/process-compose/process-compose.yaml").read_text()
+    data = yaml.safe_load(text)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text()))
+    return data["processes"], text
+
+
+def test_a_log_check_beside_others_gives_way_to_the_probe_and_is_said(ws: Path) -> None:
+    """process-compose takes a readiness probe or a ready log line: the probe that runs the
+    other checks is written, the log line is listed as not expressed, and what comes after
+    waits for health."""
+    port = free_port()
+    write_recipe(ws, "api", f"""
+        command = "sleep 30"
+        [verify]
+        tcp = {port}
+        log = "api ready"
+        """)
+    write_recipe(ws, "web", 'command = "sleep 30"\nafter = ["api"]\n')
+    processes, text = process_compose(ws)
+    assert "ready_log_line" not in processes["api"]
+    assert f"/dev/tcp/127.0.0.1/{port}" in processes["api"]["readiness_probe"]["exec"]["command"]
+    assert "api: verify.log 'api ready' with other checks" in text
+    assert processes["web"]["depends_on"] == {"api": {"condition": "process_healthy"}}
+
+
+def test_the_schema_refuses_a_ready_log_line_beside_a_readiness_probe() -> None:
+    import jsonschema
+
+    both = {"version": "0.5", "processes": {"api": {
+        "command": "sleep 30", "ready_log_line": "ready",
+        "readiness_probe": {"exec": {"command": "true"}}}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(both, json.loads(SCHEMA.read_text()))
+
+
+def test_a_ready_line_is_written_as_the_literal_text_it_is(ws: Path) -> None:
+    """process-compose looks for ready_log_line as a substring of each line (strings.Contains),
+    as bringup's log check does: brackets and parentheses are written as they are, not
+    escaped as a regular expression would need."""
+    write_recipe(ws, "api", """
+        command = "sleep 30"
+        [verify]
+        log = "Ready (pid 1) [ok]"
+        """)
+    write_recipe(ws, "web", 'command = "sleep 30"\nafter = ["api"]\n')
+    processes, _ = process_compose(ws)
+    assert processes["api"]["ready_log_line"] == "Ready (pid 1) [ok]"
+    assert processes["web"]["depends_on"] == {"api": {"condition": "process_log_ready"}}
+
+
+STATUSES = """
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        status = {"/health?ready=1": 200, "/empty": 204, "/ok": 200}.get(self.path, 404)
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
+@pytest.fixture
+def statuses(tmp_path: Path) -> Iterator[int]:
+    """A server answering 200 on /ok and /health?ready=1 (404 without the query), 204 on
+    /empty; its port."""
+    port = free_port()
+    script = tmp_path / "statuses.py"
+    script.write_text(STATUSES)
+    server = subprocess.Popen([sys.executable, str(script), str(port)])
+    try:
+        for _ in range(100):
+            if subprocess.run(["bash", "-c", f"exec 3<>/dev/tcp/127.0.0.1/{port}"],
+                              capture_output=True, check=False).returncode == 0:
+                break
+            time.sleep(0.05)
+        yield port
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_http_get_only_where_process_compose_judges_as_bringup(ws: Path, statuses: int) -> None:
+    """process-compose's http_get drops the query and passes on status 200 alone: it is written
+    for a check that names status 200; a query, bringup's 200-399 or expected text is curl in
+    an exec probe, which passes against the service where http_get would not."""
+    base = f"http://127.0.0.1:{statuses}"
+    checks = {"exact": f'http = "{base}/ok"\nhttp_status = 200',
+              "query": f'http = "{base}/health?ready=1"',
+              "empty": f'http = "{base}/empty"',
+              "text": f'http = "{base}/ok"\nhttp_expect = "nothing"'}
+    for name, check in checks.items():
+        write_recipe(ws, name, f'command = "sleep 30"\n[verify]\n{check}\n')
+    processes, _ = process_compose(ws)
+    probes = {name: processes[name]["readiness_probe"] for name in checks}
+    assert probes["exact"]["http_get"] == {"host": "127.0.0.1", "scheme": "http",
+                                           "path": "/ok", "port": statuses}
+    assert all("exec" in probes[name] for name in ("query", "empty", "text"))
+
+    def passes(name: str) -> bool:
+        command = probes[name]["exec"]["command"]
+        return subprocess.run(["bash", "-c", command], capture_output=True, timeout=10,
+                              check=False).returncode == 0
+
+    assert passes("query") and passes("empty") and not passes("text")
+    assert "health?ready=1" in probes["query"]["exec"]["command"]
