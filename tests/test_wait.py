@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,6 +80,28 @@ def test_a_log_check_from_outside_reads_only_the_file_given(ws: Path) -> None:
     assert wait(ws, "worker", "--engine", "--log", str(log), "--timeout", "5")[0] == 0
     code, said = wait(ws, "worker", "--log", str(log))
     assert code == 2 and "--log goes with --engine" in said
+
+
+def test_a_file_the_recipe_logs_to_counts_from_where_it_ended_when_the_wait_began(
+        ws: Path) -> None:
+    """The service writes its ready line only to its own file: an engine's start is judged by
+    what it adds there, never by what an earlier start left."""
+    write_recipe(ws, "worker", 'command = "sleep 30"\nlogs = ["var/app.log"]\n'
+                               '[verify]\nlog = "worker ready"\n')
+    log = write_file(ws, "var/app.log", "worker ready\n")  # an earlier start's
+    assert wait(ws, "worker", "--engine", "--timeout", "0.3")[0] == 1
+
+    def append() -> None:
+        with log.open("a") as file:
+            file.write("worker ready\n")
+
+    later = threading.Timer(0.3, append)
+    later.start()
+    try:
+        code, said = wait(ws, "worker", "--engine", "--timeout", "10")
+    finally:
+        later.join()
+    assert code == 0, said
 
 
 def test_an_engine_judges_a_task_by_its_exit(ws: Path) -> None:

@@ -106,6 +106,9 @@ class Probe:
     http_client: Callable[[], httpx.Client] | None = None
     peers: Mapping[str, frozenset[int]] = field(default_factory=dict)  # others' ports, by name
     external: bool = False  # a service bringup only checks: it has no process of bringup's
+    # log_path is bringup's service log, each start in it after its marker; else (an engine's
+    # output, a file of its own) it is read from log_offset as it is.
+    marked: bool = True
 
     def logs(self) -> list[tuple[Path, int]]:
         """Every log of this start: its output, then the files it writes its log to."""

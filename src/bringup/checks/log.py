@@ -48,7 +48,7 @@ def describe(spec: LogSpec) -> str:
 
 def check(spec: LogSpec, probe: Probe) -> Outcome:
     started = time.perf_counter()
-    text = read_sources(probe.logs())
+    text = read_sources(probe.logs(), marked=probe.marked)
     ok, detail, bad = _scan(spec, text)
     elapsed = (time.perf_counter() - started) * 1000
     phrase = f"log line matches log_error: {bad}" if bad is not None else ""

@@ -3,7 +3,9 @@ engine's readiness hook (systemd's ExecStartPost, a Kubernetes init container).
 
 A service bringup runs must be its own recorded process, alive, answering on its own sockets;
 one an engine runs (`--engine`) is judged by what its checks can see from outside: its
-addresses and commands, and a log only when given the file this start writes."""
+addresses and commands, and its log: the file given with `--log` (what this start writes to
+its output, from its beginning) and the files its recipe says it logs to, from where each
+ended when the wait began (what they held before was written by another start)."""
 
 from __future__ import annotations
 
@@ -56,17 +58,19 @@ def _judge(ctx: Context, name: str, *, engine: bool,
         raise UsageError(f"{name} is a oneshot: an engine judges a task by its exit, not by "
                          "`bringup wait`")
     if engine and not recipe.external:
-        verify = _outside(name, recipe.verify, log)
-        return lambda: _from_outside(Service(ctx, recipe), verify, log)
+        service = Service(ctx, recipe)
+        own = [(file, _size(file)) for file in map(service.path, recipe.log_files())]
+        verify = _outside(name, recipe.verify, log, bool(own))
+        return lambda: _from_outside(Service(ctx, recipe), verify, log, own)
     if recipe.oneshot:
         return lambda: [_finished(ctx, name)]
     return lambda: check_one(Service(ctx, recipe))
 
 
-def _outside(name: str, verify: Verify, log: Path | None) -> Verify:
+def _outside(name: str, verify: Verify, log: Path | None, own_files: bool) -> Verify:
     """The checks that can be run on a process bringup did not start."""
     kept = {kind: spec for kind, spec in verify.checks.items()
-            if kind not in INSIDE and (kind != "log" or log is not None)}
+            if kind not in INSIDE and (kind != "log" or log is not None or own_files)}
     if not any(spec.readiness for spec in kept.values()):
         missing = "its log: pass --log FILE, the file this start writes" if "log" in (
             verify.checks) else "a check that reaches it (tcp, http or exec)"
@@ -74,11 +78,20 @@ def _outside(name: str, verify: Verify, log: Path | None) -> Verify:
     return replace(verify, checks=kept)
 
 
-def _from_outside(service: Service, verify: Verify, log: Path | None) -> list[Outcome]:
-    probe = replace(service.probe(), handle=None, external=True, log_files=())
-    if log is not None:  # the file this start writes, from its beginning
-        probe = replace(probe, log_path=log, log_offset=0)
+def _from_outside(service: Service, verify: Verify, log: Path | None,
+                  own: list[tuple[Path, int]]) -> list[Outcome]:
+    sources = [*([(log, 0)] if log is not None else []), *own]
+    probe = replace(service.probe(), handle=None, external=True, log_files=tuple(sources[1:]))
+    if sources:  # none: the log check was left out
+        probe = replace(probe, log_path=sources[0][0], log_offset=sources[0][1], marked=False)
     return run_all(verify, probe)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # not written yet: all of it will be this start's
 
 
 def _finished(ctx: Context, name: str) -> Outcome:

@@ -115,12 +115,13 @@ def size(path: Path) -> int:
         return 0
 
 
-def read_sources(sources: list[tuple[Path, int]]) -> str:
-    """The output of one start across its logs: the service log first, each file it writes its
+def read_sources(sources: list[tuple[Path, int]], *, marked: bool = True) -> str:
+    """The output of one start across its logs: the service log first (`marked`: bringup's,
+    this start's part of it after its marker; else from its offset), each file it writes its
     log to after a line that names it."""
-    parts = [read_start(path, offset) if index == 0 else
-             _headed(path, read_since(path, offset)) for index, (path, offset) in
-             enumerate(sources)]
+    parts = [(read_start(path, offset) if marked else read_since(path, offset)) if index == 0
+             else _headed(path, read_since(path, offset))
+             for index, (path, offset) in enumerate(sources)]
     return "".join(parts)
 
 
