@@ -506,3 +506,109 @@ def test_a_variable_the_needs_ask_for_is_asked_of_compose_unless_an_env_file_has
         "OPENAI_API_KEY": "${OPENAI_API_KEY:?api needs it: set it in the environment}"}
     assert api["env_file"] == ["../../.env"]
     assert "small" not in (ws / "export/compose/compose.yaml").read_text()
+
+
+@pytest.mark.parametrize(("expect", "passes"), [
+    ("hello\\nok world", True), ("not served\\n", False), ("hello\\nbye", False)])
+def test_an_expected_text_of_several_lines_is_matched_whole(ws: Path, expect: str,
+                                                            passes: bool) -> None:
+    """grep -F would take each line of it as a pattern of its own, and an empty one (a text
+    ending in a newline) matches anything."""
+    write_recipe(ws, "api", f"""
+        command = "sleep 30"
+        [verify]
+        exec = "printf 'hello\\\\nok world\\\\nbye\\\\n'"
+        exec_expect = "{expect}"
+        """)
+    export(ws, "kubernetes", "--include-unproven")
+    (deployment,) = [document for document in _documents(
+        (ws / "export/kubernetes/stack.yaml").read_text()) if document["kind"] == "Deployment"]
+    probe = deployment["spec"]["template"]["spec"]["containers"][0][  # type: ignore[index]
+        "readinessProbe"]["exec"]["command"][2]
+    for shell in SHELLS:
+        ran = subprocess.run([*shell, "-c", probe], capture_output=True, check=False)
+        assert (ran.returncode == 0) == passes, (shell, probe)
+
+
+def test_an_expression_grep_would_read_otherwise_is_said_not_written(ws: Path) -> None:
+    write_recipe(ws, "api", """
+        command = "sleep 30"
+        port = 47993
+        [verify]
+        tcp = 47993
+        http = "http://127.0.0.1:47993/"
+        http_expect = "^ok$"
+        """)
+    code, said = export(ws, "compose", "--include-unproven")
+    assert code == 0 and "verify.http: the expected text '^ok$' is a regular expression" in said
+    test = _compose_services(ws)["api"]["healthcheck"]["test"][1]
+    assert "curl" not in test and "/dev/tcp" in test
+
+
+def test_the_ports_of_an_exec_check_are_rewritten_only_where_they_are_the_port() -> None:
+    from bringup.export.compose import inside_command
+
+    said: list[str] = []
+    assert inside_command("mysql -uroot -p6380pw -h127.0.0.1 -P6380 -e 'select 1'", 6380,
+                          3306, said, "db") == (
+        "mysql -uroot -p6380pw -h127.0.0.1 -P3306 -e 'select 1'")
+    assert said and "names 6380" in said[0]  # the password still holds the number: said
+    said.clear()
+    assert inside_command("bash -c 'exec 3<>/dev/tcp/127.0.0.1/6380' && redis-cli -u "
+                          "redis://0.0.0.0:6380 GET counter-p6380", 6380, 6379, said, "c") == (
+        "bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379' && redis-cli -u redis://0.0.0.0:6379 GET "
+        "counter-p6380")
+    said.clear()
+    assert inside_command("nc -z 127.0.0.1 6380", 6380, 6379, said, "c") == (
+        "nc -z 127.0.0.1 6380")
+    assert said  # not rewritten, and said so
+
+
+def test_a_built_image_installs_the_program_its_command_runs(ws: Path) -> None:
+    write_recipe(ws, "cache", """
+        command = "memcached -p 11211"
+        port = 11211
+        [[needs]]
+        binary = "memcached"
+        install = { apt = "memcached" }
+        """)
+    built = _compose_services(ws)["cache"]["build"]["dockerfile_inline"]
+    assert "install -y --no-install-recommends curl memcached" in built
+
+
+@pytest.mark.parametrize(("initdb", "env"), [
+    ("initdb -D var/pg", {"POSTGRES_HOST_AUTH_METHOD": "trust"}),  # initdb's default: trust
+    ("initdb -D var/pg --auth-local=trust --auth-host=scram-sha-256", {"POSTGRES_PASSWORD":
+     "${POSTGRES_PASSWORD:?the postgres:15 image starts only with it: set it in the "
+     "environment}"}),
+    ("initdb -D var/pg -A trust", {"POSTGRES_HOST_AUTH_METHOD": "trust"}),
+])
+def test_postgres_lets_clients_in_as_its_initdb_said(ws: Path, initdb: str,
+                                                     env: dict[str, str]) -> None:
+    write_recipe(ws, "db", f"""
+        command = "postgres -D var/pg -p 5432"
+        port = 5432
+        [[paths]]
+        dir = "var/pg"
+        run = "{initdb}"
+        """)
+    assert _compose_services(ws)["db"]["environment"] == env
+
+
+def test_a_unit_ready_by_its_own_log_file_marks_it_before_the_start(ws: Path,
+                                                                     tmp_path: Path) -> None:
+    write_recipe(ws, "worker", 'command = "sleep 30"\nlogs = ["var/app.log"]\n'
+                               '[verify]\nlog = "worker ready"\n')
+    code, said = export(ws, "systemd", "--include-unproven")
+    assert code == 0, said
+    unit = (ws / "export/systemd" / f"{ws.name}-worker.service").read_text()
+    pre = next(line for line in unit.splitlines() if line.startswith("ExecStartPre="))
+    assert "wait --engine --mark" in pre and pre.endswith(" worker")
+    assert unit.index("ExecStartPre=") < unit.index("ExecStartPost=")
+    if ANALYZE is not None:
+        checked = subprocess.run([ANALYZE, "verify", "--user", *map(str, (
+            ws / "export/systemd").iterdir())], capture_output=True, text=True, check=False,
+            env={**os.environ, "XDG_RUNTIME_DIR": str(tmp_path)})
+        complaints = [line for line in checked.stderr.splitlines()
+                      if not _newer_systemd_only(line)]
+        assert checked.returncode == 0 and not complaints, checked.stderr

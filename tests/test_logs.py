@@ -176,3 +176,17 @@ def test_a_start_rotates_a_log_past_its_cap(ws: Path, monkeypatch: pytest.Monkey
     kept = log.with_name("api.log.1").read_text()
     assert kept.count("=== bringup start") == 1 and log.read_text().count("=== bringup start") == 1
     assert invoke("report", "--json", "--workspace", str(ws)).code == 0
+
+
+def test_a_rotation_between_the_follow_and_the_history_shows_no_line_twice(
+        tmp_path: Path) -> None:
+    path = tmp_path / "svc.log"
+    path.write_text("".join(f"line {number}\n" for number in range(10)))
+    followed = logs.Followed(path)
+    with path.open("a") as log:
+        log.write("line 10\nline 11\n")
+    assert logs.rotate(path, 0)  # after the follow began, before the history is read
+    history = [line.text for line in logs.history(path, 5, followed)]
+    after = followed.lines()
+    assert history == [f"line {number}" for number in range(5, 10)]
+    assert after == ["line 10", "line 11"]

@@ -132,3 +132,19 @@ def test_every_start_measures_its_time_to_ready_and_keeps_the_slowest(ws: Path) 
     assert stored(ws, "slow")["ready_after"] == first
     times = [event["seconds"] for event in journal(ws, "ready")]
     assert len(times) == 2 and times[1] < times[0]
+
+
+def test_a_mark_before_the_engine_starts_it_counts_what_the_start_wrote_before_the_wait(
+        ws: Path) -> None:
+    """systemd runs `wait --mark` before the service (ExecStartPre): a ready line it writes
+    at once, before the wait after it begins, counts; one of an earlier start does not."""
+    write_recipe(ws, "worker", 'command = "sleep 30"\nlogs = ["var/app.log"]\n'
+                               '[verify]\nlog = "worker ready"\n')
+    log = write_file(ws, "var/app.log", "worker ready\n")  # an earlier start's
+    assert wait(ws, "worker", "--engine", "--mark")[0] == 0
+    assert wait(ws, "worker", "--engine", "--timeout", "0.3")[0] == 1
+    with log.open("a") as file:
+        file.write("worker ready\n")  # this start's, before its wait began
+    code, said = wait(ws, "worker", "--engine", "--timeout", "5")
+    assert code == 0, said
+    assert wait(ws, "worker", "--mark")[0] == 2  # it goes with --engine

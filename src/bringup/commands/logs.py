@@ -107,19 +107,16 @@ def _history(name: str, files: list[Path], count: int, since: float | None,
     """Its last lines, each at the time of the start that wrote it; with `since`, only the
     lines of starts that were still writing then; of a followed file, those before the follow
     begins."""
-    def upto(file: Path) -> int | None:
-        return followed[file].position if file in followed else None
-
     path, *others = files
     try:
-        written = _since(logs.history(path, count, upto(path)), since)
+        written = _since(logs.history(path, count, followed.get(path)), since)
     except OSError as error:
         raise UsageError(f"{path} cannot be read ({error.strerror or error})") from None
     shown = [Shown(name, line.text, line.until if line.start is None else line.start)
              for line in written]
     for file in (file for file in others if file.is_file()):
         try:
-            written = _since(logs.history(file, count, upto(file)), since)
+            written = _since(logs.history(file, count, followed.get(file)), since)
         except OSError as error:
             shown.append(Shown(name, f"=== {file.name}: cannot be read "
                                      f"({error.strerror or error}) ===", None))

@@ -5,14 +5,17 @@ A service bringup runs must be its own recorded process, alive, answering on its
 one an engine runs (`--engine`) is judged by what its checks can see from outside: its
 addresses and commands, and its log: the file given with `--log` (what this start writes to
 its output, from its beginning) and the files its recipe says it logs to, from where each
-ended when the wait began (what they held before was written by another start)."""
+ended when `bringup wait --mark` ran before the engine started it (systemd's ExecStartPre),
+else when the wait began: what they held before was written by another start."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bringup import atomic
 from bringup.checks import Outcome, Verify, healthy, run_all
 from bringup.core.context import Context
 from bringup.core.service import Service
@@ -59,7 +62,9 @@ def _judge(ctx: Context, name: str, *, engine: bool,
                          "`bringup wait`")
     if engine and not recipe.external:
         service = Service(ctx, recipe)
-        own = [(file, _size(file)) for file in map(service.path, recipe.log_files())]
+        marks = _marks(ctx, name)
+        own = [(file, marks.get(str(file), 0) if marks is not None else _size(file))
+               for file in map(service.path, recipe.log_files())]
         verify = _outside(name, recipe.verify, log, bool(own))
         return lambda: _from_outside(Service(ctx, recipe), verify, log, own)
     if recipe.oneshot:
@@ -85,6 +90,30 @@ def _from_outside(service: Service, verify: Verify, log: Path | None,
     if sources:  # none: the log check was left out
         probe = replace(probe, log_path=sources[0][0], log_offset=sources[0][1], marked=False)
     return run_all(verify, probe)
+
+
+def mark(ctx: Context, names: tuple[str, ...]) -> None:
+    """Record where each file the services log to ends now, before an engine starts them: what
+    a later `wait --engine` reads of them begins there."""
+    for name in names:
+        service = Service(ctx, ctx.workspace.recipe(name))
+        ends = {str(file): _size(file) for file in map(service.path, service.recipe.log_files())}
+        _marks_file(ctx, name).parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(_marks_file(ctx, name), json.dumps(ends, sort_keys=True) + "\n")
+        ctx.out.step("wait", f"{name}: its log files marked where they end", True)
+
+
+def _marks_file(ctx: Context, name: str) -> Path:
+    return ctx.workspace.logs_dir / f"{name}.engine-marks.json"
+
+
+def _marks(ctx: Context, name: str) -> dict[str, int] | None:
+    try:
+        found = json.loads(_marks_file(ctx, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {key: value for key, value in found.items() if isinstance(value, int)} \
+        if isinstance(found, dict) else None
 
 
 def _size(path: Path) -> int:

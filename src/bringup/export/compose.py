@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -30,37 +31,52 @@ FILE = "compose.yaml"
 class Image:
     """An official image that runs a catalog server with its own command and data: its port
     inside, its own client's readiness command (PORT: the port inside), and how it lets a
-    client in. `open_when` is what a recipe's set-up says for a server that asks no password
-    (initdb --auth=trust): then `open_env` starts the image likewise; else it needs the
+    client in. `opens` tells from a recipe's set-up commands that the server asks clients no
+    password (initdb's trust): then `open_env` starts the image likewise; else it needs the
     password in `password` from the environment, and will not start without it."""
 
     name: str
     port: int
     ready: str
     password: str = ""
-    open_when: str = ""
+    opens: Callable[[str], bool] = lambda said: False
     open_env: tuple[tuple[str, str], ...] = ()
 
     def env(self, member: Member) -> dict[str, str]:
         if not self.password or self.password in member.recipe.env:
             return {}
-        said = " ".join(spec.run or "" for spec in member.recipe.paths)
-        if self.open_when and self.open_when in said:
+        if self.opens(" ".join(spec.run or "" for spec in member.recipe.paths)):
             return dict(self.open_env)
         return {self.password: f"${{{self.password}:?the {self.name} image starts only "
                                "with it: set it in the environment}"}
 
 
+def _initdb_trusts(said: str) -> bool:
+    """Does the set-up's initdb let TCP clients in without a password? Its default is trust;
+    --auth-host, else -A / --auth, says otherwise."""
+    initdb = next((line for line in said.split("&&") if re.search(r"\binitdb\b", line)), None)
+    if initdb is None:
+        return False
+    words = initdb.replace("=", " ").split()
+    method = "trust"
+    for flag in ("-A", "--auth", "--auth-host"):  # the last, most particular, wins
+        if flag in words and words.index(flag) + 1 < len(words):
+            method = words[words.index(flag) + 1]
+    return method == "trust"
+
+
+MARIADB = Image("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent",
+                "MARIADB_ROOT_PASSWORD",
+                lambda said: "--auth-root-authentication-method=normal" in said,
+                (("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"),))
 IMAGES = {
     "redis-server": Image("redis:7", 6379, "redis-cli -p PORT ping | grep -q PONG"),
     "postgres": Image("postgres:15", 5432, "pg_isready -h 127.0.0.1 -p PORT",
-                      "POSTGRES_PASSWORD", "trust",
+                      "POSTGRES_PASSWORD", _initdb_trusts,
                       (("POSTGRES_HOST_AUTH_METHOD", "trust"),)),
-    "mariadbd": Image("mariadb:11", 3306, "mariadb-admin ping -h 127.0.0.1 -P PORT --silent",
-                      "MARIADB_ROOT_PASSWORD", "--auth-root-authentication-method=normal",
-                      (("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"),)),
+    "mariadbd": MARIADB,
     "mysqld": Image("mysql:8", 3306, "mysqladmin ping -h 127.0.0.1 -P PORT --silent",
-                    "MYSQL_ROOT_PASSWORD", "--initialize-insecure",
+                    "MYSQL_ROOT_PASSWORD", lambda said: "--initialize-insecure" in said,
                     (("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),))}
 # A server that serves the service's own files and config runs the recipe's command in an
 # image built from its folder on the official one (which has curl for its healthcheck).
@@ -144,9 +160,13 @@ def _program(word: str) -> str:
 
 
 def image_of(member: Member) -> Image | None:
-    """The official image that runs the service's program, if the catalog knows one."""
+    """The official image that runs the service's program, if the catalog knows one (Debian's
+    mysqld is MariaDB's, when its needs or set-up say so)."""
     words = member.recipe.words()
-    return IMAGES.get(_program(words[0])) if words else None
+    image = IMAGES.get(_program(words[0])) if words else None
+    said = " ".join([*(str(need.install) for need in member.recipe.needs),
+                     *(spec.run or "" for spec in member.recipe.paths)])
+    return MARIADB if image is IMAGES["mysqld"] and "mariadb" in said else image
 
 
 def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
@@ -169,7 +189,8 @@ def _build(stack: Stack, member: Member, said: list[str]) -> dict[str, Any]:
         base = "debian:12-slim"
     apt = sorted({"curl", *(need.install["apt"] for need in needs
                             if need.kind == "binary" and "apt" in need.install
-                            and need.value != program)} - ({"curl"} if program in BASES else set()))
+                            and (program not in BASES or need.value != program))}
+                 - ({"curl"} if program in BASES else set()))
     lines = [f"FROM {base}"]
     if apt:
         lines.append("RUN apt-get update && apt-get install -y --no-install-recommends "
@@ -264,7 +285,11 @@ def _healthcheck(member: Member, image: Image | None, inside: int | None,
     """Every check the recipe has that a command inside the container can run, joined: all
     must pass, as in the recipe."""
     tests = []
+    cannot += shell.unrunnable(member)
+    runnable = shell.runnable(member)
     for kind, spec in member.recipe.verify.checks.items():
+        if isinstance(spec, TcpSpec | HttpSpec | ExecSpec) and spec not in runnable:
+            continue  # said: a shell would judge it otherwise
         if isinstance(spec, TcpSpec):
             port = int(spec.target.rpartition(":")[2])
             port = inside if inside is not None and port == member.recipe.port else port
@@ -278,7 +303,8 @@ def _healthcheck(member: Member, image: Image | None, inside: int | None,
             tests.append(shell.curl(spec, inside_url(spec.url, member.recipe.port, inside)))
             said.append("healthcheck: curl for the http check")
         elif isinstance(spec, ExecSpec):
-            tests.append(inside_command(shell.check_command(spec), member.recipe.port, inside))
+            tests.append(inside_command(shell.check_command(spec), member.recipe.port, inside,
+                                        cannot, member.name))
             said.append("healthcheck: the exec check, assumed to exist in the image")
         else:
             cannot.append(f"{member.name}: verify.{kind} ({kind} check): compose's "
@@ -294,15 +320,23 @@ def inside_url(url: str, port: int | None, inside: int | None) -> str:
         str(inside) if int(m.group(1)) == port else m.group(1)), url)
 
 
-# How a command names the port it reaches: host:PORT, -p PORT, -P PORT, --port=PORT, port=PORT.
-_PORT_SAID = r"((?:127\.0\.0\.1|localhost):|-[pP]\s*|--port[=\s]|\bport=){port}(?!\d)"
+# How a command names the port it reaches, each a word of its own: HOST:PORT, /dev/tcp/HOST/PORT,
+# -p PORT, -P PORT, --port PORT, --port=PORT, port=PORT, X_PORT=PORT.
+_PORT_SAID = (r"((?:127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\]):|/dev/tcp/[\w.-]+/"
+              r"|(?<!\S)(?:-[pP]\s*|--port[=\s]|(?:\w*_)?(?i:port)=)){port}(?![\w.])")
 
 
-def inside_command(command: str, port: int | None, inside: int | None) -> str:
-    """An exec check run inside the container, at the port the service listens on there."""
+def inside_command(command: str, port: int | None, inside: int | None,
+                   cannot: list[str], name: str) -> str:
+    """An exec check run inside the container, at the port the service listens on there; one
+    that names the port here otherwise is said."""
     if port is None or inside is None or port == inside:
         return command
-    return re.sub(_PORT_SAID.format(port=port), lambda m: f"{m.group(1)}{inside}", command)
+    moved = re.sub(_PORT_SAID.format(port=port), lambda m: f"{m.group(1)}{inside}", command)
+    if re.search(rf"(?<!\d){port}(?!\d)", moved):
+        cannot.append(f"{name}: its exec check names {port}, its port here, in a way export does "
+                      f"not rewrite: inside the container it listens on {inside}")
+    return moved
 
 
 def _depends_on(stack: Stack, member: Member, cannot: list[str]) -> dict[str, Any]:

@@ -123,6 +123,7 @@ def _handler(member: Member, inside: int | None, cannot: list[str]) -> dict[str,
     every check inside the container (at the port inside)."""
     verify, port = member.recipe.verify.checks, member.recipe.port
     checks = shell.runnable(member)
+    cannot += shell.unrunnable(member)
     for kind in ("log", "connects"):
         if kind in verify:
             cannot.append(f"{member.name}: verify.{kind}: a Kubernetes probe cannot read the "
@@ -148,7 +149,8 @@ def _handler(member: Member, inside: int | None, cannot: list[str]) -> dict[str,
         elif isinstance(spec, HttpSpec):
             commands.append(shell.curl(spec, compose.inside_url(spec.url, port, here)))
         else:
-            commands.append(compose.inside_command(shell.check_command(spec), port, here))
+            commands.append(compose.inside_command(shell.check_command(spec), port, here,
+                                                   cannot, member.name))
     return {"exec": {"command": ["/bin/sh", "-c", shell.all_of(commands)]}}
 
 

@@ -101,6 +101,7 @@ def _ready_line(member: Member) -> str | None:
 
 def _probe(member: Member, cannot: list[str]) -> dict[str, object] | None:
     checks = shell.runnable(member)
+    cannot += shell.unrunnable(member)
     if "connects" in member.recipe.verify.checks:
         cannot.append(f"{member.name}: verify.connects: process-compose cannot see which "
                       "connections a process holds")

@@ -17,9 +17,34 @@ Runnable = TcpSpec | HttpSpec | ExecSpec  # the checks a shell command can run
 
 
 def runnable(member: Member) -> list[Runnable]:
-    """The recipe's checks that a command (or an engine's own probe) can run."""
+    """The recipe's checks that a command (or an engine's own probe) can run as bringup
+    judges them."""
     return [spec for spec in member.recipe.verify.checks.values()
-            if isinstance(spec, TcpSpec | HttpSpec | ExecSpec)]
+            if isinstance(spec, TcpSpec | HttpSpec | ExecSpec) and inexpressible(spec) is None]
+
+
+def unrunnable(member: Member) -> list[str]:
+    """What to say of each check a shell command would judge otherwise than bringup."""
+    return [f"{member.name}: verify.{kind}: {why}"
+            for kind, spec in member.recipe.verify.checks.items()
+            if isinstance(spec, TcpSpec | HttpSpec | ExecSpec)
+            and (why := inexpressible(spec)) is not None]
+
+
+# What Python's re.search over a whole body and grep -E over each of its lines read alike: no
+# anchors (grep's hold at every line), no backslash classes or escapes, no (?...) groups, no
+# lazy quantifiers.
+_NOT_GREP = re.compile(r"\\|\(\?|[*+?}]\?|\$|(?<!\[)\^")
+
+
+def inexpressible(spec: Runnable) -> str | None:
+    """Why a shell command cannot judge the check as bringup does, if it cannot."""
+    if isinstance(spec, HttpSpec) and spec.expect is not None and not _literal(spec.expect) \
+            and (_NOT_GREP.search(spec.expect) or "\n" in spec.expect):
+        return (f"the expected text {spec.expect!r} is a regular expression grep -E would "
+                "read otherwise than bringup (anchors, backslashes, (?...), lazy quantifiers or "
+                "several lines)")
+    return None
 
 
 def check_command(spec: Runnable) -> str:
@@ -34,8 +59,16 @@ def check_command(spec: Runnable) -> str:
     if spec.expect is None:
         return command
     # As bringup's exec check: it exits 0, and its output (with its errors) holds the text.
-    return (f"out=$( ({command}) 2>&1 ) && printf %s \"$out\" | grep -qF -- "
-            f"{shlex.quote(spec.expect)}")
+    return f"out=$( ({command}) 2>&1 ) && {holds('out', spec.expect)}"
+
+
+def holds(variable: str, text: str) -> str:
+    """A test that the shell variable holds the text as it is. grep -F takes each line of a
+    text as a pattern of its own (an empty one matches anything), so a text of several lines
+    is matched whole by `case`; its trailing newlines go, as $(...) drops the output's."""
+    if "\n" not in text:
+        return f'printf %s "${variable}" | grep -qF -- {shlex.quote(text)}'
+    return f'case "${variable}" in *{shlex.quote(text.rstrip(chr(10)))}*) ;; *) false ;; esac'
 
 
 def all_of(commands: list[str]) -> str:
@@ -49,7 +82,9 @@ def tcp(spec: TcpSpec, port: int, *, host: str = "127.0.0.1") -> str:
     line = f"exec 3<>/dev/tcp/{host}/{port}"
     if spec.send is not None:
         line += f"; printf %s {shlex.quote(spec.send)} >&3"
-    if spec.expect is not None:
+    if spec.expect is not None and "\n" in spec.expect:  # what it says in 2 s, matched whole
+        line += f"; out=$(timeout 2 cat <&3); {holds('out', spec.expect)}"
+    elif spec.expect is not None:
         line += f"; timeout 2 grep -qF -- {shlex.quote(spec.expect)} <&3"
     return f"bash -c {shlex.quote(line)}"
 
@@ -65,7 +100,8 @@ def curl(spec: HttpSpec, url: str) -> str:
     if spec.status is not None and spec.expect is None:
         words += ["-o", "/dev/null", "-w", "%{http_code}", url]
         return f"{shlex.join(words)} | grep -qx {spec.status}"
-    if spec.status is None and (spec.expect is None or _literal(spec.expect)):
+    if spec.status is None and (spec.expect is None or (
+            _literal(spec.expect) and "\n" not in spec.expect)):
         words[1:2] = ["-fsS"]
         command = shlex.join([*words, url])
         return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
@@ -73,12 +109,15 @@ def curl(spec: HttpSpec, url: str) -> str:
     fetched = shlex.join([*words, "-w", "\\n%{http_code}", url])
     status = (f'[ "$code" = {spec.status} ]' if spec.status is not None
               else '[ "$code" -ge 200 ] && [ "$code" -lt 400 ]')
-    body = 'printf %s "$out" | sed \'$d\''
-    expect = shlex.quote(spec.expect or "")
-    holds = f"{body} | grep -qF -- {expect}"
-    if not _literal(spec.expect or ""):
-        holds = f"{{ {holds} || {body} | grep -qE -- {expect}; }}"
-    return f'out=$({fetched}) && code=$(printf %s "$out" | tail -n 1) && {status} && {holds}'
+    line = f'out=$({fetched}) && code="${{out##*[!0-9]}}" && {status}'
+    if spec.expect is None:
+        return line
+    text = spec.expect
+    line += ' && body="${out%$code}"'
+    if _literal(text) or "\n" in text:
+        return f"{line} && {holds('body', text)}"
+    quoted = shlex.quote(text)
+    return (f'{line} && {{ {holds("body", text)} || printf %s "$body" | grep -qE -- {quoted}; }}')
 
 
 def _literal(text: str) -> bool:
@@ -113,6 +152,13 @@ def wait(stack: Stack, member: Member, log: str | None = None) -> list[str]:
     """`bringup wait --engine` for the service, as this machine runs bringup."""
     return [*_bringup(), "wait", "--engine", "--workspace", str(stack.root),
             "--timeout", str(member.grace()), *(["--log", log] if log else []), member.name]
+
+
+def mark(stack: Stack, member: Member) -> list[str]:
+    """`bringup wait --engine --mark`, run before the engine starts the service: the wait after
+    it reads the files the service logs to from where they ended then."""
+    return [*_bringup(), "wait", "--engine", "--mark", "--workspace", str(stack.root),
+            member.name]
 
 
 def _bringup() -> list[str]:

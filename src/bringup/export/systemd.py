@@ -66,6 +66,9 @@ def _service(stack: Stack, member: Member, cannot: list[str], *, system: bool) -
         output = (_path_setting("StandardOutput", log, member, cannot, prefix="truncate:")
                   if "log" in recipe.verify.checks else [])
         service += [*output, "StandardError=inherit"] if output else []
+        if output and recipe.log_files():  # where its own files end before this start
+            marking = " ".join(_quoted(word) for word in shell.mark(stack, member))
+            service.append(f"ExecStartPre={marking}")
         service += [f"ExecStartPost={_wait(stack, member, str(log) if output else None)}",
                     f"TimeoutStartSec={member.grace() + 5}",
                     f"Restart={RESTART[recipe.restart]}",

@@ -236,17 +236,26 @@ def up(services: tuple[str, ...], workspace: Path | None) -> int:
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="With --engine: the log this start writes, read for the "
                                  "recipe's `log` check (one service only).")
+@click.option("--mark", is_flag=True,
+              help="With --engine, before the engine starts them: record where the files they "
+                   "log to end, for the wait that follows to read on from there; then exit.")
 @workspace_option
-def wait(services: tuple[str, ...], timeout: float, engine: bool, log_file: Path | None,
-         workspace: Path | None) -> int:
+def wait(services: tuple[str, ...], timeout: float, *, engine: bool, log_file: Path | None,
+         mark: bool, workspace: Path | None) -> int:
     """Exit 0 once every one of SERVICES passes its checks, 1 when --timeout runs out first:
     for a script after `bringup up`, or an engine's readiness hook. A service bringup runs
     must be its own live process, answering on its own sockets; a task, proven by exiting 0."""
+    from bringup.commands.wait import mark as mark_logs
     from bringup.commands.wait import wait as wait_for
 
     if log_file is not None and (not engine or len(services) != 1):
         raise click.UsageError("--log goes with --engine and one service")
+    if mark and (not engine or log_file is not None):
+        raise click.UsageError("--mark goes with --engine, without --log")
     ctx = open_context(workspace, "wait")
+    if mark:
+        mark_logs(ctx, services)
+        return 0
     with ctx.working(write=False):
         result = wait_for(ctx, services, timeout=timeout, engine=engine, log=log_file)
     for name, why in result.waiting.items():

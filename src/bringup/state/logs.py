@@ -158,13 +158,16 @@ class Written:
     until: float
 
 
-def history(path: Path, count: int, upto: int | None = None) -> list[Written]:
+def history(path: Path, count: int, before: Followed | None = None) -> list[Written]:
     """The last `count` lines of the service log (reaching into NAME.log.1 when the log was
-    rotated since), each with its start's time; with `upto`, of its first `upto` bytes (where
-    a follow of it begins, so no line is lost or shown twice in between)."""
-    text = _end(path, upto)
-    if text.count("\n") < count + 1:
-        text = _end(earlier(path)) + text
+    rotated since), each with its start's time; with `before`, those before where that follow
+    of it begins, so no line is lost or shown twice in between."""
+    if before is not None and before.moved():  # rotated since the follow began: all it had is
+        text = _end(earlier(path), before.position)  # in NAME.log.1, what follows it followed
+    else:
+        text = _end(path, before.position if before is not None else None)
+        if text.count("\n") < count + 1:
+            text = _end(earlier(path)) + text
     lines = text.splitlines()
     changed = _mtime(path)
     starts = [_marker_time(line) for line in lines]
@@ -227,6 +230,15 @@ class Followed:
     def position(self) -> int:
         """The offset the next read starts at: what is before it counts as read."""
         return self._position
+
+    def moved(self) -> bool:
+        """Has the file been rotated since it was opened: cut shorter, or renamed away?"""
+        try:
+            now = self.path.stat()
+        except OSError:
+            return self._file is not None
+        return self._file is not None and (now.st_ino != self._inode
+                                           or now.st_size < self._position)
 
     def _open(self, *, at_end: bool) -> None:
         try:
