@@ -399,21 +399,27 @@ def test_an_exported_http_probe_asks_what_the_recipe_asks(ws: Path, tmp_path: Pa
                                 f'http = "http://127.0.0.1:{port}{path}"\n{check}\n')
         code, said = export(ws, "kubernetes", "--include-unproven")
         assert code == 0, said
-        (deployment,) = [document for document in _documents(
-            (ws / "export/kubernetes/stack.yaml").read_text())
-            if document["kind"] == "Deployment"]
-        probe = deployment["spec"]["template"]["spec"]["containers"][0][  # type: ignore[index]
-            "readinessProbe"]["exec"]["command"]
+        probe = _readiness_command(ws)
         for _ in range(100):
             if socket.socket().connect_ex(("127.0.0.1", port)) == 0:
                 break
             time.sleep(0.05)
         for shell in SHELLS:
-            ran = subprocess.run([*shell, "-c", probe[2]], capture_output=True, check=False)
-            assert (ran.returncode == 0) == passes, (shell, probe[2], ran.stderr)
+            ran = subprocess.run([*shell, "-c", probe], capture_output=True, check=False)
+            assert (ran.returncode == 0) == passes, (shell, probe, ran.stderr)
     finally:
         server.kill()
         server.wait()
+
+
+def _readiness_command(ws: Path) -> str:
+    """The shell command of the one Deployment's exec readiness probe, as exported."""
+    (deployment,) = [document for document in _documents(
+        (ws / "export/kubernetes/stack.yaml").read_text()) if document["kind"] == "Deployment"]
+    command = deployment["spec"]["template"]["spec"]["containers"][0][  # type: ignore[index]
+        "readinessProbe"]["exec"]["command"]
+    assert command[:2] == ["/bin/sh", "-c"]
+    return str(command[2])
 
 
 def _compose_services(ws: Path, *names: str) -> dict[str, Any]:
@@ -521,10 +527,7 @@ def test_an_expected_text_of_several_lines_is_matched_whole(ws: Path, expect: st
         exec_expect = "{expect}"
         """)
     export(ws, "kubernetes", "--include-unproven")
-    (deployment,) = [document for document in _documents(
-        (ws / "export/kubernetes/stack.yaml").read_text()) if document["kind"] == "Deployment"]
-    probe = deployment["spec"]["template"]["spec"]["containers"][0][  # type: ignore[index]
-        "readinessProbe"]["exec"]["command"][2]
+    probe = _readiness_command(ws)
     for shell in SHELLS:
         ran = subprocess.run([*shell, "-c", probe], capture_output=True, check=False)
         assert (ran.returncode == 0) == passes, (shell, probe)
