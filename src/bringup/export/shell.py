@@ -97,23 +97,20 @@ def curl(spec: HttpSpec, url: str) -> str:
     words += [word for name, value in spec.headers for word in ("-H", f"{name}: {value}")]
     if spec.data is not None:
         words += ["--data-raw", spec.data]
-    if spec.status is not None and spec.expect is None:
+    text = spec.expect
+    if text is None and spec.status is not None:
         words += ["-o", "/dev/null", "-w", "%{http_code}", url]
         return f"{shlex.join(words)} | grep -qx {spec.status}"
-    if spec.status is None and (spec.expect is None or (
-            _literal(spec.expect) and "\n" not in spec.expect)):
+    if text is None or (spec.status is None and _literal(text) and "\n" not in text):
         words[1:2] = ["-fsS"]
         command = shlex.join([*words, url])
-        return command + (f" | grep -qF -- {shlex.quote(spec.expect)}" if spec.expect else "")
-    # The body and the status both: the status on a line of its own after the body.
+        return command + (f" | grep -qF -- {shlex.quote(text)}" if text else "")
+    # The body and the status both (an expected text with a status, or one no single grep -F
+    # reads): the status after the body, on a line of its own.
     fetched = shlex.join([*words, "-w", "\\n%{http_code}", url])
     status = (f'[ "$code" = {spec.status} ]' if spec.status is not None
               else '[ "$code" -ge 200 ] && [ "$code" -lt 400 ]')
-    line = f'out=$({fetched}) && code="${{out##*[!0-9]}}" && {status}'
-    if spec.expect is None:
-        return line
-    text = spec.expect
-    line += ' && body="${out%$code}"'
+    line = f'out=$({fetched}) && code="${{out##*[!0-9]}}" && {status} && body="${{out%$code}}"'
     if _literal(text) or "\n" in text:
         return f"{line} && {holds('body', text)}"
     quoted = shlex.quote(text)
