@@ -13,8 +13,7 @@ from bringup.core.context import Context
 from bringup.errors import UsageError
 from bringup.export import TARGETS
 from bringup.export.stack import Member, Stack, edited, project_name
-from bringup.recipe.env import SHORTEST, service_env
-from bringup.secrecy import URL_PASSWORD, looks_secret
+from bringup.recipe.env import secrets
 
 
 @dataclass
@@ -61,18 +60,7 @@ def _stack(ctx: Context, names: tuple[str, ...], out: Path) -> Stack:
     for name in wanted(ctx, names):
         entry = ctx.state.of(name)
         members.append(Member(recipes[name], entry.status, entry.ready_after, entry.proven_at))
-    secrets = {value: ref for member in members for value, ref in _secrets(member).items()}
+    hidden = {value: ref for member in members
+              for value, ref in secrets(member.cwd, member.recipe).items()}
     return Stack(project_name(ctx.workspace.root), ctx.workspace.root, tuple(members), out,
-                 secrets)
-
-
-def _secrets(member: Member) -> dict[str, str]:
-    """Each secret value the service runs with (a variable whose name says secret, one its
-    needs ask for, the password in a URL), and the reference that takes its place."""
-    env = service_env(member.cwd, member.recipe)
-    asked = {need.value for need in member.recipe.needs if need.kind == "env"}
-    found = {value: f"${{{key}}}" for key, value in env.items()
-             if (key in asked or looks_secret(key)) and len(value) >= SHORTEST}
-    found |= {password: "****" for value in env.values()
-              for password in URL_PASSWORD.findall(value) if len(password) >= SHORTEST}
-    return found
+                 hidden)

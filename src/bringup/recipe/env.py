@@ -58,15 +58,22 @@ SHORTEST = 4  # a shorter value would mask ordinary text: it is no secret worth 
 
 
 def secret_values(cwd: Path, recipe: Recipe) -> set[str]:
-    """The values bringup knows to be secrets for this service: those of variables its needs
-    ask for (bringup asked or generated them), of variables whose names say secret, and the
-    password in any URL of its env; from the recipe's env, its env file and the environment
-    bringup runs in alike."""
+    return set(secrets(cwd, recipe))
+
+
+def secrets(cwd: Path, recipe: Recipe) -> dict[str, str]:
+    """The values bringup knows to be secrets for this service, each with what may stand in its
+    place in a file: those of variables its needs ask for (bringup asked or generated them)
+    and of variables whose names say secret (`${NAME}`), and the password in any URL of its
+    env (`****`); from the recipe's env, its env file and the environment bringup runs in
+    alike."""
     given = service_env(cwd, recipe)  # the shell's environment too: a secret may come from it
     asked = {need.value for need in recipe.needs if need.kind == "env"}
-    found = {value for key, value in given.items() if key in asked or looks_secret(key)}
-    found |= {match for value in given.values() for match in URL_PASSWORD.findall(value)}
-    return {value for value in found if len(value) >= SHORTEST}
+    found = {value: f"${{{key}}}" for key, value in given.items()
+             if key in asked or looks_secret(key)}
+    found |= {password: "****" for value in given.values()
+              for password in URL_PASSWORD.findall(value)}
+    return {value: stands for value, stands in found.items() if len(value) >= SHORTEST}
 
 
 def save_value(path: Path, key: str, value: str) -> None:
