@@ -49,7 +49,7 @@ _STATUS_HINTS = {
     "0": ("it exited with status 0 where it should keep running: a command that forks to the "
           "background (run it in the foreground) or one that only does a task (a oneshot); "),
 }
-_CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".rb"})
+_CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".rb", ".jar"})
 _SCRIPT_SUFFIXES = frozenset({"", ".sh", ".bash", ".py", ".js", ".rb", ".pl", ".cjs", ".mjs"})
 
 
@@ -89,6 +89,14 @@ def dependency(package: str) -> str:
     )
 
 
+def pydantic_moved(_package: str) -> str:
+    return (
+        "the code is written for pydantic 1 and pydantic 2 is installed: pin pydantic<2 in the "
+        "service's requirements and reinstall, or port the code (the log's line says where the "
+        "name went, e.g. BaseSettings to the pydantic-settings package)"
+    )
+
+
 def interpreter(name: str) -> str:
     return (
         f"install {name} or fix the script's #! line; a trailing ^M there means Windows line "
@@ -120,6 +128,8 @@ _RUNTIMES = {
     "and put it first on PATH",
     "go": "install the Go version go.mod's go line asks for (or set GOTOOLCHAIN=auto) and put "
     "it first on PATH",
+    "ruby": "install the Ruby the Gemfile's ruby line names (rbenv install / ruby-install) and "
+    "put it first on PATH, or change that line to the Ruby installed here",
     "java": "run it on the Java the classes were built for (class file version 61 is Java 17, "
     "65 Java 21: JAVA_HOME and PATH), or build them for this runtime (javac --release N, "
     "maven.compiler.release, Gradle's toolchain)",
@@ -160,12 +170,34 @@ def missing_path(target: str) -> str:
     if path.name == "package.json" or path.suffix in _CODE_SUFFIXES:
         # A program or manifest is not created from nothing: the command or cwd is wrong.
         return f"{target} does not exist: point the recipe's command and cwd at where it is"
-    if path.suffix:
+    if path.suffix or path.name.startswith("."):  # .env is a file too
         return (
             f"create {target} (copy it from its template if there is one) or fix the path; "
             "list it under the recipe's paths"
         )
     return missing_dir(target)
+
+
+def lockfile(target: str) -> str:
+    return (
+        "run the install without its frozen-lockfile mode once (npm install, pnpm install) so it "
+        f"writes {target}, and commit it; or make the recipe's command that install"
+    )
+
+
+def sqlite_file(_target: str) -> str:
+    return (
+        "sqlite could not open or create its database file: create the directory the database "
+        "URL's path is in (relative paths count from the recipe's cwd) and make it writable by "
+        "the service's user; list it under the recipe's paths"
+    )
+
+
+def alembic_config(_target: str) -> str:
+    return (
+        "alembic found no alembic.ini (or one without script_location) where it ran: set the "
+        "recipe's cwd to the folder that holds it, or pass -c PATH/alembic.ini"
+    )
 
 
 def missing_dir(target: str) -> str:

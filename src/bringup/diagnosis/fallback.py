@@ -20,18 +20,20 @@ _NOISE = re.compile(
     r"|^\s*\* (?:Running on|Serving Flask app|Debug mode|Restarting with)"
     r"|^\s*\d+: 0x[0-9a-f]+ "  # a native stack's frames (node's after a FATAL ERROR)
 )
-# A runtime saying it ran out of memory: Java, Python, V8, Go, glibc, C++.
+# A runtime saying it ran out of memory: Java, Python, V8, Go, glibc, C++, PHP.
 _MEMORY = re.compile(r"OutOfMemoryError|\bMemoryError\b|JavaScript heap out of memory"
-                     r"|Cannot allocate memory|runtime: out of memory|std::bad_alloc")
+                     r"|Cannot allocate memory|runtime: out of memory|std::bad_alloc"
+                     r"|Allowed memory size of \d+ bytes exhausted")
 
 
-# How shells, supervisors, compose and Go's exec say a process ended; the subject is the word or
-# number the log gives.
+# How shells, supervisors, compose, wrappers, make and Go's exec say a process ended; the
+# subject is the word or number the log gives.
 _ENDED = re.compile(
     r"^(?:\S+: line \d+: +\d+ +)?(?P<signal>Killed|Segmentation fault|Aborted|Terminated"
     r"|Bus error|Illegal instruction|Floating point exception|Hangup|Quit)(?: \(core dumped\))?"
     r"(?:\s|$)"
-    r"|\bexited with code (?P<code>\d+)"
+    r"|\bexited with (?:code|status) (?P<code>\d+)"
+    r"|^make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error (?P<make>\d+)"
     r"|\(exit status (?P<status>\d+); not expected\)"
     r"|\(terminated by (?P<by>SIG[A-Z]+)(?:\s*\(core dumped\))?; not expected\)"
     r"|\bsignal: (?P<go>killed|segmentation fault|aborted|terminated)\b"
@@ -40,7 +42,8 @@ _ENDED = re.compile(
 # The words without which _ENDED cannot match: looked for in the whole text first (cheap).
 _ENDED_WORDS = ("Killed", "Segmentation fault", "Aborted", "Terminated", "Bus error",
                 "Illegal instruction", "Floating point exception", "Hangup", "Quit",
-                "exited with code", "exit status", "terminated by", "signal: ")
+                "exited with code", "exited with status", "*** [", "exit status", "terminated by",
+                "signal: ")
 
 
 def crashed(lines: list[str], exit_status: int | None) -> Finding:

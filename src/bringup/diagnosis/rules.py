@@ -74,6 +74,15 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", "syntax error",  # and ruby's "app.rb:8: syntax error, ..."
          r"^(?P<file>[^\s:]+):(?: line | )?(?P<line>\d+): [Ss]yntax error\b", advice.syntax,
          s.file_line),
+    # ... and ruby's when it follows the `in 'require_relative': ` of the file that loaded it
+    rule("syntax-error", "syntax error",
+         r":in [`'][^`']+': (?P<file>[^\s:]+):(?P<line>\d+): syntax error\b", advice.syntax,
+         s.file_line),
+    rule("syntax-error", ".java:",  # javac
+         r"^(?P<file>\S+\.java):(?P<line>\d+): error: ", advice.syntax, s.file_line),
+    rule("syntax-error", ": error: ",  # esbuild (tsx, vite)
+         r"^(?P<file>\S+\.[cm]?[jt]sx?):(?P<line>\d+):\d+: ERROR: (?:Expected|Unexpected"
+         r"|Unterminated)", advice.syntax, s.file_line),
     # needs: runtime versions, modules, commands, variables, scripts
     rule("runtime-version", "is incompatible with this module",
          r'The engine "(?P<subject>[\w-]+)" is incompatible with this module', advice.runtime),
@@ -112,6 +121,9 @@ RULES: tuple[Rule, ...] = (
     rule("runtime-version", ("unsupportedclassversionerror", "unsupported major.minor"),  # java
          r"UnsupportedClassVersionError: .*(?:compiled by a more recent version of the Java "
          r"Runtime|Unsupported major\.minor version)", advice.runtime, s.literal("java")),
+    rule("runtime-version", "but your gemfile specified",  # bundler
+         r"Your Ruby version is \S+, but your Gemfile specified", advice.runtime,
+         s.literal("ruby")),
     rule("runtime-version", "bad option", r"^node: bad option: --", advice.runtime,
          s.literal("node")),
     rule("runtime-version", "err_pnpm_unsupported_engine", r"\bERR_PNPM_UNSUPPORTED_ENGINE\b",
@@ -127,6 +139,9 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", "cannot import name",
          r"cannot import name '[^']+' from '(?P<subject>[\w]+)[\w.]*' \(\S*[/\\]"
          r"(?:site|dist)-packages[/\\]", advice.dependency),
+    rule("dependency-conflict", "pydanticimporterror",  # pydantic 1's code under pydantic 2
+         r"PydanticImportError: .* has been (?:moved|removed)", advice.pydantic_moved,
+         s.literal("pydantic")),
     rule("dependency-conflict", "the user requested",
          r"^\s*The user requested (?P<subject>[A-Za-z0-9][\w.-]*)(?:\[[^]]*\])?\s*[=<>~!]",
          advice.dependency, s.lowered),
@@ -159,6 +174,8 @@ RULES: tuple[Rule, ...] = (
          r"command not found: (?P<subject>\S+)", advice.binary),
     rule("missing-binary", "command not found",  # bash
          r"(?:^|:\s)(?P<subject>[^\s:]+): command not found", advice.binary, s.command),
+    rule("missing-path", ": not found",  # node's own, for a file it was given (--env-file)
+         r"^node: (?P<subject>[^\s:]+): not found\s*$", advice.missing_path),
     # dash and ash say a script is "not found" when it does not exist, and the same when its #!
     # line names an interpreter that does not (a CR from Windows line endings, say): the log
     # cannot tell which, so only the crash is sure
@@ -208,9 +225,9 @@ RULES: tuple[Rule, ...] = (
          r"Set the (?P<subject>\w+) environment variable", advice.env),
     rule("missing-env", "setting must not be empty",  # django
          r"The (?P<subject>[A-Z][A-Z0-9_]*) setting must not be empty", advice.env),
-    rule("missing-env", ("environment variable", "env variable", "env var"),
-         r"(?i:missing|required|undefined|unset)(?i: required)? (?i:environment|env) "
-         r"(?i:variable)s?:?\s*['\"`]?(?P<subject>[A-Z][A-Z0-9_]+)", advice.env),
+    rule("missing-env", ("environment variable", "env variable", "env var", "missing env "),
+         r"(?i:missing|required|undefined|unset)(?i: required)? (?i:environment|env)"
+         r"(?: (?i:variable)s?)?:?\s*['\"`]?(?P<subject>[A-Z][A-Z0-9_]+)", advice.env),
     rule("missing-env", _ENV_MISSING,
          r"\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*)['\"`]? "
          r"(?:(?i:environment variable|env var|variable) )?(?i:is not set|not set|must be set"
@@ -254,9 +271,25 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "cannot load such file",  # ruby's require_relative, require "./x"
          r"cannot load such file -- (?P<subject>(?:/|\.{1,2}/)\S+?)(?: \(LoadError\))?\s*$",
          advice.missing_path),
+    rule("missing-path", "errno::enoent",  # ruby
+         r"No such file or directory @ \w+ - (?P<subject>.+?) \(Errno::ENOENT\)",
+         advice.missing_path, s.ruby_missing),
+    rule("missing-path", "configuration ",  # rackup
+         r"^configuration (?P<subject>\S+) not found\s*$", advice.missing_path),
+    rule("missing-path", "unable to access jarfile",  # java -jar
+         r"Unable to access jarfile (?P<subject>\S+)", advice.missing_path),
+    rule("missing-path", "can only install with an existing",  # npm ci
+         r"`npm ci` command can only install with an existing (?P<subject>package-lock\.json)",
+         advice.lockfile),
+    rule("missing-path", "but none was found",  # pnpm --frozen-lockfile
+         r"requires a (?P<subject>[\w.-]*lock[\w.-]*) file, but none was found", advice.lockfile),
+    rule("missing-path", "unable to open database file",  # sqlite
+         r"\bunable to open database file", advice.sqlite_file, s.unknown),
+    rule("missing-path", "script_location",  # alembic without its alembic.ini
+         r"No 'script_location' key found in configuration", advice.alembic_config, s.unknown),
     rule("missing-path", "can't open config file",  # redis
          r"can't open config file '(?P<subject>[^']+)'", advice.missing_path),
-    rule("missing-path", "can't chdir to", r"Can't chdir to '(?P<subject>[^']+)'",
+    rule("missing-path", "can't chdir to", r"[Cc]an't chdir to '(?P<subject>[^']+)'",
          advice.missing_dir),
     rule("missing-path", "can't change dir to",  # mariadbd's datadir
          r"Can't change dir to '(?P<subject>[^']+?)/?' \(Errcode: 2\b", advice.missing_dir),
@@ -282,6 +315,9 @@ RULES: tuple[Rule, ...] = (
          r"\S*?:(?P<ap>\d+)"  # apache
          r'|Permission denied - bind\(2\) for "?[^"\s]*"? port (?P<rb>\d+)',  # ruby
          advice.privileged_port, s.first_privileged),
+    rule("privileged-port", "failed to listen on",  # php -S
+         r"Failed to listen on \S+:(?P<port>\d+) \(reason: Permission denied\)",
+         advice.privileged_port, s.privileged),
     rule("privileged-port", "[errno 13]", r"\[Errno 13\] Permission denied\s*$",
          advice.privileged_port, s.bind_port),
     rule("privileged-port", "bind: permission denied",  # go
@@ -325,6 +361,14 @@ RULES: tuple[Rule, ...] = (
     rule("permission-denied", "eacces",
          r"EACCES: permission denied, \w+ '(?P<subject>[^']+)'|spawn (?P<spawn>\S+) EACCES",
          advice.file_permission, s.first),
+    rule("permission-denied", "errno::eacces",  # ruby opening a file
+         r"Permission denied @ \w+ - (?P<subject>.+?) \(Errno::EACCES\)",
+         advice.file_permission),
+    rule("permission-denied", "errno::eacces",  # ruby's exec, spawn and the like
+         r"Permission denied - (?P<subject>\S+) \(Errno::EACCES\)", advice.shell_permission),
+    rule("permission-denied", "failed to open",  # php-fpm's logs
+         r"failed to open [\w ]+ \((?P<subject>/[^)]+)\): Permission denied",
+         advice.file_permission),
     rule("permission-denied", "has invalid permissions",
          r'data directory "(?P<subject>[^"]+)" has invalid permissions', advice.data_dir_mode),
     rule("permission-denied", "has wrong ownership",
@@ -358,6 +402,8 @@ RULES: tuple[Rule, ...] = (
          r'could not translate host name "(?P<subject>[^"]+)"', advice.unresolvable),
     rule("unresolvable-host", "getaddrinfo",
          r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<subject>[^\s:,]+)", advice.unresolvable),
+    rule("unresolvable-host", "getaddrinfo for",  # php
+         r"getaddrinfo for (?P<subject>\S+) failed", advice.unresolvable),
     rule("unresolvable-host", "failed to resolve",  # urllib3
          r"Failed to resolve '(?P<subject>[^']+)'", advice.unresolvable),
     rule("unresolvable-host", "cannot connect to host",  # aiohttp
@@ -425,6 +471,9 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "can't connect to mysql server",
          r"Can't connect to MySQL server on '(?P<host>[^':]+)(?::(?P<port>\d+))?'",
          advice.refused, s.mysql_target),
+    rule("connection-refused", "java.net.connectexception",  # HttpClient's, with no message
+         r"^(?:Exception in thread \"[^\"]*\" |Caused by: )?java\.net\.ConnectException\s*$",
+         advice.refused, s.unknown, nearby=s.near_target),
     rule("connection-refused", "connection refused", r"(?i:connection refused)", advice.refused,
          s.unknown, nearby=s.near_target),
     rule("auth-failed", ("password authentication failed", "no pg_hba.conf entry"),

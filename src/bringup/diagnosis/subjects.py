@@ -93,6 +93,14 @@ def created_in(match: re.Match[str], _place: Place) -> str:
     return folder if folder and found.endswith((".log", ".sock")) else found
 
 
+def ruby_missing(match: re.Match[str], place: Place) -> str | None:
+    """A file Ruby did not find, unless creating it was then refused (Logger opens its file,
+    rescues the ENOENT and creates it): the refusal is the cause."""
+    found = match.group("subject")
+    denied = re.compile(rf"Permission denied @ \w+ - {re.escape(found)} \(Errno::EACCES\)")
+    return None if place.find_anywhere(denied, "Errno::EACCES") else found
+
+
 def first(match: re.Match[str], _place: Place) -> str:
     """The first group that matched, for patterns whose alternatives name it differently."""
     return _first_group(match) or UNKNOWN
@@ -210,6 +218,8 @@ def source_location(_match: re.Match[str], place: Place) -> str | None:
 # Syntax a Python older than the version beside it cannot parse, for a SyntaxError on that
 # line: the code is fine, the interpreter too old.
 _PYTHON_SYNTAX = (
+    # an f-string reusing its own quote inside a replacement field (PEP 701)
+    (re.compile(r"\b[fF][rR]?(?:\"[^\"]*\{[^}\"]*\"|'[^']*\{[^}']*')"), (3, 12)),
     (re.compile(r"^\s*type\s+\w+(?:\[[^\]]*\])?\s*=|^\s*(?:async\s+)?def\s+\w+\[|^\s*class\s+\w+\["),
      (3, 12)),
     (re.compile(r"^\s*except\s*\*"), (3, 11)),

@@ -1,0 +1,122 @@
+"""One program's wording per rule, on short hand-made logs: each names its subject whatever the
+file, host, port or variable is."""
+
+from __future__ import annotations
+
+import pytest
+
+from bringup.diagnosis import diagnose
+
+RUBY_FRAME = "\tfrom /srv/shop/boot.rb:3:in `<main>'\n"
+
+
+def first(text: str, exit_status: int | None = None) -> tuple[str, str]:
+    finding = diagnose(text, exit_status=exit_status)[0]
+    return finding.kind, finding.subject
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # ruby
+        ("/srv/shop/boot.rb:3:in `initialize': Permission denied @ rb_sysopen - "
+         "/var/shop/out.log (Errno::EACCES)\n" + RUBY_FRAME,
+         "permission-denied", "/var/shop/out.log"),
+        ("run.rb:5:in `exec': Permission denied - script/daemon (Errno::EACCES)\n" + RUBY_FRAME,
+         "permission-denied", "script/daemon"),
+        ("/usr/lib/ruby/3.3.0/psych.rb:9:in `initialize': No such file or directory @ "
+         "rb_sysopen - settings/app.yml (Errno::ENOENT)\n" + RUBY_FRAME,
+         "missing-path", "settings/app.yml"),
+        ("main.rb:2:in 'Kernel#require_relative': /srv/shop/lib/tax.rb:14: syntax error, "
+         "unexpected end-of-input (SyntaxError)\n" + RUBY_FRAME,
+         "syntax-error", "/srv/shop/lib/tax.rb:14"),
+        ("configuration /srv/shop/web/config.ru not found\n", "missing-path",
+         "/srv/shop/web/config.ru"),
+        ("/usr/lib/bundler/definition.rb:1:in `validate_ruby!': Your Ruby version is 3.2.1, but "
+         "your Gemfile specified 2.7.8 (Bundler::RubyVersionMismatch)\n",
+         "runtime-version", "ruby"),
+        # php
+        ("[Tue Jan  5 10:00:00 2027] Failed to listen on 0.0.0.0:443 (reason: Permission "
+         "denied)\n", "privileged-port", "443"),
+        ("[05-Jan-2027 10:00:00] ERROR: failed to open access log (/srv/fpm/access.log): "
+         "Permission denied (13)\n", "permission-denied", "/srv/fpm/access.log"),
+        ("PHP Warning:  PDO::__construct(): php_network_getaddresses: getaddrinfo for "
+         "db.internal failed: Name or service not known in /srv/a.php on line 3\n",
+         "unresolvable-host", "db.internal"),
+        # java
+        ("src/billing/Tax.java:12: error: cannot find symbol\n1 error\n", "syntax-error",
+         "src/billing/Tax.java:12"),
+        ("Error: Unable to access jarfile target/api-2.jar\n", "missing-path", "target/api-2.jar"),
+        ("POST http://10.1.2.3:8081/orders\n"
+         'Exception in thread "main" java.net.ConnectException\n'
+         "\tat java.net.http/jdk.internal.net.http.HttpClientImpl.send(HttpClientImpl.java:1)\n",
+         "connection-refused", "10.1.2.3:8081"),
+        # python
+        ("Error: can't chdir to '/srv/www/site'\n", "missing-path", "/srv/www/site"),
+        ("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) unable to open database "
+         "file\n", "missing-path", "unknown"),
+        ("FAILED: No 'script_location' key found in configuration.\n", "missing-path", "unknown"),
+        ("pydantic.errors.PydanticImportError: `validator` has been moved to the `pydantic-v1` "
+         "package.\n", "dependency-conflict", "pydantic"),
+        ('  File "/srv/app/views.py", line 7\n'
+         "    return f'{row['name']}'\n"
+         "                   ^^^^\n"
+         "SyntaxError: f-string: expecting '}'\n", "runtime-version", "python"),
+        # node
+        ("node: config/.env.local: not found\n", "missing-path", "config/.env.local"),
+        ("npm error code EUSAGE\nnpm error\n"
+         "npm error The `npm ci` command can only install with an existing package-lock.json or\n"
+         "npm error npm-shrinkwrap.json with lockfileVersion >= 1.\n",
+         "missing-path", "package-lock.json"),
+        ("ERR_PNPM_NO_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml "
+         "is absent\n Headless installation requires a pnpm-lock.yaml file, but none was found.\n",
+         "missing-path", "pnpm-lock.yaml"),
+        ("Error: Missing env DATABASE_URL\n    at Object.<anonymous> (/srv/a.js:2:9)\n",
+         "missing-env", "DATABASE_URL"),
+        ("Error: Missing environment variable SMTP_HOST\n", "missing-env", "SMTP_HOST"),
+        ("Error: Transform failed with 1 error:\n"
+         "/srv/web/src/routes.tsx:41:7: ERROR: Unexpected \"}\"\n", "syntax-error",
+         "/srv/web/src/routes.tsx:41"),
+    ],
+)
+def test_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+
+
+def test_a_ruby_file_it_failed_to_create_is_a_permission_not_a_missing_path() -> None:
+    denied = ("/usr/lib/ruby/logger.rb:1:in `initialize': Permission denied @ rb_sysopen - "
+              "/srv/log/app.log (Errno::EACCES)\n")
+    rescued = ("/usr/lib/ruby/logger.rb:2:in `initialize': No such file or directory @ "
+               "rb_sysopen - /srv/log/app.log (Errno::ENOENT)\n")
+    assert first(denied + RUBY_FRAME + rescued + RUBY_FRAME) == ("permission-denied",
+                                                                 "/srv/log/app.log")
+
+
+def test_a_dash_saying_a_node_script_is_not_found_is_still_a_missing_binary() -> None:
+    assert first("sh: 1: node: not found\n") == ("missing-binary", "node")
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("php exited with status 255", "255"),
+        ("make: *** [Makefile:7: serve] Error 2", "2"),
+        ("make[1]: *** [build] Error 1", "1"),
+    ],
+)
+def test_a_wrapper_or_make_says_the_exit_status(line: str, status: str) -> None:
+    assert first(f"starting\nsomething went wrong\n{line}\n") == ("crashed", status)
+
+
+def test_php_memory_exhausted_is_a_crash_whose_fix_says_memory() -> None:
+    text = ("PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to "
+            "allocate 4096 bytes) in /srv/x.php on line 9\nworker exited with status 255\n")
+    finding = diagnose(text)[0]
+    assert (finding.kind, finding.subject) == ("crashed", "255")
+    assert "memory" in finding.fix
+
+
+def test_lockfile_and_dotfile_fixes_say_what_makes_them() -> None:
+    assert "npm install" in diagnose("npm error The `npm ci` command can only install with an "
+                                     "existing package-lock.json or\n")[0].fix
+    assert "mkdir" not in diagnose("node: .env: not found\n")[0].fix
