@@ -120,3 +120,11 @@ def test_lockfile_and_dotfile_fixes_say_what_makes_them() -> None:
     assert "npm install" in diagnose("npm error The `npm ci` command can only install with an "
                                      "existing package-lock.json or\n")[0].fix
     assert "mkdir" not in diagnose("node: .env: not found\n")[0].fix
+
+
+def test_an_fstring_reusing_its_quote_is_a_plain_syntax_error_on_a_python_that_reads_it() -> None:
+    text = ('  File "/srv/app/.venv/lib/python3.12/site-packages/x.py", line 7\n'
+            "    return f'{row['name']'\n"
+            "                         ^\n"
+            "SyntaxError: f-string: expecting '}'\n")
+    assert first(text) == ("syntax-error", "/srv/app/.venv/lib/python3.12/site-packages/x.py:7")
