@@ -205,3 +205,32 @@ def test_a_service_that_crashes_after_it_was_proven_carries_the_cause_its_log_na
     ctx = context(ws)
     assert recheck_proven(ctx)["api"].status == "regressed"  # what `next` does first
     assert stored(ws, "api")["findings"][0]["subject"] == "API_TOKEN"
+
+
+def test_checks_that_wait_are_joined_by_more_workers_and_results_keep_their_order() -> None:
+    """Eight checks that each wait until all eight are waiting at once: only a worker joining
+    for each stalled one lets them through (one worker in turn would wait for ever)."""
+    import threading
+
+    from bringup.proving.checking import in_turn
+
+    together = threading.Barrier(8, timeout=10)
+    assert in_turn(lambda item: (together.wait(), item * 2)[1], list(range(8))) == \
+        [item * 2 for item in range(8)]
+
+
+def test_a_check_that_raises_raises_in_the_caller_and_no_worker_is_left() -> None:
+    import threading
+
+    from bringup.proving.checking import in_turn
+
+    def work(item: int) -> int:
+        if item == 3:
+            raise OSError("the third")
+        return item
+
+    before = threading.active_count()
+    with pytest.raises(OSError, match="the third"):
+        in_turn(work, list(range(10)))
+    assert threading.active_count() == before
+    assert in_turn(work, []) == []

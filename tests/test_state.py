@@ -324,3 +324,17 @@ def test_threads_that_ask_for_the_state_at_once_read_it_once(tmp_path: Path) -> 
         from helpers import stop_everything
 
         stop_everything(root)
+
+
+def test_an_entry_as_stored_is_asdict_of_it_and_shares_nothing_with_it() -> None:
+    from dataclasses import asdict
+
+    entry = ServiceState(stage="stable", status="proven", pid=4242, create_time=1.5,
+                         log_files={"app.log": 10}, log_tail=["ready"],
+                         evidence=[{"kind": "tcp", "target": "127.0.0.1:1", "ok": True,
+                                    "ms": 0.3, "detail": "", "nested": [1, (2, 3)]}])
+    stored = entry.to_json()
+    assert stored == asdict(entry)
+    stored["evidence"][0]["nested"][0] = 9
+    stored["log_files"]["app.log"] = 0
+    assert entry.evidence[0]["nested"][0] == 1 and entry.log_files == {"app.log": 10}

@@ -3,6 +3,7 @@ into a recipe, and bringup masks their values in all it shows and stores."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE"
@@ -15,6 +16,7 @@ URL_PASSWORD = re.compile(r"://[^:/@\s]*:([^@/\s]+)@")  # the password in a URL
 NOT_SECRET = frozenset({"PWD", "OLDPWD"})  # the shell's working folders
 
 
+@functools.cache  # asked of every variable of the environment, for every service
 def looks_secret(name: str) -> bool:
     return name not in NOT_SECRET and bool(SECRET_NAME.search(name))
 

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bringup.checks.base import Outcome, Probe, Spec
-from bringup.processes import ports
 from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"connects": (list,)}
@@ -59,6 +58,8 @@ def check(spec: ConnectsSpec, probe: Probe) -> Outcome:
 
 def connected(services: tuple[str, ...], probe: Probe) -> list[str]:
     """Those of `services` that the service's own processes hold a connection to."""
+    from bringup.processes import ports  # psutil and the socket table: for this check alone
+
     remote = ports.connected_to(probe.handle) if probe.handle else set()
     reached = {port for ip, port in remote if ip.startswith(LOCAL)}
     return [name for name in services if probe.peers.get(name, frozenset()) & reached]

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bringup.checks.base import Outcome, Probe, Spec, alone
-from bringup.processes.runner import run_command
 from bringup.tables import Table
 
 KEYS: Mapping[str, tuple[type, ...]] = {"exec": (str, list), "exec_expect": (str,)}
@@ -37,6 +36,8 @@ def describe(spec: ExecSpec) -> str:
 
 
 def check(spec: ExecSpec, probe: Probe) -> Outcome:
+    from bringup.processes.runner import run_command  # a report without checks: no subprocess
+
     started = time.perf_counter()
     result = run_command(spec.command, cwd=probe.cwd, env=dict(probe.env),
                          timeout=max(probe.timeout, 2.0))

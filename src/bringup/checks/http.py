@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -136,6 +135,8 @@ def _request(spec: HttpSpec, probe: Probe, client: httpx.Client) -> tuple[bool, 
 
 
 def _why(error: httpx.HTTPError | httpx.InvalidURL, spec: HttpSpec) -> str:
+    import socket
+
     import httpx
 
     if isinstance(error, httpx.ConnectError):

@@ -5,11 +5,9 @@ is not this one becoming ready)."""
 from __future__ import annotations
 
 import ipaddress
-import socket
 from functools import cache
 
 from bringup.checks.base import Address, Probe
-from bringup.processes import ports
 
 
 def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> str | None:
@@ -17,6 +15,8 @@ def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> s
     when nothing can be said (no process of its own, a remote host). `reached`: the IP address
     the connection went to, when the check knows it (else the first one the host resolves to
     that anything listens on)."""
+    from bringup.processes import ports  # psutil and the kernel's socket table: checks only
+
     host, port = address
     if probe.handle is None:
         return None
@@ -32,11 +32,15 @@ def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> s
 def _who(port: int, pids: tuple[int, ...]) -> str:
     """Name the process that took the connection: not any listener on the port, which may be
     the service itself on another address."""
+    from bringup.processes import ports
+
     holder = ports.holder(port, pids)
     return holder.describe() if holder else "a process bringup cannot see (another user's?)"
 
 
 def _resolved(host: str, port: int) -> list[str]:
+    import socket
+
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
@@ -55,6 +59,8 @@ def _here(ip: str) -> bool:
 
 @cache
 def _own_addresses() -> frozenset[str]:
+    import socket
+
     import psutil
 
     return frozenset(entry.address.split("%")[0] for entries in psutil.net_if_addrs().values()

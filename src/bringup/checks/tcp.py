@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bringup.checks.base import UNRESOLVED, Address, Outcome, Probe, Spec, alone
 from bringup.checks.ownership import stranger
 from bringup.tables import Table
+
+if TYPE_CHECKING:
+    import socket
 
 KEYS: Mapping[str, tuple[type, ...]] = {"tcp": (int, str), "tcp_send": (str,), "tcp_expect": (str,)}
 ADDRESS_KEYS: tuple[str, ...] = ("tcp",)
@@ -71,6 +74,8 @@ def check(spec: TcpSpec, probe: Probe) -> Outcome:
 
 def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str, str | None]:
     """(ok, detail, the IP address the connection reached)."""
+    import socket  # here, not above: a report that runs no check never needs it
+
     host, port = spec.address()
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
@@ -89,6 +94,8 @@ def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str, str | None]:
 
 
 def _why(error: OSError, host: str) -> str:
+    import socket
+
     if isinstance(error, ConnectionRefusedError):
         return "refused"
     if isinstance(error, socket.gaierror):

@@ -10,12 +10,14 @@ import signal
 import sys
 import time
 from pathlib import Path
-
-import psutil
+from typing import TYPE_CHECKING
 
 from bringup.core.context import Context
 from bringup.errors import UsageError, WorkFailed
 from bringup.processes import supervisor
+
+if TYPE_CHECKING:
+    pass
 
 LOCK = "watch"
 
@@ -61,6 +63,8 @@ def detach(ctx: Context, options: list[str] | None = None) -> int:
 def stop(ctx: Context, *, wait: float = 15.0) -> int | None:
     """End the running watch (SIGTERM: it saves and exits, as on Ctrl-C); its pid, or None
     when none runs."""
+    import psutil
+
     pid = running(ctx)
     deadline = time.monotonic() + 2
     while pid == 0 and time.monotonic() < deadline:  # just started: its pid comes next

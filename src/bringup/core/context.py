@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -147,7 +147,7 @@ class Context:
             self._seen.close()
         self._seen = seen
         self._loaded = entries if entries is not None else {
-            name: asdict(entry) for name, entry in state.services.items()}
+            name: entry.to_json() for name, entry in state.services.items()}
         self._loaded_changes = list(state.changes)
         return state
 
@@ -160,7 +160,7 @@ class Context:
     def _write_state(self) -> None:
         with self.holding(), self._write_lock:
             self._keep_damaged()
-            entries = {name: asdict(entry) for name, entry in self.state.services.items()}
+            entries = {name: entry.to_json() for name, entry in self.state.services.items()}
             self.store.save_entries(entries, self.state.changes, mask=self.mask)
             self._took(self.state, Seen(self.store.file), entries)
 
@@ -197,13 +197,13 @@ class Context:
             for name in fresh.services.keys() | ours.services.keys() | self._loaded.keys():
                 mine, was = ours.services.get(name), self._loaded.get(name)
                 if was is None and mine is not None:  # only looked at here: as new as can be
-                    was = asdict(ServiceState())
-                if _decided(asdict(mine) if mine else None) != _decided(was):
+                    was = ServiceState().to_json()
+                if _decided(mine.to_json() if mine else None) != _decided(was):
                     continue  # decided here since: it stands
                 theirs = fresh.services.get(name)
                 if theirs is None:
                     ours.services.pop(name, None)
-                elif mine is None or asdict(theirs) != was:
+                elif mine is None or theirs.to_json() != was:
                     ours.services[name] = theirs
             dropped = [c for c in self._loaded_changes if c not in ours.changes]
             added = [c for c in ours.changes if c not in self._loaded_changes]

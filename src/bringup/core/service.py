@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -183,6 +182,8 @@ class _Later(Mapping[str, str]):
 
 
 def _digest(data: str | bytes) -> str:
+    import hashlib  # 3 ms of OpenSSL, for the commands that start a service
+
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()[:16]
 
 

@@ -1,15 +1,15 @@
 """What the wizard says, in one voice, on a rich console. User-supplied text is escaped before
-it meets markup."""
+it meets markup. rich is imported when the first line is said: a command that says nothing
+(`report --json`) does not pay for it."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-from rich.markup import escape
 
 from bringup.core.output import Progress, Tone, Unseen
 
@@ -21,14 +21,23 @@ MARKS = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[cyan]•[/]"}
 TONES: dict[Tone, str] = {"plain": "", "notice": "cyan", "warning": "yellow"}
 
 
+def escape(text: str) -> str:
+    from rich.markup import escape as escaped
+
+    return escaped(text)
+
+
 class ConsoleOutput:
     def __init__(self, console: Console | None = None) -> None:
-        if console is None:
-            from rich.console import Console
-
-            console = Console(highlight=False, soft_wrap=True)
-        self.console = console
+        if console is not None:
+            self.console = console
         self._live = threading.Lock()  # one live line at a time (services start in parallel)
+
+    @functools.cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(highlight=False, soft_wrap=True)
 
     def _print(self, markup: str) -> None:
         self.console.print(markup)

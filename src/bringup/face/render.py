@@ -55,7 +55,7 @@ def local(moment: str | None) -> str:
     """A stored time (UTC) as the local month, day, hour and minute."""
     if not moment:
         return ""
-    stored = datetime.strptime(moment[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    stored = datetime.fromisoformat(moment[:19]).replace(tzinfo=UTC)
     return f"{stored.astimezone():%m-%d %H:%M}"
 
 
@@ -90,7 +90,7 @@ def _invalid_row(name: str, error: str) -> tuple[str, ...]:
 def uptime(started_at: str | None) -> str:
     if not started_at:
         return ""
-    started = datetime.strptime(started_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    started = datetime.fromisoformat(started_at[:19]).replace(tzinfo=UTC)
     seconds = max(int((datetime.now(UTC) - started).total_seconds()), 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)

@@ -170,7 +170,7 @@ class _Collector:
 
 
 def _moment(stored: str) -> float:
-    return datetime.strptime(stored[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp()
+    return datetime.fromisoformat(stored[:19]).replace(tzinfo=UTC).timestamp()
 
 
 STYLE = """

@@ -11,13 +11,14 @@ from __future__ import annotations
 import socket
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import psutil
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bringup.processes import sockets
 from bringup.processes.sockets import plain
 from bringup.processes.supervisor import Handle, alive, belongs, tree
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def answers(port: int, host: str = "127.0.0.1", timeout: float = 0.3) -> bool:
 
 
 def listener_pids(port: int) -> set[int]:
+    import psutil
+
     try:
         connections = psutil.net_connections(kind="inet")
     except psutil.AccessDenied:
@@ -61,6 +64,8 @@ def listening(handle: Handle) -> set[int]:
 
 def connected_to(handle: Handle) -> set[tuple[str, int]]:
     """The remote addresses the service's processes hold an established TCP connection to."""
+    import psutil
+
     kernel, inodes = sockets.table(sockets.ESTABLISHED), _inodes(handle)
     if kernel is not None and inodes is not None:
         return {(sock.remote_ip, sock.remote_port) for sock in kernel if sock.inode in inodes}
@@ -158,6 +163,8 @@ Socket = tuple[Any, int | None]  # psutil's socket, and the pid that holds it (N
 def _all_sockets(handle: Handle) -> list[Socket]:
     """The machine's TCP sockets, with their pids; where that table is closed to bringup
     (macOS without root), those of the service's own processes."""
+    import psutil
+
     try:
         return [(conn, conn.pid) for conn in psutil.net_connections(kind="tcp")]
     except psutil.AccessDenied:
@@ -177,6 +184,8 @@ def _own(handle: Handle, pids: Iterable[int | None]) -> set[int]:
 
 def _listeners(sockets: list[Socket]) -> list[tuple[str, int, int | None]]:
     """(address, port, pid) of each listening socket."""
+    import psutil
+
     return [(plain(conn.laddr.ip), conn.laddr.port, pid) for conn, pid in sockets
             if conn.status == psutil.CONN_LISTEN and conn.laddr]
 
@@ -191,6 +200,8 @@ def _covers(bound: str, target: str) -> bool:
 def holder(port: int, among: Iterable[int] | None = None) -> Holder | None:
     """The first process listening on `port` (or the first of `among` that still runs): the
     one to name when the port is taken."""
+    import psutil
+
     for pid in sorted(listener_pids(port) if among is None else among):
         try:
             process = psutil.Process(pid)

@@ -6,16 +6,18 @@ import contextlib
 import os
 import select
 import signal
-import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import psutil
+from typing import TYPE_CHECKING
 
 from bringup.processes import tags
-from bringup.processes.runner import as_user
+
+if TYPE_CHECKING:
+    import subprocess
+
+    import psutil
 
 # psutil derives start times from the boot time, which Linux recomputes from the wall clock:
 # when the clock is stepped, a process's create_time moves. Linux's own record of a start, in
@@ -44,6 +46,8 @@ def start_ticks(pid: int) -> int | None:
 
 def identify(pid: int) -> Handle | None:
     """The identity of a live process, to record now and recognise later."""
+    import psutil
+
     try:
         created = psutil.Process(pid).create_time()
     except psutil.Error:
@@ -87,6 +91,10 @@ def spawn(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str], lo
           user: str | None = None, tag: str | None = None) -> Running:
     """Start `command` in its own session (so its group can be stopped) with output to the log,
     carrying `tag` in its environment."""
+    import subprocess  # here: a command that only looks at processes never starts one
+
+    from bringup.processes.runner import as_user
+
     argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
     env = {**env, tags.VARIABLE: tag} if tag else dict(env)
     with log_path.open("ab") as log:
@@ -99,6 +107,8 @@ def spawn(command: str | Sequence[str], *, cwd: Path, env: Mapping[str, str], lo
 
 def find(handle: Handle) -> psutil.Process | None:
     """The live process behind `handle`, or None when it is gone or the pid now names another."""
+    import psutil
+
     try:
         process = psutil.Process(handle.pid)
         if not _same_start(handle, process) or not lives(process):
@@ -111,6 +121,8 @@ def find(handle: Handle) -> psutil.Process | None:
 def lives(process: psutil.Process) -> bool:
     """Not ended: a zombie has, unless it is a leader whose other threads still run (its main
     thread gone, they go on serving, or finish exiting while they hold its sockets)."""
+    import psutil
+
     try:
         return process.status() != psutil.STATUS_ZOMBIE or _threads_on(process.pid)
     except psutil.NoSuchProcess:
@@ -146,6 +158,8 @@ _PROC = Path("/proc/self/stat").exists()
 
 def group_members(handle: Handle) -> list[psutil.Process]:
     """Processes still in the group bringup created: same group id, started no earlier."""
+    import psutil
+
     if handle.pid <= 1 or handle.pid == os.getpgrp() or _pid_reused(handle):
         return []
     members = []
@@ -164,6 +178,8 @@ def group_members(handle: Handle) -> list[psutil.Process]:
 def tree(handle: Handle) -> list[psutil.Process]:
     """The service's processes: the one bringup recorded, its descendants, and what is left of
     the group bringup created for it."""
+    import psutil
+
     found: dict[int, psutil.Process] = {}
     own = find(handle)
     if own is not None:
@@ -178,6 +194,8 @@ def tree(handle: Handle) -> list[psutil.Process]:
 def belongs(handle: Handle, pid: int) -> bool:
     """Is `pid` one of the service's processes: the one bringup recorded, a descendant of it,
     or a member of the group bringup created? Asked of one pid, without listing them all."""
+    import psutil
+
     try:
         process = psutil.Process(pid)
         if pid == handle.pid:
@@ -192,6 +210,8 @@ def belongs(handle: Handle, pid: int) -> bool:
 
 
 def _pid_reused(handle: Handle) -> bool:
+    import psutil
+
     try:
         return not _same_start(handle, psutil.Process(handle.pid))
     except psutil.NoSuchProcess:
@@ -221,6 +241,8 @@ def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Pro
     """Wait for the processes to end; a zombie has ended, whoever is left to reap it. Through
     pidfds the wait ends the moment the last one exits (they are not bringup's children to
     wait on); where there are none, it looks every 50 ms."""
+    import psutil
+
     deadline = time.monotonic() + timeout
     exits = _exit_fds(members)
     try:
@@ -243,6 +265,7 @@ def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Pro
 
 def _exit_fds(members: list[psutil.Process]) -> dict[int, psutil.Process]:
     """A pidfd for each process (readable once it has exited), where the system has them."""
+
     found: dict[int, psutil.Process] = {}
     for process in members if hasattr(os, "pidfd_open") else ():
         try:
@@ -254,6 +277,8 @@ def _exit_fds(members: list[psutil.Process]) -> dict[int, psutil.Process]:
 
 def _signal(handle: Handle | None, members: list[psutil.Process], signum: int) -> None:
     """The group at once when bringup made one, then each process not reached by that."""
+    import psutil
+
     grouped = set()
     if handle is not None and handle.pid > 1 and handle.pid != os.getpgrp():
         with contextlib.suppress(ProcessLookupError, PermissionError):

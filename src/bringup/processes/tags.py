@@ -8,8 +8,11 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
+
 
 VARIABLE = "BRINGUP_TAG"
 
@@ -20,6 +23,8 @@ def new_start() -> str:
 
 
 def tag_of(pid: int) -> str | None:
+    import psutil
+
     try:
         return psutil.Process(pid).environ().get(VARIABLE)
     except (psutil.Error, OSError):
@@ -29,6 +34,8 @@ def tag_of(pid: int) -> str | None:
 def carries(pid: int, prefix: str) -> bool | None:
     """Does the process carry a tag starting with `prefix`? None: its environment cannot be
     read, or holds nothing (a program that writes its title over it: redis, postgres)."""
+    import psutil
+
     try:
         environment = psutil.Process(pid).environ()
     except (psutil.Error, OSError):
@@ -51,6 +58,8 @@ def same_cgroup(pid: int) -> bool | None:
 
 def tagged(prefix: str) -> list[psutil.Process]:
     """The live processes whose tag starts with `prefix`, eldest first."""
+    import psutil
+
     found = []
     for process in psutil.process_iter(["pid", "create_time", "status"]):
         if process.info["status"] == psutil.STATUS_ZOMBIE:

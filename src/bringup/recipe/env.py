@@ -71,7 +71,7 @@ def secrets(cwd: Path, recipe: Recipe) -> dict[str, str]:
     asked = {need.value for need in recipe.needs if need.kind == "env"}
     found = {value: f"${{{key}}}" for key, value in given.items()
              if key in asked or looks_secret(key)}
-    found |= {password: "****" for value in given.values()
+    found |= {password: "****" for value in given.values() if "://" in value
               for password in URL_PASSWORD.findall(value)}
     return {value: stands for value, stands in found.items() if len(value) >= SHORTEST}
 

@@ -142,12 +142,12 @@ class Store:
     def save(self, state: State, *, mask: Callable[[Any], Any] = lambda value: value) -> None:
         """Write the state; `mask` hides the secrets known in every text it holds (not in the
         digests and ids bringup made: a secret's letters may happen to be in one)."""
-        self.save_entries({name: asdict(entry) for name, entry in state.services.items()},
+        self.save_entries({name: entry.to_json() for name, entry in state.services.items()},
                           state.changes, mask=mask)
 
     def save_entries(self, entries: dict[str, dict[str, Any]], changes: list[Change], *,
                      mask: Callable[[Any], Any] = lambda value: value) -> None:
-        """Write each service's entry, given as a table (`asdict` of it)."""
+        """Write each service's entry, given as a table (`ServiceState.to_json`)."""
         data = {"schema": SCHEMA, "services": {name: _masked(entry, mask)
                                                 for name, entry in entries.items()},
                 "changes": [asdict(change) for change in changes]}
