@@ -12,8 +12,7 @@ from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
 from bringup.processes import ports, supervisor
-from bringup.proving import checking, failure, findings
-from bringup.remedies.facts import port_held
+from bringup.proving import checking
 from bringup.stages import start, verify
 
 STARTABLE = ("proven", "regressed", "stopped")  # what `up` starts: services proven before
@@ -100,12 +99,16 @@ def bring_up(ctx: Context, name: str) -> str | None:
         lifecycle.replaced(ctx, name, why=f"up: {why}", pid=handle.pid)
     port = service.recipe.port
     if port is not None and ports.in_use(port):
+        from bringup.remedies.facts import port_held  # what failing needs is imported on failure
+
         return port_held(ctx, port, ports.holder(port))
     problem = start.launch(service)
     if problem is not None:
         return problem
     verdict = verify.act(service)
     if not verdict.ok:
+        from bringup.proving import failure  # the diagnosis with it: 15 ms a healthy up saves
+
         failure.record(service, verify.NAME, verdict)
         return verdict.reason
     lifecycle.proven(ctx, name, evidence=[o.to_json() for o in verdict.outcomes], why="up",
@@ -120,6 +123,8 @@ def _answers(service: Service) -> str | None:
     verdict = verify.act(service)
     ctx, name = service.ctx, service.name
     if not verdict.ok:
+        from bringup.proving import findings
+
         found = findings.of_checks(service, verdict.outcomes)
         lifecycle.regressed(ctx, name, f"external: {verdict.reason}",
                             findings=[finding.to_json() for finding in found])

@@ -5,7 +5,6 @@ such a variable is left unset, with what to do."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 from bringup.core.problems import Fix, Problem
@@ -28,6 +27,8 @@ def check(service: Service, need: Need) -> Problem | None:
 
 def _ask(key: str) -> Callable[[Service], str | None]:
     def apply(service: Service) -> str | None:
+        import secrets  # OpenSSL's 3 ms, for the one who is asked
+
         generated = "" if is_setting(key) else secrets.token_urlsafe(24)
         value = service.ctx.prompter.text(f"value for {key}", default=generated, secret=True)
         if not value.strip() and not generated:

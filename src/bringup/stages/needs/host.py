@@ -9,7 +9,6 @@ import socket
 from bringup.core.problems import Problem
 from bringup.core.service import Service
 from bringup.recipe.model import Need
-from bringup.remedies import machine
 
 
 def check(service: Service, need: Need) -> Problem | None:
@@ -19,6 +18,8 @@ def check(service: Service, need: Need) -> Problem | None:
     where = f"resolves to {', '.join(sorted(found))}" if found else "does not resolve here"
     message = (f"host name {need.value} {where}: its code connects to it, and the service it "
                "names runs on this machine")
+    from bringup.remedies import machine  # the remedies and the diagnosis they read: on a miss
+
     fix = machine.hosts_alias(service, need.value)
     hint = None if fix else machine.by_hand(need.value, service.ctx.hosts_file)
     return Problem(need.value, message, fixes=(fix,) if fix else (), hint=hint)
