@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bringup.processes import ports, tags
 from bringup.recipe.workspace import Workspace
 
@@ -95,3 +97,28 @@ def test_a_process_not_recorded_is_found_again_by_the_start_it_was_spawned_for(
     assert stored(ws, "web")["pid"] == pid  # recognised, not a stranger on its port
     assert stored(ws, "web")["port"] == port
     assert "which bringup did not start" not in output
+
+
+def test_down_looks_at_the_machine_once_for_every_service_and_stops_each_ones_helper(
+        ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each look reads every process's environment: once for the stack, not once a service
+    (20 services were 20 looks, with the interpreter lock held)."""
+    names = ("api", "web")
+    write_file(ws, "server.py", SERVER)
+    for name in names:
+        write_recipe(ws, name, f"""
+            command = "(setsid sleep 317 &); exec {PYTHON} -u server.py {free_port()}"
+            [verify]
+            stable_for = 0.2
+            interval = 0.1
+            """)
+        assert invoke("next", name, "--yes", "--workspace", str(ws)).code == 0
+    deadline = time.monotonic() + 5
+    while any(len(ours(ws, name)) < 2 for name in names) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    looks: list[str] = []
+    look = tags.tagged
+    monkeypatch.setattr(tags, "tagged", lambda prefix: looks.append(prefix) or look(prefix))
+    assert invoke("down", "--workspace", str(ws)).code == 0
+    assert len(looks) == 1
+    assert not any(ours(ws, name) for name in names)

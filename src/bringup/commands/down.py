@@ -6,11 +6,15 @@ from __future__ import annotations
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
+from typing import TYPE_CHECKING
 
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.errors import UsageError
 from bringup.processes import supervisor, tags
+
+if TYPE_CHECKING:
+    import psutil
 
 DEFAULT_GRACE = 10.0
 
@@ -36,16 +40,17 @@ def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
                          None)
     # Every process that carries a service's tag is stopped with it: one bringup was killed
     # before it recorded, a helper that left the group with setsid. One look at the machine
-    # finds which services have any.
+    # finds them for every service (a look reads every process's environment).
     prefix = f"{ctx.workspace.tag}/"
-    tagged = {(tags.tag_of(process.pid) or "").removeprefix(prefix).partition("/")[0]
-              for process in tags.tagged(prefix)}
+    carrying: dict[str, list[psutil.Process]] = {}
+    for process in tags.tagged(prefix):
+        owner = (tags.tag_of(process.pid) or "").removeprefix(prefix).partition("/")[0]
+        carrying.setdefault(owner, []).append(process)
 
     def stop(name: str) -> bool:
         handle = ctx.state.of(name).handle
         grace = recipes[name].stop_grace if name in recipes else DEFAULT_GRACE
-        signalled = supervisor.stop(handle, grace=grace,
-                                    tag=f"{prefix}{name}/" if name in tagged else None)
+        signalled = supervisor.stop(handle, grace=grace, carriers=carrying.get(name, []))
         if handle is None and not signalled:
             return False
         if signalled:

@@ -218,14 +218,18 @@ def _pid_reused(handle: Handle) -> bool:
         return False
 
 
-def stop(handle: Handle | None, *, grace: float, tag: str | None = None) -> bool:
+def stop(handle: Handle | None, *, grace: float, tag: str | None = None,
+         carriers: Sequence[psutil.Process] | None = None) -> bool:
     """SIGTERM the group, and every process that carries `tag` (a prefix of the service's tag,
-    whatever its group or session); SIGKILL what is left after `grace` seconds. False: nothing
-    of ours ran."""
+    whatever its group or session); SIGKILL what is left after `grace` seconds. `carriers`:
+    those processes as already found (one look at the machine for many services: each look
+    reads every process's environment). False: nothing of ours ran."""
     members = group_members(handle) if handle else []
     own = find(handle) if handle else None  # not a group leader: an adopted daemon, say
     members += [own] if own and own.pid not in {m.pid for m in members} else []
-    members += [p for p in (tags.tagged(tag) if tag else [])
+    if carriers is None:
+        carriers = tags.tagged(tag) if tag else []
+    members += [p for p in carriers
                 if p.pid not in {m.pid for m in members} and p.pid not in (1, os.getpid())]
     if not members:
         return False
