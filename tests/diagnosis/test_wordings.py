@@ -77,6 +77,61 @@ def first(text: str, exit_status: int | None = None) -> tuple[str, str]:
         ("Error: Transform failed with 1 error:\n"
          "/srv/web/src/routes.tsx:41:7: ERROR: Unexpected \"}\"\n", "syntax-error",
          "/srv/web/src/routes.tsx:41"),
+        ("lib/util/parse.tsx(21,3): error TS1128: Declaration or statement expected.\n",
+         "syntax-error", "lib/util/parse.tsx:21"),
+        ("npm error code ENOTCACHED\nnpm error request to https://registry.npmjs.org/@babel%2fcore "
+         "failed: cache mode is 'only-if-cached' but no cached response is available.\n",
+         "missing-node-module", "@babel/core"),
+        ("npm ERR! request to https://registry.example.org/left-pad failed: cache mode is "
+         "'only-if-cached' but no cached response is available.\n",
+         "missing-node-module", "left-pad"),
+        ("npm error request to https://registry.npmjs.org/@types/node/-/node-20.1.0.tgz failed: "
+         "cache mode is 'only-if-cached' but no cached response is available.\n",
+         "missing-node-module", "@types/node"),
+        ("/srv/api/db.js:7\nconst parts = process.env.DATABASE_URL.split('/');\n"
+         "                                     ^\n\n"
+         "TypeError: Cannot read properties of undefined (reading 'split')\n"
+         "    at Object.<anonymous> (/srv/api/db.js:7:38)\n", "missing-env", "DATABASE_URL"),
+        ("/srv/api/keys.js:2\nconst key = process.env['API_KEY'].trim();\n  ^\n\n"
+         "TypeError: Cannot read property 'trim' of undefined\n", "missing-env", "API_KEY"),
+        # servers
+        ("[ALERT]    (77) : Binding [/etc/hp/edge.cfg:4] for frontend www: cannot bind socket "
+         "(Permission denied) for [0.0.0.0:443]\n", "privileged-port", "443"),
+        ("2027-01-05 10:00:00: (network.c.537) can't bind to socket: 0.0.0.0:443: Permission "
+         "denied\n", "privileged-port", "443"),
+        ("bind(): Permission denied\nfailed to listen on one of interface(s) 0.0.0.0: Invalid "
+         "argument\n", "privileged-port", "unknown"),
+        ("[ALERT]    (12) : config : Cannot open configuration file/directory /srv/lb/haproxy.d : "
+         "No such file or directory\n", "missing-path", "/srv/lb/haproxy.d"),
+        ("2027-01-05 10:00:00: (configfile.c.2211) opening configfile /srv/www/site.conf failed: "
+         "No such file or directory\n", "missing-path", "/srv/www/site.conf"),
+        ("2027-01-05 10:00:00: (configfile.c.1722) opening errorlog '/var/log/www/err.log' "
+         "failed: No such file or directory\n", "missing-path", "/var/log/www"),
+        ("bind(): No such file or directory\nfailed to listen on UNIX socket: "
+         "/srv/cache/sock/mc.sock: Invalid argument\n", "missing-path", "/srv/cache/sock"),
+        ("Error: adapting config using caddyfile: /etc/caddy/site.caddy:12: unrecognized "
+         "directive: encodee\n", "syntax-error", "/etc/caddy/site.caddy:12"),
+        ("2027-01-05 10:00:00: (configfile.c.1978) source: /etc/www/main.conf line: 22 pos: 3 "
+         "invalid character in variable name\n", "syntax-error", "/etc/www/main.conf:22"),
+        ('nats-server: /etc/nats/leaf.conf:14:5: unknown field "jetstrem"\n', "syntax-error",
+         "/etc/nats/leaf.conf:14"),
+        ('2027-01-05 10:00:00.000 UTC [12] LOG:  syntax error in file "/srv/pg/conf.d/tune.conf" '
+         "line 7, near end of line\n"
+         '2027-01-05 10:00:00.000 UTC [12] FATAL:  configuration file "/srv/pg/postgresql.conf" '
+         "contains errors\n", "syntax-error", "/srv/pg/conf.d/tune.conf:7"),
+        ("2027-01-05 10:00:00 0 [ERROR] mysqld: unknown variable 'max_conections=500'\n"
+         "2027-01-05 10:00:00 0 [ERROR] Aborting\n", "syntax-error", "unknown"),
+        ("[ALERT]    (5) : config : [/etc/hp/lb.cfg:40] : 'server pool/web2' : could not resolve "
+         "address 'web2.internal'.\n", "unresolvable-host", "web2.internal"),
+        ("12:S 05 Jan 2027 10:00:00.000 * Connecting to MASTER cache-main.svc:6380\n"
+         "12:S 05 Jan 2027 10:00:00.001 # Unable to connect to MASTER: No such file or "
+         "directory\n", "unresolvable-host", "cache-main.svc"),
+        ("2027-01-05 10:00:00,000 INFO spawned: 'caddy' with pid 5\n"
+         "2027-01-05 10:00:00,100 WARN exited: caddy (exit status 0; not expected)\n"
+         "2027-01-05 10:00:01,000 INFO spawned: 'caddy' with pid 9\n"
+         "Error: loading initial config: listen tcp :8080: bind: address already in use\n"
+         "2027-01-05 10:00:01,100 WARN exited: caddy (exit status 1; not expected)\n",
+         "daemonized", "caddy"),
     ],
 )
 def test_wording(text: str, kind: str, subject: str) -> None:
@@ -128,3 +183,31 @@ def test_an_fstring_reusing_its_quote_is_a_plain_syntax_error_on_a_python_that_r
             "                         ^\n"
             "SyntaxError: f-string: expecting '}'\n")
     assert first(text) == ("syntax-error", "/srv/app/.venv/lib/python3.12/site-packages/x.py:7")
+
+
+def test_an_import_statement_in_a_commonjs_file_is_a_module_format_crash_not_a_typo() -> None:
+    text = ("/srv/api/index.js:3\nimport express from 'express';\n^^^^^^\n\n"
+            "SyntaxError: Cannot use import statement outside a module\n"
+            "    at wrapSafe (node:internal/modules/cjs/loader:1:1)\n\nworker exited with code 1\n")
+    finding = diagnose(text)[0]
+    assert (finding.kind, finding.subject) == ("crashed", "1")
+    assert '"type": "module"' in finding.fix
+
+
+def test_an_undefined_read_off_no_env_variable_is_no_missing_env() -> None:
+    text = ("/srv/api/db.js:7\nconst parts = config.url.split('/');\n   ^\n\n"
+            "TypeError: Cannot read properties of undefined (reading 'split')\n")
+    assert first(text)[0] != "missing-env"
+
+
+def test_a_refused_master_is_no_unresolvable_host() -> None:
+    text = ("12:S 05 Jan 2027 10:00:00.000 * Connecting to MASTER 10.0.0.9:6380\n"
+            "12:S 05 Jan 2027 10:00:00.001 # Unable to connect to MASTER: Connection refused\n")
+    assert first(text)[0] != "unresolvable-host"
+
+
+def test_a_server_exiting_0_with_no_bind_error_after_it_is_a_crash() -> None:
+    text = ("2027-01-05 10:00:00,000 INFO spawned: 'worker' with pid 5\n"
+            "2027-01-05 10:00:00,100 WARN exited: worker (exit status 0; not expected)\n"
+            "2027-01-05 10:00:02,000 INFO gave up: worker entered FATAL state\n")
+    assert first(text) == ("crashed", "0")

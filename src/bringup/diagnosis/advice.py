@@ -149,6 +149,23 @@ def esm_only(package: str) -> str:
     )
 
 
+def offline_package(package: str) -> str:
+    return (
+        f"npm ran offline (npx --offline, --prefer-offline or cache=only-if-cached) and {package} "
+        f"is neither installed nor in its cache: install it in the service's folder while online "
+        f"(npm install {package}) and add package.json to the recipe's needs, or let npm reach "
+        "the registry"
+    )
+
+
+def module_format(status: str) -> str:
+    return (
+        "the file uses ES module syntax (import/export) in a package Node reads as CommonJS: "
+        'set "type": "module" in its package.json, rename it to .mjs, or use require(); '
+        + crashed(status)
+    )
+
+
 def openssl(_runtime: str) -> str:
     return (
         "Node 17 and later ship OpenSSL 3, which refuses the md4 hash old webpack (4) and "
@@ -292,6 +309,11 @@ def syntax(location: str) -> str:
 def redis_directive(_location: str) -> str:
     return ("fix the line of the config file redis-server was given that the log quotes after "
             "'>>>' (a misspelled directive, or the wrong number of arguments for it)")
+
+
+def config_option(_location: str) -> str:
+    return ("fix the option the log quotes as unknown (a misspelled name in the server's config "
+            "file, such as my.cnf, or on its command line), or remove it")
 
 
 def crlf(location: str) -> str:

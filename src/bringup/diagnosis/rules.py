@@ -83,6 +83,12 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", ": error: ",  # esbuild (tsx, vite)
          r"^(?P<file>\S+\.[cm]?[jt]sx?):(?P<line>\d+):\d+: ERROR: (?:Expected|Unexpected"
          r"|Unterminated)", advice.syntax, s.file_line),
+    rule("syntax-error", "error ts1",  # tsc: TS1xxx are the parser's (TS2xxx, types: no kind)
+         r"^(?P<file>[^\s(]+\.[cm]?tsx?)\((?P<line>\d+),\d+\): error TS1\d{3}:", advice.syntax,
+         s.file_line),
+    rule("syntax-error", "error ts1",  # tsc --pretty
+         r"^(?P<file>\S+\.[cm]?tsx?):(?P<line>\d+):\d+ - error TS1\d{3}:", advice.syntax,
+         s.file_line),
     # needs: runtime versions, modules, commands, variables, scripts
     rule("runtime-version", "is incompatible with this module",
          r'The engine "(?P<subject>[\w-]+)" is incompatible with this module', advice.runtime),
@@ -152,6 +158,10 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", ("of es module", "load es module"),
          r"(?:require\(\) of ES Module|Must use import to load ES Module:) \S*node_modules[/\\]"
          r"(?P<subject>(?:@[^/\\\s]+[/\\])?[^/\\\s]+)", advice.esm_only),
+    # ES module syntax in a file Node loads as CommonJS: no typo, a module-format mix
+    rule("crashed", "cannot use import statement",
+         r"^\s*SyntaxError: Cannot use import statement outside a module", advice.module_format,
+         s.said_status),
     rule("missing-python-module", "no module named",
          r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
     rule("missing-python-module", "could not import",  # flask, uvicorn
@@ -165,6 +175,10 @@ RULES: tuple[Rule, ...] = (
     rule("missing-node-module", ("cannot find module", "cannot find package"),
          r"Cannot find (?:module|package) '(?P<subject>[^']+)'", advice.node_module,
          s.node_package),
+    rule("missing-node-module", "only-if-cached",  # npm offline, the package not in its cache
+         r"request to https?://[^/\s]+/(?P<subject>(?:@[^/\s]+(?:/|%2[fF]))?[^/\s]+)"
+         r"(?:/-/\S+)? failed: cache mode is 'only-if-cached'", advice.offline_package,
+         s.registry_package),
     rule("missing-node-module", "ensure to install the",  # nest's PackageLoader
          r'ensure to install the "(?P<subject>[^"]+)" package', advice.node_module,
          s.node_package),
@@ -232,6 +246,9 @@ RULES: tuple[Rule, ...] = (
          r"\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*)['\"`]? "
          r"(?:(?i:environment variable|env var|variable) )?(?i:is not set|not set|must be set"
          r"|is required|is missing|is not defined)", advice.env),
+    rule("missing-env", "of undefined",  # node reading a property of process.env.NAME
+         r"TypeError: Cannot read propert(?:ies of undefined \(reading '(?P<prop>[^']+)'\)"
+         r"|y '(?P<old>[^']+)' of undefined)", advice.env, s.env_read),
     rule("missing-env", "keyerror", r"\bKeyError: '(?P<subject>[^']+)'", advice.env,
          s.environ_key),
     rule("missing-env", "field required", r"^\s*(?i:field required)\b", advice.env,
@@ -296,6 +313,15 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "no such file or directory",  # nginx
          r'open\(\) "(?P<subject>[^"]+)" failed \(2: No such file or directory\)',
          advice.missing_path, s.created_in),
+    rule("missing-path", "cannot open configuration file",  # haproxy
+         r"Cannot open configuration file(?:/directory)? (?P<subject>\S+) ?: "
+         r"No such file or directory", advice.missing_path),
+    rule("missing-path", "failed: no such file or directory",  # lighttpd
+         r"\bopening \w+ '?(?P<subject>/?[^'\s]+)'? failed: No such file or directory",
+         advice.missing_path, s.created_in),
+    rule("missing-path", "failed to listen on unix socket",  # memcached
+         r"failed to listen on UNIX socket: (?P<subject>\S+?): ", advice.missing_dir,
+         s.unix_socket_dir),
     rule("missing-path", "unable to bind listening socket",  # php-fpm on a unix socket
          r"unable to bind listening socket for address '(?P<subject>/[^']+)': "
          r"No such file or directory", advice.missing_dir, s.created_in),
@@ -313,7 +339,9 @@ RULES: tuple[Rule, ...] = (
          r"|listening socket \S*?:(?P<rd>\d+): bind: Permission denied"
          r"|\(13\)Permission denied: AH00072: make_sock: could not bind to address "
          r"\S*?:(?P<ap>\d+)"  # apache
-         r'|Permission denied - bind\(2\) for "?[^"\s]*"? port (?P<rb>\d+)',  # ruby
+         r'|Permission denied - bind\(2\) for "?[^"\s]*"? port (?P<rb>\d+)'  # ruby
+         r"|cannot bind socket \(Permission denied\) for \[\S*?:(?P<hp>\d+)\]"  # haproxy
+         r"|can't bind to socket: \S*?:(?P<lt>\d+): Permission denied",  # lighttpd
          advice.privileged_port, s.first_privileged),
     rule("privileged-port", "failed to listen on",  # php -S
          r"Failed to listen on \S+:(?P<port>\d+) \(reason: Permission denied\)",
@@ -323,6 +351,8 @@ RULES: tuple[Rule, ...] = (
     rule("privileged-port", "bind: permission denied",  # go
          r"listen tcp\d? \S*?:(?P<port>\d+): bind: permission denied", advice.privileged_port,
          s.privileged),
+    rule("privileged-port", "bind(): permission denied",  # memcached: no port said
+         r"^bind\(\): Permission denied\s*$", advice.privileged_port, s.bare_bind_denied),
     rule("privileged-port", "bindexception: permission denied",  # java
          r"BindException: Permission denied", advice.privileged_port, s.below_1024_nearby),
     rule("privileged-port", "permission to access that port",  # django runserver
@@ -422,6 +452,11 @@ RULES: tuple[Rule, ...] = (
          r'host not found in upstream "(?P<subject>[^":/]+)', advice.unresolvable),
     rule("unresolvable-host", "unknownhostexception",  # java
          r"UnknownHostException: (?P<subject>[^\s:]+)", advice.unresolvable),
+    rule("unresolvable-host", "could not resolve address",  # haproxy
+         r"could not resolve address '(?P<subject>[^']+)'", advice.unresolvable),
+    rule("unresolvable-host", "unable to connect to master",  # redis replicaof: lookup failed
+         r"Unable to connect to MASTER: No such file or directory", advice.unresolvable,
+         s.master_host),
     rule("unresolvable-host",
          ("name or service not known", "nodename nor servname", "failure in name resolution"),
          _UNRESOLVED, advice.unresolvable, s.unknown, nearby=s.near_host),
@@ -508,6 +543,17 @@ RULES: tuple[Rule, ...] = (
          r"|directive \S+ is not terminated by|\S+ directive is not allowed here"
          r"|invalid number of arguments|invalid value).* in (?P<file>/\S+):(?P<line>\d+)\s*$",
          advice.syntax, s.file_line),
+    rule("syntax-error", "syntax error in file",  # postgres
+         r'syntax error in file "(?P<file>[^"]+)" line (?P<line>\d+)', advice.syntax, s.file_line),
+    rule("syntax-error", "adapting config using",  # caddy
+         r"adapting config using \w+: (?P<file>[^\s:]+):(?P<line>\d+): ", advice.syntax,
+         s.file_line),
+    rule("syntax-error", " pos: ",  # lighttpd
+         r"\bsource: (?P<file>\S+) line: (?P<line>\d+) pos: \d+", advice.syntax, s.file_line),
+    rule("syntax-error", "nats-server: ",
+         r"^nats-server: (?P<file>[^\s:]+):(?P<line>\d+):\d+: ", advice.syntax, s.file_line),
+    rule("syntax-error", ("unknown variable", "unknown option"),  # mariadbd, mysqld
+         r"\b(?:mariadbd|mysqld): unknown (?:variable|option) '", advice.config_option, s.unknown),
     rule("syntax-error", "syntax error on line",  # apache: the line that follows says what
          r"AH00526: Syntax error on line (?P<line>\d+) of (?P<file>[^:]+):", advice.syntax,
          s.file_line),
@@ -518,9 +564,8 @@ RULES: tuple[Rule, ...] = (
          s.literal("pm2")),
     # supervisord restarting a server that exits 0 at once: a daemon that forked away
     rule("daemonized", "(exit status 0; not expected)",
-         r"exited: (?P<subject>redis-server|redis|nginx|php-fpm[\d.]*|mongod|memcached|httpd"
-         r"|apache2|mysqld|mariadbd|postgres|pg_ctl) \(exit status 0; not expected\)",
-         advice.daemonized, root=True),  # its next starts fail to bind: the daemon holds it
+         r"exited: (?P<subject>\S+) \(exit status 0; not expected\)", advice.daemonized,
+         s.daemon, root=True),  # its next starts fail to bind: the daemon holds it
     rule("daemonized", "parent exiting",  # mongod --fork
          r"child process started successfully, parent exiting", advice.daemonized,
          s.literal("mongod")),

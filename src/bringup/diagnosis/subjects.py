@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import pairwise
+from urllib.parse import unquote
 
+from .fallback import ended
 from .finding import UNKNOWN
 from .place import Place
 
@@ -359,3 +361,78 @@ def _first_group(match: re.Match[str] | None) -> str | None:
 
 def _below_1024(port: str) -> str | None:
     return port if 0 < int(port) < 1024 else None
+
+
+def said_status(_match: re.Match[str], place: Place) -> str:
+    """The exit status bringup saw, else the one the log says (a wrapper's `exited with code 1`)."""
+    if place.exit_status is not None:
+        return place.status()
+    said = ended(place.lines)
+    return said[0] if said else UNKNOWN
+
+
+def registry_package(match: re.Match[str], _place: Place) -> str:
+    """The package of a registry URL's path (`@scope%2fname` is `@scope/name`)."""
+    return unquote(match.group("subject"))
+
+
+def env_read(match: re.Match[str], place: Place) -> str | None:
+    """The variable whose property Node could not read: the quoted source line reads it off
+    `process.env.NAME` (or `process.env["NAME"]`), which was undefined: the variable is unset."""
+    prop = re.escape(match.group("prop") or match.group("old"))
+    found = re.search(rf"process\.env(?:\.(\w+)|\[['\"`](\w+)['\"`]\])\??\.{prop}\b",
+                      _code_line(place))
+    return _first_group(found)
+
+
+def master_host(_match: re.Match[str], place: Place) -> str | None:
+    """The host redis was connecting to as a replica, when its `Unable to connect to MASTER`
+    says the lookup failed (its words for that: `No such file or directory`). An IP address
+    needs no lookup."""
+    found = place.find_back(_MASTER, 4)
+    host = found and found.group(1)
+    return host if host and not _IP.match(host) else None
+
+
+_MASTER = re.compile(r"Connecting to MASTER (\S+?):\d+\s*$")
+_IP = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]+\]?)$")
+
+
+def unix_socket_dir(match: re.Match[str], place: Place) -> str | None:
+    """A unix socket that could not be bound for want of its folder (memcached says `bind(): No
+    such file or directory` on the line above): the folder is what is missing."""
+    if not any(_BIND_ENOENT.search(text) for text in place.before(3)):
+        return None
+    return created_in(match, place)
+
+
+_BIND_ENOENT = re.compile(r"\bbind\(\): No such file or directory")
+
+
+def bare_bind_denied(match: re.Match[str], place: Place) -> str | None:
+    """`bind(): Permission denied` on an address (not a unix socket, said on the next lines):
+    a port below 1024, named nearby or not at all."""
+    below = place.lines[place.index + 1 : place.index + 3]
+    if any("UNIX socket" in text for text in below):
+        return None
+    return below_1024_nearby(match, place)
+
+
+# Servers that fork to the background unless told not to: exiting 0 under a supervisor, they
+# have daemonized, even when the log shows nothing else.
+_DAEMONS = re.compile(r"redis-server|redis|nginx|php-fpm[\d.]*|mongod|memcached|httpd|apache2"
+                      r"|mysqld|mariadbd|postgres|pg_ctl")
+_IN_USE = re.compile(r"(?i:address already in use|EADDRINUSE|connection in use)")
+
+
+def daemon(match: re.Match[str], place: Place) -> str | None:
+    """A program its supervisor saw exit 0 went to the background when it is a known daemon, or
+    when a later start of it finds its address in use (by the first one, now detached)."""
+    name = match.group("subject")
+    if _DAEMONS.fullmatch(name):
+        return name
+    later = place.lines[place.index + 1 : place.index + _RESTARTS]
+    return name if any(_IN_USE.search(text) for text in later) else None
+
+
+_RESTARTS = 200  # lines after an exit worth reading for the next starts' bind errors
