@@ -548,7 +548,7 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", "adapting config using",  # caddy
          r"adapting config using \w+: (?P<file>[^\s:]+):(?P<line>\d+): ", advice.syntax,
          s.file_line),
-    rule("syntax-error", " pos: ",  # lighttpd
+    rule("syntax-error", "source: ",  # lighttpd
          r"\bsource: (?P<file>\S+) line: (?P<line>\d+) pos: \d+", advice.syntax, s.file_line),
     rule("syntax-error", "nats-server: ",
          r"^nats-server: (?P<file>[^\s:]+):(?P<line>\d+):\d+: ", advice.syntax, s.file_line),
