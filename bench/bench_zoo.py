@@ -1,7 +1,8 @@
 """How often diagnose() names the right cause first on the failure zoo (tests/zoo/): kind, and
 kind + subject, on the captures the rules were tuned on and on the held-out fifth, which they
-never were; and how the misses fail (a wrong cause stated with confidence is the bad kind: an
-empty answer or a `crashed` is honest).
+never were (also as pasted through the journal, kubectl, a quote and the like); and how the
+misses fail (a wrong cause stated with confidence is the bad kind: an empty answer or a
+`crashed` is honest).
 
 Run from the repository root: python bench/bench_zoo.py [--misses]
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from common import ROOT, machine
@@ -18,7 +20,7 @@ from common import ROOT, machine
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bringup.diagnosis import diagnose
-from zoo.cases import Case, cases
+from zoo.cases import PASTED, Case, cases
 
 HONEST = {"crashed", "none"}  # what a miss may say: nothing, or that it crashed
 
@@ -43,8 +45,8 @@ class Result:
         return not self.kind_right and self.kind not in HONEST
 
 
-def run(case: Case) -> Result:
-    text = case.text()
+def run(case: Case, paste: Callable[[str], str] = str) -> Result:
+    text = paste(case.text())
     started = time.perf_counter()
     findings = diagnose(text)
     ms = (time.perf_counter() - started) * 1000
@@ -71,6 +73,11 @@ def main(argv: list[str]) -> int:
           f"{len({result.case.log.parent for result in results})} folders")
     for label, part in (("all", results), ("tuned", tuned), ("held out", held)):
         print(line(label, part))
+    # The held-out fifth again as pasted through the journal, kubectl, a quote...: the words
+    # are the same, so any drop is the prefixes' doing.
+    held_cases = [result.case for result in held]
+    for name, paste in PASTED.items():
+        print(line("held out", [run(case, paste) for case in held_cases]) + f"  pasted: {name}")
     per_log = statistics.median(result.ms for result in results) if results else 0.0
     print(f"diagnose per capture: median {per_log:.2f} ms, slowest "
           f"{max((result.ms for result in results), default=0.0):.1f} ms")

@@ -17,16 +17,27 @@ def first(text: str) -> tuple[str, str]:
 def test_each_runner_prefix_is_read_past_and_the_evidence_stays_as_printed() -> None:
     for prefix in ("web_1  | ", "web-1  | ", "13:07:24 web.1  | ", "0|api  | ", "[api] ",
                    "2026-12-05T13:07:24.000Z ", "[2026-12-05 13:07:24] ",
-                   "2026-12-05T13:07:24.000Z web_1  | "):
+                   "2026-12-05T13:07:24.000Z web_1  | ", "Dec 05 13:07:24 web-01 app[4123]: ",
+                   "Dec  5 13:07:24 web-01 docker/web: ", "[pod/web-5c9d8/web] ", "> ", ">",
+                   "    ", "\t", "    web-1  | "):
         log = f"{prefix}starting server\n{prefix}app.rb:8: syntax error, unexpected end\n"
         finding = diagnose(log)[0]
         assert (finding.kind, finding.subject) == ("syntax-error", "app.rb:8"), prefix
-        assert finding.evidence == f"{prefix}app.rb:8: syntax error, unexpected end", prefix
+        assert finding.evidence == f"{prefix}app.rb:8: syntax error, unexpected end".strip()
 
 
 def test_a_prefix_on_a_few_lines_is_the_programs_own_and_stays() -> None:
     lines = ["[info] ready", "one", "two", "three", "four"]
     assert strip_prefixes(lines) is lines
+
+
+def test_an_indent_goes_only_where_every_line_has_it_and_a_traceback_keeps_its_own() -> None:
+    lines = ["    Traceback (most recent call last):", '      File "app.py", line 3',
+             "", "    KeyError: 'X'"]
+    assert strip_prefixes(lines) == ["Traceback (most recent call last):",
+                                     '  File "app.py", line 3', "", "KeyError: 'X'"]
+    unindented = ["Traceback (most recent call last):", '  File "app.py", line 3']
+    assert strip_prefixes(unindented) is unindented
 
 
 def test_newer_syntax_is_a_runtime_too_old_only_where_the_interpreter_predates_it() -> None:

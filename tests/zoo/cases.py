@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,3 +57,21 @@ def drawn(name: str) -> bool:
 def held_out() -> frozenset[str]:
     lines = HELD_OUT.read_text(encoding="utf-8").splitlines() if HELD_OUT.is_file() else []
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# How people paste a log from elsewhere: the tools' documented line formats around the real
+# words. A capture wrapped in any of them must read as the bare capture does.
+def _each_line(prefix: Callable[[int], str]) -> Callable[[str], str]:
+    return lambda text: "\n".join(prefix(i) + line for i, line in enumerate(text.split("\n")))
+
+
+PASTED: dict[str, Callable[[str], str]] = {
+    "journalctl": _each_line(lambda i: f"Dec 07 15:22:{i % 60:02d} web-01 app[4123]: "),
+    "kubectl logs --prefix": _each_line(lambda i: "[pod/web-7d9c5b-x2k/web] "),
+    "coloured compose": _each_line(lambda i: "\x1b[36mweb-1  |\x1b[0m "),
+    "docker logs -t": _each_line(lambda i: f"2026-12-07T15:22:21.{i:09d}Z "),
+    "CRLF": lambda text: text.replace("\r\n", "\n").replace("\n", "\r\n"),
+    "quoted": _each_line(lambda i: "> "),
+    "indented": lambda text: "\n".join("    " + line if line else line
+                                       for line in text.split("\n")),
+}

@@ -1,6 +1,8 @@
 """The prefixes tools put before every line of a log people paste: compose's `web_1  | `,
-honcho's `12:00:01 web.1  | `, pm2's `0|api  | `, concurrently's `[api] `, a timestamp. Read
-past them, so a rule anchored at the start of a line reads the program's own words."""
+honcho's `12:00:01 web.1  | `, pm2's `0|api  | `, concurrently's `[api] `, kubectl's
+`[pod/web-5c9/web] `, the journal's `Dec 07 15:22:21 host app[812]: `, a timestamp, the `> ` of
+a quote and the indent of a pasted block. Read past them, so a rule anchored at the start of a
+line reads the program's own words."""
 
 from __future__ import annotations
 
@@ -12,9 +14,14 @@ _FORMS = (
     # ISO 8601 and the like, bare or bracketed; Go's log package
     re.compile(r"^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s"
                r"|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? "),
-    # concurrently
-    re.compile(r"^\[[\w.-]+\] "),
+    # the journal's and syslog's short form: time, host, then the unit or program and its pid
+    re.compile(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]+ [^\s:\[]+(?:\[\d+\])?: "),
+    # concurrently, kubectl's --prefix
+    re.compile(r"^\[[\w./-]+\] "),
+    # a quote in an issue or a mail
+    re.compile(r"^> ?"),
 )
+_INDENT = re.compile(r"^[ \t]+")
 # A form is a prefix when it starts at least this share of the log's latest non-empty lines:
 # a program's own `[info] ` on a few lines stays.
 _SHARE = 0.6
@@ -25,6 +32,7 @@ _PASSES = 3  # a timestamp inside a compose prefix inside pm2's
 def strip_prefixes(lines: list[str]) -> list[str]:
     """The lines without the prefix forms that start most of them (the same list when none
     does)."""
+    lines = _dedented(lines)
     for _ in range(_PASSES):
         sample = [line for line in lines[-_SAMPLE:] if line.strip()]
         form = next((form for form in _FORMS if _prefixes(form, sample)), None)
@@ -32,6 +40,22 @@ def strip_prefixes(lines: list[str]) -> list[str]:
             break
         lines = [form.sub("", line, count=1) for line in lines]
     return lines
+
+
+def _dedented(lines: list[str]) -> list[str]:
+    """The lines without the indent that every non-empty one of them starts with."""
+    if next((line for line in lines if line.strip()), "")[:1] not in (" ", "\t"):
+        return lines
+    indents = {match.group() if (match := _INDENT.match(line)) else ""
+               for line in lines if line.strip()}
+    if "" in indents or not indents:
+        return lines
+    common = min(indents, key=len)
+    while any(not indent.startswith(common) for indent in indents):
+        common = common[:-1]
+    if not common:
+        return lines
+    return [line.removeprefix(common) for line in lines]
 
 
 def _prefixes(form: re.Pattern[str], sample: list[str]) -> bool:

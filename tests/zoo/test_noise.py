@@ -1,0 +1,31 @@
+"""The zoo's captures as people paste them from elsewhere: through the journal, kubectl, a
+coloured compose, `docker logs -t`, a Windows clipboard, a quote or an indented block. Each
+wrapping of a real capture must diagnose to what the capture does bare, with its evidence as
+printed (the wrappings are the tools' documented formats; the words inside stay real)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bringup.diagnosis import diagnose
+from zoo.cases import PASTED, cases
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+TUNED = [case for case in cases() if not case.held_out]
+
+
+@pytest.mark.parametrize("wrapping", PASTED)
+def test_a_pasted_capture_diagnoses_as_the_bare_one(wrapping: str) -> None:
+    wrap = PASTED[wrapping]
+    changed = []
+    for case in TUNED:
+        bare, pasted = diagnose(case.text()), diagnose(wrap(case.text()))
+        want = (bare[0].kind, bare[0].subject) if bare else None
+        got = (pasted[0].kind, pasted[0].subject) if pasted else None
+        printed = {line.strip() for line in ANSI.sub("", wrap(case.text()))
+                   .replace("\r\n", "\n").split("\n")}
+        if got != want or (pasted and pasted[0].evidence not in printed):
+            changed.append(f"{case.name}: {want} -> {got}")
+    assert not changed, "\n".join(changed)
