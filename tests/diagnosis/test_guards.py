@@ -18,7 +18,8 @@ def test_each_runner_prefix_is_read_past_and_the_evidence_stays_as_printed() -> 
     for prefix in ("web_1  | ", "web-1  | ", "13:07:24 web.1  | ", "0|api  | ", "[api] ",
                    "2026-12-05T13:07:24.000Z ", "[2026-12-05 13:07:24] ",
                    "2026-12-05T13:07:24.000Z web_1  | ", "Dec 05 13:07:24 web-01 app[4123]: ",
-                   "Dec  5 13:07:24 web-01 docker/web: ", "[pod/web-5c9d8/web] ", "> ", ">",
+                   "Dec  5 13:07:24 web-01 docker/web: ", "[pod/web-5c9d8/web] ",
+                   "2026-12-05T13:07:24.5Z stderr F ", "> ", ">",
                    "    ", "\t", "    web-1  | "):
         log = f"{prefix}starting server\n{prefix}app.rb:8: syntax error, unexpected end\n"
         finding = diagnose(log)[0]

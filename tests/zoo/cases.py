@@ -70,6 +70,7 @@ PASTED: dict[str, Callable[[str], str]] = {
     "kubectl logs --prefix": _each_line(lambda i: "[pod/web-7d9c5b-x2k/web] "),
     "coloured compose": _each_line(lambda i: "\x1b[36mweb-1  |\x1b[0m "),
     "docker logs -t": _each_line(lambda i: f"2026-12-07T15:22:21.{i:09d}Z "),
+    "/var/log/containers": _each_line(lambda i: f"2026-12-07T15:22:21.{i:09d}Z stderr F "),
     "CRLF": lambda text: text.replace("\r\n", "\n").replace("\n", "\r\n"),
     "quoted": _each_line(lambda i: "> "),
     "indented": lambda text: "\n".join("    " + line if line else line

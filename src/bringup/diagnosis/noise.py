@@ -1,14 +1,17 @@
 """The prefixes tools put before every line of a log people paste: compose's `web_1  | `,
 honcho's `12:00:01 web.1  | `, pm2's `0|api  | `, concurrently's `[api] `, kubectl's
-`[pod/web-5c9/web] `, the journal's `Dec 07 15:22:21 host app[812]: `, a timestamp, the `> ` of
-a quote and the indent of a pasted block. Read past them, so a rule anchored at the start of a
-line reads the program's own words."""
+`[pod/web-5c9/web] `, a kubelet's `2026-12-07T15:22:21.5Z stderr F `, the journal's
+`Dec 07 15:22:21 host app[812]: `, a timestamp, the `> ` of a quote and the indent of a pasted
+block. Read past them, so a rule anchored at the start of a line reads the program's own
+words."""
 
 from __future__ import annotations
 
 import re
 
 _FORMS = (
+    # the container runtime's files a kubelet keeps (CRI): time, stream, full or partial line
+    re.compile(r"^\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] "),
     # compose v1 and v2, honcho (time first), pm2 (`0|api | `, in two passes)
     re.compile(r"^(?:\d\d:\d\d:\d\d\s+)?[\w.-]+\s*\| ?"),
     # ISO 8601 and the like, bare or bracketed; Go's log package
