@@ -132,6 +132,79 @@ def first(text: str, exit_status: int | None = None) -> tuple[str, str]:
          "Error: loading initial config: listen tcp :8080: bind: address already in use\n"
          "2027-01-05 10:00:01,100 WARN exited: caddy (exit status 1; not expected)\n",
          "daemonized", "caddy"),
+        # rust, cargo
+        ("   Compiling shop v0.3.0 (/srv/shop)\n"
+         "error[E0308]: mismatched types\n"
+         "  --> src/routes/cart.rs:42:17\n   |\n42 |     let n: u32 = \"x\";\n"
+         "error: could not compile `shop` (bin \"shop\") due to 1 previous error\n",
+         "syntax-error", "src/routes/cart.rs:42"),
+        ("error: expected `;`, found `}`\n --> src/lib.rs:9:20\n  |\n",
+         "syntax-error", "src/lib.rs:9"),
+        ("warning: spurious network error (1 try remaining): [6] Couldn't resolve host name "
+         "(Could not resolve host: static.crates.io)\n"
+         "error: failed to download from `https://static.crates.io/crates/rand/0.8.5/download`\n"
+         "\nCaused by:\n  [6] Couldn't resolve host name (Could not resolve host: "
+         "static.crates.io)\n", "unresolvable-host", "static.crates.io"),
+        ("curl: (6) Could not resolve host: api.internal.example\n", "unresolvable-host",
+         "api.internal.example"),
+        ("fatal: unable to access 'https://git.example.org/ops/x.git/': Could not resolve host: "
+         "git.example.org\n", "unresolvable-host", "git.example.org"),
+        ("ssh: Could not resolve hostname git.corp.example: Temporary failure in name "
+         "resolution\nfatal: Could not read from remote repository.\n", "unresolvable-host",
+         "git.corp.example"),
+        ("\nthread 'main' panicked at src/tls.rs:14:6:\nfailed to read certs/server.pem: Os { "
+         "code: 2, kind: NotFound, message: \"No such file or directory\" }\n",
+         "missing-path", "certs/server.pem"),
+        ('Error: "cannot open /etc/api/keys.json: No such file or directory (os error 2)"\n',
+         "missing-path", "/etc/api/keys.json"),
+        ('Error: "failed to open /var/lib/api/state.db: Permission denied (os error 13)"\n',
+         "permission-denied", "/var/lib/api/state.db"),
+        ("\nthread 'main' panicked at src/log.rs:3:9:\ncould not write logs/api.log: Os { code: "
+         "13, kind: PermissionDenied, message: \"Permission denied\" }\n",
+         "permission-denied", "logs/api.log"),
+        ("\nthread 'main' panicked at src/main.rs:9:50:\nfailed to bind 0.0.0.0:443: Os { code: "
+         "13, kind: PermissionDenied, message: \"Permission denied\" }\n",
+         "privileged-port", "443"),
+        ("Error: listen on [::]:80: Permission denied (os error 13)\n", "privileged-port", "80"),
+        ("\nthread 'main' panicked at src/config.rs:12:30:\ncalled `Result::unwrap()` on an "
+         "`Err` value: NotPresent\n", "missing-env", "unknown"),
+        ("\nthread 'main' panicked at src/config.rs:5:41:\nreading SENTRY_DSN: NotPresent\n",
+         "missing-env", "SENTRY_DSN"),
+        # perl
+        ("Could not open file '/etc/shop/db.ini' No such file or directory at "
+         "/srv/shop/bin/db.pl line 12.\n", "missing-path", "/etc/shop/db.ini"),
+        ("Cannot open settings.yml: No such file or directory at app.pl line 3.\n",
+         "missing-path", "settings.yml"),
+        ("Can't open '/var/log/shop/out.log': Permission denied at bin/log.pl line 4.\n",
+         "permission-denied", "/var/log/shop/out.log"),
+        ('syntax error at lib/Shop/Cart.pm line 23, near "}"\n'
+         "Compilation failed in require at bin/shop.pl line 5.\n", "syntax-error",
+         "lib/Shop/Cart.pm:23"),
+        ("Missing right curly or square bracket at bin/run.pl line 40, at end of line\n"
+         "syntax error at bin/run.pl line 40, at EOF\n"
+         "Execution of bin/run.pl aborted due to compilation errors.\n", "syntax-error",
+         "bin/run.pl:40"),
+        # erlang, elixir
+        ("** (MatchError) no match of right hand side value: {:error, :econnrefused}\n"
+         "    worker.exs:7: (file)\n", "connection-refused", "unknown"),
+        ("escript: exception error: no match of right hand side value {error,econnrefused}\n"
+         "  in function  erl_eval:expr/6 (erl_eval.erl, line 496)\n", "connection-refused",
+         "unknown"),
+        ("** (System.EnvError) could not fetch environment variable \"SMTP_PASSWORD\" because "
+         "it is not set\n    (elixir 1.15.7) lib/system.ex:706: System.fetch_env!/1\n",
+         "missing-env", "SMTP_PASSWORD"),
+        ("** (RuntimeError) failed to listen on port 4100: :eaddrinuse\n    app.exs:3: (file)\n",
+         "port-in-use", "4100"),
+        ("escript: exception error: no match of right hand side value {error,eaddrinuse}\n"
+         "  in function  erl_eval:expr/6 (erl_eval.erl, line 496)\n"
+         "  in call from escript:eval_exprs/5 (escript.erl, line 869)\n", "port-in-use",
+         "unknown"),
+        ("** (SyntaxError) lib/shop/cart.ex:12:5: syntax error before: ')'\n", "syntax-error",
+         "lib/shop/cart.ex:12"),
+        ("** (TokenMissingError) config/runtime.exs:30:1: missing terminator: end\n",
+         "syntax-error", "config/runtime.exs:30"),
+        ("** (SyntaxError) invalid syntax found on lib/a.ex:4:7:\n    error: unexpected token\n",
+         "syntax-error", "lib/a.ex:4"),
     ],
 )
 def test_wording(text: str, kind: str, subject: str) -> None:
@@ -211,3 +284,14 @@ def test_a_server_exiting_0_with_no_bind_error_after_it_is_a_crash() -> None:
             "2027-01-05 10:00:00,100 WARN exited: worker (exit status 0; not expected)\n"
             "2027-01-05 10:00:02,000 INFO gave up: worker entered FATAL state\n")
     assert first(text) == ("crashed", "0")
+
+
+def test_a_rustc_warning_is_no_syntax_error() -> None:
+    text = ("warning: unused variable: `total`\n --> src/cart.rs:8:9\n  |\n"
+            "warning: `shop` (bin \"shop\") generated 1 warning\n")
+    assert diagnose(text) == [] or first(text)[0] != "syntax-error"
+
+
+def test_a_refused_connect_on_a_port_below_1024_is_no_privileged_port() -> None:
+    text = "Error: connect to 10.0.0.5:80: Permission denied (os error 13)\n"
+    assert first(text)[0] != "privileged-port"

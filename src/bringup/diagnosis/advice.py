@@ -114,6 +114,11 @@ def unnamed_env(_variable: str) -> str:
             "or env_file")
 
 
+def env_maybe_named(variable: str) -> str:
+    """For a wording that names the variable only sometimes (Rust's `NotPresent`)."""
+    return unnamed_env(variable) if variable == UNKNOWN else env(variable)
+
+
 def npm_script(script: str) -> str:
     return (
         f'add a "{script}" script to package.json, or change the recipe\'s command to a '

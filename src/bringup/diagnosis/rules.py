@@ -49,6 +49,10 @@ _UNRESOLVED = (
     r"|Temporary failure in name resolution|No address associated with hostname)"
 )
 _ENV_MISSING = ("not set", "must be set", "is required", "is missing", "not defined")
+# A program's own words for a file it could not use, then the OS's: Perl's `$!`, Rust's
+# io::Error (Display `... (os error 2)`, Debug `Os { code: 2, kind: NotFound, ... }`).
+_COULD_NOT = r"\b(?i:can't|cannot|could not|couldn't|unable to|failed to) "
+_A_FILE = (r"\w*(?: [a-z]+){0,2}? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? ")
 _PG = s.literal("postgres")
 _REDIS = s.literal("redis")
 
@@ -89,6 +93,16 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", "error ts1",  # tsc --pretty
          r"^(?P<file>\S+\.[cm]?tsx?):(?P<line>\d+):\d+ - error TS1\d{3}:", advice.syntax,
          s.file_line),
+    rule("syntax-error", ("error[e", "error: "),  # rustc: its place on the ` --> ` line below
+         r"^error(?:\[E\d{4}\])?: ", advice.syntax, s.rustc_location),
+    rule("syntax-error", ("syntax error at", "missing right curly"),  # perl
+         r"^(?:syntax error|Missing right curly or square bracket) at (?P<file>\S+) "
+         r"line (?P<line>\d+)\b", advice.syntax, s.file_line),
+    rule("syntax-error", ("syntaxerror", "tokenmissingerror", "mismatcheddelimitererror",
+                          "compileerror"),  # elixir
+         r"\*\* \((?:SyntaxError|TokenMissingError|MismatchedDelimiterError|CompileError)\) "
+         r"(?:(?:invalid syntax found|token missing|mismatched delimiter found) on )?"
+         r"(?P<file>[^\s:]+):(?P<line>\d+)\b", advice.syntax, s.file_line),
     # needs: runtime versions, modules, commands, variables, scripts
     rule("runtime-version", "is incompatible with this module",
          r'The engine "(?P<subject>[\w-]+)" is incompatible with this module', advice.runtime),
@@ -233,6 +247,11 @@ RULES: tuple[Rule, ...] = (
     rule("missing-env", "system.getenv",
          r'NullPointerException: .*the return value of "java\.lang\.System\.getenv\(String\)" '
          r"is null", advice.unnamed_env, s.unknown),
+    rule("missing-env", "could not fetch environment variable",  # elixir's System.EnvError
+         r'could not fetch environment variable "(?P<subject>[^"]+)"', advice.env),
+    rule("missing-env", "notpresent",  # rust's std::env::VarError: named only if the program did
+         r"(?:\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b.*)?\bNotPresent\b",
+         advice.env_maybe_named, s.first),
     rule("missing-env", "environment variable not found",  # prisma
          r"Environment variable not found: (?P<subject>\w+)", advice.env),
     rule("missing-env", "environment variable",  # django-environ
@@ -325,6 +344,9 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "unable to bind listening socket",  # php-fpm on a unix socket
          r"unable to bind listening socket for address '(?P<subject>/[^']+)': "
          r"No such file or directory", advice.missing_dir, s.created_in),
+    rule("missing-path", "no such file or directory",  # perl, rust: the program names the file
+         _COULD_NOT + r"(?i:open|read|load|stat|access|find)" + _A_FILE
+         + r"(?:No such file or directory|Os \{ code: 2\b)", advice.missing_path),
     rule("missing-path", "no such file or directory",  # zsh, then bash and sh
          r"no such file or directory: (?P<subject>(?=\S*/)\S+)$"
          r"|(?:^|:\s)(?:\d+:\s)?(?P<script>(?=[^\s:]*/)[^\s:]+): No such file or directory\s*$",
@@ -351,6 +373,9 @@ RULES: tuple[Rule, ...] = (
     rule("privileged-port", "bind: permission denied",  # go
          r"listen tcp\d? \S*?:(?P<port>\d+): bind: permission denied", advice.privileged_port,
          s.privileged),
+    rule("privileged-port", "permission denied",  # rust's io::Error, the program naming where
+         r"(?i:bind|listen)\w*\b.*?:(?P<port>\d{1,5})\b.*?(?:kind: PermissionDenied"
+         r"|Permission denied \(os error 13\))", advice.privileged_port, s.privileged),
     rule("privileged-port", "bind(): permission denied",  # memcached: no port said
          r"^bind\(\): Permission denied\s*$", advice.privileged_port, s.bare_bind_denied),
     rule("privileged-port", "bindexception: permission denied",  # java
@@ -371,6 +396,9 @@ RULES: tuple[Rule, ...] = (
     rule("port-in-use", "is already in use",  # vite, hypercorn
          r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
          s.named("port")),
+    rule("port-in-use", "eaddrinuse",  # erlang's and elixir's {error, eaddrinuse}
+         r"\{:?error,\s*:?eaddrinuse\}|(?<!\w):eaddrinuse\b", advice.port_in_use, s.unknown,
+         nearby=s.near_port),
     rule("port-in-use", ("address already in use", "that port is already in use"),
          r"(?i:address already in use|that port is already in use)", advice.port_in_use,
          s.unknown, nearby=s.near_port),
@@ -420,6 +448,9 @@ RULES: tuple[Rule, ...] = (
          advice.file_permission),
     rule("permission-denied", "permission denied: ",  # zsh
          r"permission denied: (?P<subject>\S+)$", advice.shell_permission),
+    rule("permission-denied", "permission denied",  # perl, rust: the program names the file
+         _COULD_NOT + r"(?i:open|read|write|create|load|access|stat|remove|append)" + _A_FILE
+         + r"(?:Permission denied|Os \{ code: 13\b)", advice.file_permission),
     rule("permission-denied", "permission denied",  # bash, sh, docker's exec
          r"(?:^|:\s|exec\s)(?:\d+:\s)?(?P<subject>(?=[^\s:]*[./])[^\s:]+): "
          r"(?i:permission denied)\s*$",
@@ -454,6 +485,8 @@ RULES: tuple[Rule, ...] = (
          r"UnknownHostException: (?P<subject>[^\s:]+)", advice.unresolvable),
     rule("unresolvable-host", "could not resolve address",  # haproxy
          r"could not resolve address '(?P<subject>[^']+)'", advice.unresolvable),
+    rule("unresolvable-host", "could not resolve host",  # curl (cargo, git), ssh
+         r"Could not resolve host(?:name)?:? (?P<subject>[^\s:()'\"]+)", advice.unresolvable),
     rule("unresolvable-host", "unable to connect to master",  # redis replicaof: lookup failed
          r"Unable to connect to MASTER: No such file or directory", advice.unresolvable,
          s.master_host),
@@ -506,6 +539,9 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "can't connect to mysql server",
          r"Can't connect to MySQL server on '(?P<host>[^':]+)(?::(?P<port>\d+))?'",
          advice.refused, s.mysql_target),
+    rule("connection-refused", "econnrefused",  # erlang's and elixir's {error, econnrefused}
+         r"\{:?error,\s*:?econnrefused\}|(?<!\w):econnrefused\b", advice.refused, s.unknown,
+         nearby=s.near_target),
     rule("connection-refused", "java.net.connectexception",  # HttpClient's, with no message
          r"^(?:Exception in thread \"[^\"]*\" |Caused by: )?java\.net\.ConnectException\s*$",
          advice.refused, s.unknown, nearby=s.near_target),

@@ -287,6 +287,19 @@ def compiled_at(match: re.Match[str], place: Place) -> str | None:
 _GO_PACKAGE = re.compile(r"^# [\w./-]+$")
 
 
+def rustc_location(_match: re.Match[str], place: Place) -> str | None:
+    """`file:line` of a rustc error, which names its place on the ` --> src/main.rs:7:39` line
+    right below it (a warning's `-->` is no error's)."""
+    for text in place.lines[place.index + 1 : place.index + 3]:
+        found = _RUSTC_AT.match(text)
+        if found:
+            return f"{found.group(1)}:{found.group(2)}"
+    return None
+
+
+_RUSTC_AT = re.compile(r"^\s*--> ([^\s:]+):(\d+):\d+\s*$")
+
+
 def npm_resolving(match: re.Match[str], place: Place) -> str | None:
     """The package npm found installed, when it says so refusing the tree (ERESOLVE)."""
     return match.group("subject") if place.find_back(_ERESOLVE, 6) else None
