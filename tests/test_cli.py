@@ -13,7 +13,7 @@ import pytest
 from bringup import __version__
 from bringup.checks import CHECKS
 from bringup.face.cli import cli
-from bringup.stages import STAGES
+from bringup.stages import registry
 
 from helpers import ROOT, invoke, web_service, write_recipe
 
@@ -43,9 +43,9 @@ def test_every_check_kind_is_documented_and_tested(kind: str) -> None:
     assert f"`{kind}`" in (ROOT / "docs/recipes.md").read_text() or kind == "process"
 
 
-@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("stage", registry())
 def test_every_stage_is_described_and_tested(stage: str) -> None:
-    assert STAGES[stage].describe and (STAGES[stage].__doc__ or "").strip()  # type: ignore[index]
+    assert registry()[stage].describe and (registry()[stage].__doc__ or "").strip()  # type: ignore[index]
     assert f'"{stage}"' in TESTS
 
 

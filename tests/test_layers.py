@@ -161,11 +161,11 @@ def test_the_lifecycle_assigns_statuses_and_this_test_can_see_it() -> None:
 
 def test_the_stage_registry_is_the_stored_stages_in_order() -> None:
     from bringup.recipe.read import NEED_KINDS
-    from bringup.stages import STAGES
+    from bringup.stages import registry
     from bringup.stages.needs import KINDS
     from bringup.state.model import STAGE_NAMES
 
-    assert tuple(STAGES) == STAGE_NAMES
-    assert [name for name, stage in STAGES.items() if name != stage.NAME] == []
-    assert sum(stage.STARTS for stage in STAGES.values()) == 1
+    assert tuple(registry()) == STAGE_NAMES
+    assert [name for name, stage in registry().items() if name != stage.NAME] == []
+    assert sum(stage.STARTS for stage in registry().values()) == 1
     assert set(KINDS) == set(NEED_KINDS)  # every need kind the reader knows is checked

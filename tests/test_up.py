@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import (
     SERVER,
     free_port,
@@ -138,3 +140,37 @@ def test_down_stops_dependents_first_and_independent_services_together(ws: Path)
     first = min(told.values())
     assert all(told[name] - first < 0.5 for name in ("dash", "worker", "batch")), told
     assert told["api"] - told["dash"] >= 0.9, told
+
+
+def test_an_error_in_one_start_reaches_the_caller_once_every_start_has_ended(
+        ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from bringup.commands import up as up_command
+    from bringup.state.model import ServiceState
+    from bringup.state.store import Store
+
+    from helpers import context
+
+    store = Store(ws / "state")
+    state = store.load()
+    for name, after in (("api", ""), ("dash", 'after = ["api"]'), ("solo", "")):
+        write_recipe(ws, name, f'command = "sleep 30"\n{after}\n')
+        state.services[name] = ServiceState(stage="stable", status="stopped")
+    store.save(state)
+    ended: list[str] = []
+
+    def bring_up(ctx: object, name: str) -> str | None:  # what the process layer is not asked
+        time.sleep(0.3 if name == "solo" else 0.05)
+        ended.append(name)
+        if name == "api":
+            raise RuntimeError("the state could not be read")
+        return None
+
+    monkeypatch.setattr(up_command, "bring_up", bring_up)
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="could not be read"):
+        up_command.up(context(ws), ())
+    assert sorted(ended) == ["api", "solo"]  # solo's start ran to its end; dash never began
+    assert threading.active_count() == before

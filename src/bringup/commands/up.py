@@ -3,7 +3,8 @@ time, each verified; no questions. A service that fails keeps the ones after it 
 
 from __future__ import annotations
 
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import queue
+import threading
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 
@@ -49,8 +50,7 @@ def up(ctx: Context, names: tuple[str, ...]) -> UpResult:
             result.left[name] = "not proven yet: bring it up with `bringup next` first"
     graph = TopologicalSorter({name: recipes[name].after for name in order})
     graph.prepare()
-    with ThreadPoolExecutor(max_workers=max(len(order), 1)) as pool:
-        starting: dict[Future[str | None], str] = {}
+    with _Starting(ctx) as starting:
         while graph.is_active():
             for name in graph.get_ready():
                 if name in result.left:
@@ -60,21 +60,57 @@ def up(ctx: Context, names: tuple[str, ...]) -> UpResult:
                     result.left[name] = "an earlier service did not come up"
                     graph.done(name)
                 else:
-                    starting[pool.submit(bring_up, ctx, name)] = name
-            if not starting:
+                    starting.start(name)
+            if not starting.pending:
                 continue  # what was skipped may have made others ready
-            finished, _ = wait(starting, return_when=FIRST_COMPLETED)
-            for future in finished:
-                name = starting.pop(future)
-                problem = future.result()
-                if problem is None:
-                    result.up.append(name)
-                else:
-                    result.failed[name] = problem
-                graph.done(name)
+            name, problem = starting.next_done()
+            if problem is None:
+                result.up.append(name)
+            else:
+                result.failed[name] = problem
+            graph.done(name)
     rank = {name: i for i, name in enumerate(order)}
     result.up.sort(key=rank.__getitem__)  # in dependency order, whichever answered first
     return result
+
+
+class _Starting:
+    """Each service brought up in a thread of its own, none waiting for a free worker; the
+    results in the order they finish. Leaving waits for every thread."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._finished: queue.SimpleQueue[tuple[str, str | None, BaseException | None]] = \
+            queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self.pending = 0
+
+    def start(self, name: str) -> None:
+        thread = threading.Thread(target=self._bring_up, args=(name,), name=f"up {name}")
+        self._threads.append(thread)
+        thread.start()
+        self.pending += 1
+
+    def _bring_up(self, name: str) -> None:
+        try:
+            self._finished.put((name, bring_up(self._ctx, name), None))
+        except BaseException as error:  # noqa: BLE001 - raised again in the thread that waits
+            self._finished.put((name, None, error))
+
+    def next_done(self) -> tuple[str, str | None]:
+        """The next service to finish and its problem (None: it is up)."""
+        name, problem, error = self._finished.get()
+        self.pending -= 1
+        if error is not None:
+            raise error
+        return name, problem
+
+    def __enter__(self) -> _Starting:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for thread in self._threads:
+            thread.join()
 
 
 def bring_up(ctx: Context, name: str) -> str | None:

@@ -117,8 +117,8 @@ class Service:
     def probe(self, *, timeout: float = 1.0) -> Probe:
         """What its checks may look at now. The environment is built when a check asks for
         it (an exec check does; a connect, run every second by watch, does not)."""
-        peers = {name: found for name, found in self.ctx.workspace.ports.items()
-                 if name != self.name}
+        own = self.name
+        peers = {name: found for name, found in self.ctx.workspace.ports.items() if name != own}
         entry = self.entry
         return Probe(cwd=self.cwd, env=_Later(self.env),
                      log_path=self.ctx.workspace.log_path(self.name), log_offset=entry.log_offset,

@@ -18,7 +18,6 @@ from bringup.face.edge import Edge
 
 if TYPE_CHECKING:
     from bringup.core.context import Context
-    from bringup.face.console import ConsoleOutput
     from bringup.recipe.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,15 +104,6 @@ def _context(workspace: Workspace, command: str, *, yes: bool = False,
     prompter = for_command(command, yes=yes, interactive=sys.stdin.isatty())
     return Context(workspace, prompter=prompter, out=ConsoleOutput(), dry_run=dry_run,
                    command=command)
-
-
-def console(ctx: Context) -> ConsoleOutput:
-    from bringup.core.output import Masked
-    from bringup.face.console import ConsoleOutput
-
-    out = ctx.out.inner if isinstance(ctx.out, Masked) else ctx.out
-    assert isinstance(out, ConsoleOutput)
-    return out
 
 
 @cli.command("next", short_help="Prove the next service (or SERVICE), stage by stage.")

@@ -200,9 +200,12 @@ def _covers(bound: str, target: str) -> bool:
 def holder(port: int, among: Iterable[int] | None = None) -> Holder | None:
     """The first process listening on `port` (or the first of `among` that still runs): the
     one to name when the port is taken."""
+    pids = sorted(listener_pids(port) if among is None else among)
+    if not pids:
+        return None
     import psutil
 
-    for pid in sorted(listener_pids(port) if among is None else among):
+    for pid in pids:
         try:
             process = psutil.Process(pid)
             return Holder(pid, process.name(), " ".join(process.cmdline())[:200])

@@ -12,7 +12,7 @@ from bringup.errors import WorkFailed
 from bringup.processes import supervisor
 from bringup.proving import checking, failure, findings, fixing
 from bringup.proving.standing import Standing, judge
-from bringup.stages import STAGES, Stage, from_stage, starting
+from bringup.stages import Stage, from_stage, registry, starting
 from bringup.stages import needs as needs_stage
 
 MAX_ATTEMPTS = 3
@@ -47,7 +47,7 @@ def _walk_once(service: Service) -> list[Finding] | None:
     """None when every stage passed; else the findings of a failed start, verify or stable."""
     ctx, entry = service.ctx, service.entry
     stage = entry.stage
-    if STAGES[stage].WATCHES and not _still_running(service):
+    if registry()[stage].WATCHES and not _still_running(service):
         stage = starting()
     lifecycle.begin(ctx, service.name, stage)
     for current in from_stage(stage):

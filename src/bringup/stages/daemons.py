@@ -4,12 +4,16 @@ process it left on the port is the service's own, and is recorded so that it can
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from bringup import diagnosis
 from bringup.checks import CHECKS, Outcome, Probe, Spec
 from bringup.core import lifecycle
 from bringup.core.service import Service
-from bringup.diagnosis import Finding, daemonized
 from bringup.processes import ports, supervisor, tags
+
+if TYPE_CHECKING:
+    from bringup.diagnosis import Finding
 
 POLL = 0.05
 
@@ -21,8 +25,8 @@ def left_behind(service: Service, probe: Probe) -> tuple[Finding, list[Outcome]]
         return None
     _adopt(service, answering)
     command = service.recipe.command_text()
-    found = daemonized(service.recipe.words()[0], evidence=f"{answering[0].describe()} after "
-                                                    f"`{command}` exited 0")
+    found = diagnosis.daemonized(service.recipe.words()[0],
+                                 evidence=f"{answering[0].describe()} after `{command}` exited 0")
     return found, answering
 
 

@@ -5,9 +5,14 @@ they have done so for GRACE seconds (a server may open another port first: metri
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from bringup import diagnosis
 from bringup.core.service import Service
-from bringup.diagnosis import Finding, announced_ports, wrong_port
 from bringup.processes import ports
+
+if TYPE_CHECKING:
+    from bringup.diagnosis import Finding
 
 GRACE = 10.0
 SAID = 2.0
@@ -44,7 +49,7 @@ class PortWatch:
                                         self.after else None)
 
     def _announced(self, now: float) -> Finding | None:
-        said = announced_ports(self.service.log_text())
+        said = diagnosis.announced_ports(self.service.log_text())
         if not said or self.expected & said.keys():
             self._said = None
             return None
@@ -52,7 +57,7 @@ class PortWatch:
         if now - self._said < min(SAID, self.grace):
             return None
         port, line = next(iter(said.items()))
-        return wrong_port(port, min(self.expected), evidence=line)
+        return diagnosis.wrong_port(port, min(self.expected), evidence=line)
 
     def _listening(self, now: float) -> Finding | None:
         handle = self.service.entry.handle
@@ -64,7 +69,7 @@ class PortWatch:
         if now - self._since < self.grace - self.after:  # the grace counts from its start
             return None
         shown = ", ".join(map(str, sorted(found)))
-        return wrong_port(min(found), min(self.expected),
-                          evidence=f"its processes listen on {shown} only, for "
-                                   f"{now - self._since:.0f} s; the recipe checks "
-                                   f"{', '.join(map(str, sorted(self.expected)))}")
+        return diagnosis.wrong_port(min(found), min(self.expected),
+                                    evidence=f"its processes listen on {shown} only, for "
+                                             f"{now - self._since:.0f} s; the recipe checks "
+                                             f"{', '.join(map(str, sorted(self.expected)))}")

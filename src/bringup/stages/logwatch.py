@@ -10,11 +10,15 @@ from __future__ import annotations
 import time
 from collections import deque
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
+from bringup import diagnosis
 from bringup.checks import Outcome
 from bringup.core.service import Service
-from bringup.diagnosis import Finding, arrived, diagnose, waiting, waits_for, worth_reading
 from bringup.state.logs import complete_lines
+
+if TYPE_CHECKING:
+    from bringup.diagnosis import Finding
 
 TIMES = 3
 CONTEXT = 200  # lines read again around new ones, so a traceback split across reads is whole
@@ -72,7 +76,7 @@ class LogWatch:
             self._follow_waits(line)
         held, self._held = self._held, None
         wanted = {line.strip() for line in new} | (self._held_lines if held else set())
-        if held or any(worth_reading(line) for line in new):
+        if held or any(diagnosis.worth_reading(line) for line in new):
             self._causes([*before, *new], wanted, since=waits)
         if self.finding is None and held is not None:  # more lines came, naming nothing better
             self.finding, self._held = self._held or held, None
@@ -80,11 +84,11 @@ class LogWatch:
             self.finding = self._unanswered[-1]
 
     def _follow_waits(self, line: str) -> None:
-        dependency = waits_for(line)
+        dependency = diagnosis.waits_for(line)
         if dependency is not None:
-            self._unanswered.append(waiting(dependency, len(self._unanswered) + 1,
+            self._unanswered.append(diagnosis.waiting(dependency, len(self._unanswered) + 1,
                                             evidence=line))
-        elif arrived(line) and self._unanswered:
+        elif diagnosis.arrived(line) and self._unanswered:
             first = self._unanswered[0]
             self._recovered.append(f"{first.kind} {first.subject} {len(self._unanswered)} "
                                    f"times, then: {line.strip()}")
@@ -93,7 +97,7 @@ class LogWatch:
     def _causes(self, lines: list[str], wanted: set[str], *, since: int) -> None:
         """The causes among the `wanted` lines (the others were judged before); a wait line
         that also names its cause counts once, as that cause."""
-        for found in diagnose("\n".join(lines), running=True):
+        for found in diagnosis.diagnose("\n".join(lines), running=True):
             if found.evidence not in wanted or self._theirs(found):
                 continue
             if found.kind in PASSING:

@@ -10,7 +10,6 @@ from bringup.core.problems import Fix, Problem
 from bringup.core.service import Service
 from bringup.processes import ports, supervisor, tags
 from bringup.recipe.model import Recipe
-from bringup.remedies import facts, moving
 from bringup.stages.base import Verdict
 from bringup.state.journal import now_iso
 from bringup.state.logs import cap, mark_start, rotate, size
@@ -44,6 +43,8 @@ def check(service: Service) -> list[Problem]:
         or (tags.tag_of(holder.pid) or "").startswith(service.tag))
     if holder is not None and ours:
         return [] if service.adopted else [_own(service, holder.describe())]
+    from bringup.remedies import facts  # the remedies load when a port is taken
+
     return [Problem(str(port), facts.port_held(service.ctx, port, holder),
                     fixes=(Fix(f"use another free port (updates {service.recipe.file.name} and "
                                "the env of the services that reach it)", _move_port),
@@ -92,6 +93,8 @@ def _restart(service: Service) -> str | None:
 
 
 def _move_port(service: Service) -> str | None:
+    from bringup.remedies import moving
+
     return moving.move(service)
 
 
