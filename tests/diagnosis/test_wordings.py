@@ -295,3 +295,56 @@ def test_a_rustc_warning_is_no_syntax_error() -> None:
 def test_a_refused_connect_on_a_port_below_1024_is_no_privileged_port() -> None:
     text = "Error: connect to 10.0.0.5:80: Permission denied (os error 13)\n"
     assert first(text)[0] != "privileged-port"
+
+
+# Node ORMs, drivers and CLIs: a library naming the package it needs, a CLI without a local
+# install of itself, an SRV lookup, a CLI's missing config
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # Sequelize's dialects, on the user's behalf
+        ("/srv/shop/node_modules/sequelize/lib/dialects/abstract/connection-manager.js:55\n"
+         "        throw new Error(`Please install ${moduleName} package manually`);\n"
+         "        ^\n\nError: Please install mariadb package manually\n"
+         "    at ConnectionManager._loadDialectModule (/srv/shop/node_modules/sequelize/lib/"
+         "dialects/abstract/connection-manager.js:55:15)\n\nNode.js v22.1.0\n",
+         "missing-node-module", "mariadb"),
+        ("Error: Please install 'tedious' module manually\n", "missing-node-module", "tedious"),
+        # a CLI that runs the project's own copy of itself
+        ("No local knex install found in: /srv/billing/api\nTry running: npm install knex\n",
+         "missing-node-module", "knex"),
+        ("grunt-cli: The grunt command line interface (v1.4.3)\n\n"
+         "Fatal error: Unable to find local grunt.\n", "missing-node-module", "grunt"),
+        # node's c-ares lookups: the SRV (TXT) name's `_service._proto.` labels are no host
+        ("Error: querySrv ENOTFOUND _mongodb._tcp.orders-7.qz1.example.net\n"
+         "    at QueryReqWrap.onresolve [as oncomplete] (node:internal/dns/promises:275:17) {\n"
+         "  code: 'ENOTFOUND',\n  syscall: 'querySrv',\n", "unresolvable-host",
+         "orders-7.qz1.example.net"),
+        ("Error: queryTxt ENOTFOUND billing.db.internal\n", "unresolvable-host",
+         "billing.db.internal"),
+        # a CLI's own words for a config it was pointed at
+        ('ERROR: Cannot find "/srv/ledger/db/config.json". Have you run "sequelize init"?\n',
+         "missing-path", "/srv/ledger/db/config.json"),
+        ("Error: Cannot find config file 'deploy/app.config.yml'\n", "missing-path",
+         "deploy/app.config.yml"),
+    ],
+)
+def test_node_library_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "src/index.ts(3,1): error TS2304: Cannot find name 'describe'.\n",
+        "Error: Cannot find 'lodash.merge' in the bundle\n",
+        "Cannot find 'python3.11' on PATH\n",
+    ],
+)
+def test_a_name_it_cannot_find_is_no_missing_path(text: str) -> None:
+    assert not diagnose(text) or first(text)[0] != "missing-path"
+
+
+def test_a_mongodb_srv_record_with_no_data_is_no_unresolvable_host() -> None:
+    text = "Error: querySrv ENODATA _mongodb._tcp.orders.example.net\n"
+    assert not diagnose(text) or first(text)[0] != "unresolvable-host"

@@ -196,6 +196,14 @@ RULES: tuple[Rule, ...] = (
     rule("missing-node-module", "ensure to install the",  # nest's PackageLoader
          r'ensure to install the "(?P<subject>[^"]+)" package', advice.node_module,
          s.node_package),
+    rule("missing-node-module", "please install",  # sequelize's dialects, for the user
+         r"\bPlease install ['\"`]?(?P<subject>(?:@[\w.-]+/)?[a-z0-9](?:[\w.-]*\w)?)['\"`]? "
+         r"(?:package|module) manually\b", advice.node_module, s.node_package),
+    # a CLI that runs the project's own copy of itself (knex, grunt): none in node_modules
+    rule("missing-node-module", ("no local ", "unable to find local "),
+         r"\bNo local (?P<subject>(?:@[\w.-]+/)?[a-z0-9](?:[\w.-]*\w)?) install(?:ation)? found"
+         r"|\bUnable to find local (?P<grunt>[a-z0-9](?:[\w.-]*\w)?)\.?\s*$",
+         advice.node_module, s.first),
     rule("missing-binary", "bad interpreter",
          r"(?P<subject>/[^\s:^]+)(?:\^M|\r)?: bad interpreter", advice.interpreter),
     rule("missing-binary", "command not found",  # zsh
@@ -325,6 +333,11 @@ RULES: tuple[Rule, ...] = (
          r"No 'script_location' key found in configuration", advice.alembic_config, s.unknown),
     rule("missing-path", "can't open config file",  # redis
          r"can't open config file '(?P<subject>[^']+)'", advice.missing_path),
+    rule("missing-path", ('cannot find "', "cannot find '", "cannot find `", "cannot find config",
+                          "cannot find file"),  # a CLI's config (sequelize-cli): a path, quoted
+         r"\b(?i:cannot find) (?:(?i:config(?:uration)?|settings) )?(?:(?i:file) )?['\"`]"
+         r"(?P<subject>[^'\"`\s]*/[^'\"`\s]*|[^'\"`\s/]+\.(?:json|ya?ml|toml|ini|conf|cfg|env"
+         r"|[cm]?[jt]s))['\"`]", advice.missing_path),
     rule("missing-path", "can't chdir to", r"[Cc]an't chdir to '(?P<subject>[^']+)'",
          advice.missing_dir),
     rule("missing-path", "can't change dir to",  # mariadbd's datadir
@@ -463,6 +476,9 @@ RULES: tuple[Rule, ...] = (
          r'could not translate host name "(?P<subject>[^"]+)"', advice.unresolvable),
     rule("unresolvable-host", "getaddrinfo",
          r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<subject>[^\s:,]+)", advice.unresolvable),
+    rule("unresolvable-host", "enotfound",  # node's dns.resolve*: querySrv for mongodb+srv://
+         r"\bquery[A-Z]\w* ENOTFOUND (?P<subject>[^\s:,'\"]+)", advice.unresolvable,
+         s.srv_host),
     rule("unresolvable-host", "getaddrinfo for",  # php
          r"getaddrinfo for (?P<subject>\S+) failed", advice.unresolvable),
     rule("unresolvable-host", "failed to resolve",  # urllib3

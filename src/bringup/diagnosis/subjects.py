@@ -87,6 +87,13 @@ def node_package(match: re.Match[str], _place: Place) -> str:
     return "/".join(parts[:2]) if parts[0].startswith("@") else parts[0]
 
 
+def srv_host(match: re.Match[str], _place: Place) -> str | None:
+    """The host an SRV or TXT lookup was for: `_mongodb._tcp.cluster0.example.net` is
+    cluster0.example.net's record (the `_service._proto.` labels are no host of their own)."""
+    host = re.sub(r"^(?:_[\w-]+\.)+", "", match.group("subject"))
+    return host or None
+
+
 def created_in(match: re.Match[str], _place: Place) -> str:
     """The folder of a file the program creates when it is missing (a log file, a unix
     socket): when opening or binding it finds nothing, it is the folder that is missing."""
