@@ -62,6 +62,49 @@ def first(text: str, exit_status: int | None = None) -> tuple[str, str]:
          "    return f'{row['name']}'\n"
          "                   ^^^^\n"
          "SyntaxError: f-string: expecting '}'\n", "runtime-version", "python"),
+        # python services: uWSGI's `call(): error [file.c line N]`, streamlit, alembic, click,
+        # Twisted, packages that do not fit, NumPy's ABI, a build step's status
+        ("*** Starting uWSGI 2.0.28 (64bit) on [Tue Jan  5 10:00:00 2027] ***\n"
+         "bind(): Permission denied [core/socket.c line 812]\n", "privileged-port", "unknown"),
+        ("realpath() of deploy/site.ini failed: No such file or directory [core/utils.c line "
+         "3651]\n", "missing-path", "deploy/site.ini"),
+        ('open("/etc/uwsgi/vassal.yaml"): No such file or directory [core/io.c line 655]\n',
+         "missing-path", "/etc/uwsgi/vassal.yaml"),
+        ("2027-01-05 10:00:00.000 Port 8611 is not available\n", "port-in-use", "8611"),
+        ("FAILED: Path doesn't exist: /srv/db/migrations.  Please use the 'init' command to "
+         "create a new scripts folder.\n", "missing-path", "/srv/db/migrations"),
+        ("FAILED: Path doesn't exist: '/srv/db/v1.2/scripts'.  Please use the 'init' command to "
+         "create a new scripts folder.\n", "missing-path", "/srv/db/v1.2/scripts"),
+        ("Usage: hypercorn-ish [OPTIONS] APP\n\n"
+         "Error: Invalid value for '--config': Path 'conf/prod.toml' does not exist.\n",
+         "missing-path", "conf/prod.toml"),
+        ('Error: Invalid value for "--settings": File "settings/local.env" does not exist.\n',
+         "missing-path", "settings/local.env"),
+        ("2027-01-05 10:00:00,000 CRITICAL Listen failure: Couldn't listen on 0.0.0.0:443: "
+         "[Errno 13] Permission denied.\n", "privileged-port", "443"),
+        ("Traceback (most recent call last):\n"
+         '  File "/srv/api/tasks.py", line 3, in <module>\n    import celery_once\n'
+         '  File "/srv/venv/lib/python3.12/site-packages/celery_once/tasks.py", line 40, in '
+         "<module>\n    Base = kombu.Consumer\n           ^^^^^^^^^^^^^^\n"
+         "AttributeError: module 'kombu' has no attribute 'Consumer'\n",
+         "dependency-conflict", "kombu"),
+        ('  File "/opt/site/venv/lib/python3.11/site-packages/sklearn/__check_build/__init__.py",'
+         " line 2, in <module>\n"
+         "ValueError: numpy.ufunc size changed, may indicate binary incompatibility. Expected "
+         "232 from C header, got 216 from PyObject\n", "dependency-conflict", "numpy"),
+        ("A module that was compiled using NumPy 1.x cannot be run in\n"
+         "NumPy 2.1.3 as it may crash. To support both 1.x and 2.x\n"
+         "versions of NumPy, modules must be compiled with NumPy 2.0.\n",
+         "dependency-conflict", "numpy"),
+        ("RuntimeError: module compiled against ABI version 0x1000009 but this version of numpy "
+         "is 0x2000000\n", "dependency-conflict", "numpy"),
+        ("Step 3/7 : RUN pip3 install gunicorn\nerror: externally-managed-environment\n\n"
+         "\u00d7 This environment is externally managed\n"
+         "The command '/bin/sh -c pip3 install gunicorn' returned a non-zero code: 1\n",
+         "crashed", "1"),
+        ("#7 0.412 error: externally-managed-environment\n"
+         'ERROR: process "/bin/sh -c pip install -r deps.txt" did not complete successfully: '
+         "exit code: 1\n", "crashed", "1"),
         # node
         ("node: config/.env.local: not found\n", "missing-path", "config/.env.local"),
         ("npm error code EUSAGE\nnpm error\n"
@@ -348,3 +391,26 @@ def test_a_name_it_cannot_find_is_no_missing_path(text: str) -> None:
 def test_a_mongodb_srv_record_with_no_data_is_no_unresolvable_host() -> None:
     text = "Error: querySrv ENODATA _mongodb._tcp.orders.example.net\n"
     assert not diagnose(text) or first(text)[0] != "unresolvable-host"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '  File "/srv/api/report.py", line 9, in build\n',  # the program's own code
+        '  File "/srv/venv/lib/python3.12/site-packages/kombu/utils.py", line 9, in build\n',
+        '  File "/srv/venv/lib/python3.12/site-packages/celery_once/x.py", line 9, in build\n',
+    ],
+)
+def test_a_missing_attribute_is_a_conflict_only_from_another_installed_package(
+        frame: str) -> None:
+    module = "os" if "celery_once" in frame else "kombu"  # the standard library: no package
+    text = (f"Traceback (most recent call last):\n{frame}    x = {module}.Consumer\n"
+            f"AttributeError: module '{module}' has no attribute 'Consumer'\n")
+    assert not diagnose(text) or first(text)[0] != "dependency-conflict"
+
+
+def test_pip_refusing_an_externally_managed_python_says_a_venv() -> None:
+    text = ("error: externally-managed-environment\n\n"
+            "\u00d7 This environment is externally managed\n"
+            "The command '/bin/sh -c pip install flask' returned a non-zero code: 1\n")
+    assert "venv" in diagnose(text)[0].fix

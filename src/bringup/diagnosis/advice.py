@@ -89,6 +89,23 @@ def dependency(package: str) -> str:
     )
 
 
+def binary_incompatible(package: str) -> str:
+    return (
+        f"a compiled package was built against another {package} than the one installed (pandas "
+        f"1.x built for NumPy 1 under NumPy 2, say): pin {package} to the version it was built "
+        f"for (numpy<2) or upgrade that package to a release built for this {package}, in the "
+        "service's requirements, then reinstall"
+    )
+
+
+def externally_managed(status: str) -> str:
+    return (
+        "pip refuses to install into the system's Python, which its OS package manager owns "
+        "(PEP 668): create a venv (python3 -m venv .venv) and install with its pip, or use "
+        "pipx for an application; " + crashed(status)
+    )
+
+
 def pydantic_moved(_package: str) -> str:
     return (
         "the code is written for pydantic 1 and pydantic 2 is installed: pin pydantic<2 in the "
@@ -222,6 +239,14 @@ def alembic_config(_target: str) -> str:
     )
 
 
+def alembic_scripts(target: str) -> str:
+    return (
+        f"alembic.ini's script_location names {target}, which does not exist: point "
+        "script_location at the migrations folder the project has (or create one with alembic "
+        "init), and list it under the recipe's paths"
+    )
+
+
 def missing_dir(target: str) -> str:
     return f"create the directory {target} (mkdir -p {target}) or fix the recipe's cwd"
 
@@ -271,6 +296,8 @@ def port_in_use(port: str) -> str:
 
 
 def privileged_port(port: str) -> str:
+    if port == UNKNOWN:  # the log never says which: the one the recipe's command binds
+        return "use a port above 1023 instead of the one it binds (ports below need root)"
     return f"use a port above 1023 instead of {port} (ports below need root)"
 
 

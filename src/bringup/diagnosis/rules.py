@@ -159,6 +159,17 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", "cannot import name",
          r"cannot import name '[^']+' from '(?P<subject>[\w]+)[\w.]*' \(\S*[/\\]"
          r"(?:site|dist)-packages[/\\]", advice.dependency),
+    rule("dependency-conflict", "attributeerror: module",  # raised in another installed package
+         r"^\s*AttributeError: module '(?P<subject>[\w.]+)' has no attribute '",
+         advice.dependency, s.foreign_module),
+    # an extension module built against another ABI: Cython's type-size check names the type's
+    # module (numpy.dtype), NumPy 2 says it of modules compiled for NumPy 1.x
+    rule("dependency-conflict", ("may indicate binary incompatibility", "compiled using numpy",
+                                 "but this version of numpy is"),
+         r"\b(?P<subject>[A-Za-z_]\w*)(?:\.\w+)+ size changed, may indicate binary "
+         r"incompatibility|(?P<numpy>compiled using NumPy) 1\.x cannot be run in"
+         r"|module compiled against (?:ABI|API) version \S+ but this version of (?P<np>numpy) is",
+         advice.binary_incompatible, s.abi_module),
     rule("dependency-conflict", "pydanticimporterror",  # pydantic 1's code under pydantic 2
          r"PydanticImportError: .* has been (?:moved|removed)", advice.pydantic_moved,
          s.literal("pydantic")),
@@ -172,6 +183,10 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", ("of es module", "load es module"),
          r"(?:require\(\) of ES Module|Must use import to load ES Module:) \S*node_modules[/\\]"
          r"(?P<subject>(?:@[^/\\\s]+[/\\])?[^/\\\s]+)", advice.esm_only),
+    # pip refusing a Python its OS owns (PEP 668): no kind fits, the fix is a venv
+    rule("crashed", "externally-managed-environment",
+         r"(?:^|\s)error: externally-managed-environment\b", advice.externally_managed,
+         s.said_status),
     # ES module syntax in a file Node loads as CommonJS: no typo, a module-format mix
     rule("crashed", "cannot use import statement",
          r"^\s*SyntaxError: Cannot use import statement outside a module", advice.module_format,
@@ -331,6 +346,16 @@ RULES: tuple[Rule, ...] = (
          r"\bunable to open database file", advice.sqlite_file, s.unknown),
     rule("missing-path", "script_location",  # alembic without its alembic.ini
          r"No 'script_location' key found in configuration", advice.alembic_config, s.unknown),
+    rule("missing-path", "path doesn't exist",  # alembic: script_location names no folder
+         r"Path doesn't exist: ['\"]?(?P<subject>[^\s'\"]+?)['\"]?\.?(?:\s|$)",
+         advice.alembic_scripts),
+    rule("missing-path", ("realpath() of", "no such file or directory"),  # uWSGI
+         r"^(?:realpath\(\) of (?P<subject>\S+) failed|open\(\"(?P<open>[^\"]+)\"\)): "
+         r"No such file or directory \[[\w./-]+ line \d+\]", advice.missing_path, s.first),
+    rule("missing-path", "invalid value for",  # click's Path and File parameters
+         r"Invalid value for ['\"][^'\"]+['\"]: (?:(?:Path|File|Directory) )?['\"]"
+         r"(?P<subject>[^'\"]+)['\"](?: does not exist\b|: No such file or directory)",
+         advice.missing_path),
     rule("missing-path", "can't open config file",  # redis
          r"can't open config file '(?P<subject>[^']+)'", advice.missing_path),
     rule("missing-path", ('cannot find "', "cannot find '", "cannot find `", "cannot find config",
@@ -376,7 +401,8 @@ RULES: tuple[Rule, ...] = (
          r"\S*?:(?P<ap>\d+)"  # apache
          r'|Permission denied - bind\(2\) for "?[^"\s]*"? port (?P<rb>\d+)'  # ruby
          r"|cannot bind socket \(Permission denied\) for \[\S*?:(?P<hp>\d+)\]"  # haproxy
-         r"|can't bind to socket: \S*?:(?P<lt>\d+): Permission denied",  # lighttpd
+         r"|can't bind to socket: \S*?:(?P<lt>\d+): Permission denied"  # lighttpd
+         r"|Couldn't listen on \S*?:(?P<tw>\d+): \[Errno 13\] Permission denied",  # twisted
          advice.privileged_port, s.first_privileged),
     rule("privileged-port", "failed to listen on",  # php -S
          r"Failed to listen on \S+:(?P<port>\d+) \(reason: Permission denied\)",
@@ -389,8 +415,9 @@ RULES: tuple[Rule, ...] = (
     rule("privileged-port", "permission denied",  # rust's io::Error, the program naming where
          r"(?i:bind|listen)\w*\b.*?:(?P<port>\d{1,5})\b.*?(?:kind: PermissionDenied"
          r"|Permission denied \(os error 13\))", advice.privileged_port, s.privileged),
-    rule("privileged-port", "bind(): permission denied",  # memcached: no port said
-         r"^bind\(\): Permission denied\s*$", advice.privileged_port, s.bare_bind_denied),
+    rule("privileged-port", "bind(): permission denied",  # memcached, uWSGI: no port said
+         r"^bind\(\): Permission denied(?: \[[\w./-]+ line \d+\])?\s*$", advice.privileged_port,
+         s.bare_bind_denied),
     rule("privileged-port", "bindexception: permission denied",  # java
          r"BindException: Permission denied", advice.privileged_port, s.below_1024_nearby),
     rule("privileged-port", "permission to access that port",  # django runserver
@@ -409,6 +436,8 @@ RULES: tuple[Rule, ...] = (
     rule("port-in-use", "is already in use",  # vite, hypercorn
          r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
          s.named("port")),
+    rule("port-in-use", "is not available",  # streamlit (its retry says "not available, trying")
+         r"\bPort (?P<port>\d+) is not available\b", advice.port_in_use, s.named("port")),
     rule("port-in-use", "eaddrinuse",  # erlang's and elixir's {error, eaddrinuse}
          r"\{:?error,\s*:?eaddrinuse\}|(?<!\w):eaddrinuse\b", advice.port_in_use, s.unknown,
          nearby=s.near_port),

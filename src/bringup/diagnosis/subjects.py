@@ -4,6 +4,7 @@ one error over several (a traceback's frames, a HINT line, a node error header).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from itertools import pairwise
 from urllib.parse import unquote
@@ -172,6 +173,30 @@ def libpq_target(_match: re.Match[str], place: Place) -> str:
 
 def mysql_target(match: re.Match[str], _place: Place) -> str:
     return join_target(match.group("host"), match.group("port") or "3306")
+
+
+def foreign_module(match: re.Match[str], place: Place) -> str | None:
+    """A module that lacks a name another installed package uses (the traceback's last frame is
+    in that package's site-packages folder): the package was written for another version of
+    the module. Not when the program's own code asked (a mistake, or code to port), nor the
+    module's own, nor of the standard library (the Python version, not a package)."""
+    module = match.group("subject")
+    top = module.partition(".")[0]
+    frame = place.find_back(_PY_SOURCE, 6)
+    package = frame and _SITE_PACKAGE.search(frame.group(1))
+    if not package or top in sys.stdlib_module_names or package.group(1) == top:
+        return None
+    return top
+
+
+_SITE_PACKAGE = re.compile(r"[/\\](?:site|dist)-packages[/\\]([A-Za-z_]\w*)")
+
+
+def abi_module(match: re.Match[str], _place: Place) -> str:
+    """The package an extension module was not built for: the module of the type whose size
+    changed (Cython's check, `numpy.dtype size changed`), else NumPy, whose own words these are."""
+    found = match.group("subject")
+    return found.lower() if found else "numpy"
 
 
 def environ_key(match: re.Match[str], place: Place) -> str | None:
