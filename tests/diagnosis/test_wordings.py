@@ -340,6 +340,120 @@ def test_a_refused_connect_on_a_port_below_1024_is_no_privileged_port() -> None:
     assert first(text)[0] != "privileged-port"
 
 
+# init shims, privilege droppers, start-stop-daemon, wait loops and servers behind envsubst
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # tini's exec of its child
+        ("[FATAL tini (7)] exec ./bin/serve.sh failed: Permission denied\n",
+         "permission-denied", "./bin/serve.sh"),
+        ("api-2  | [FATAL tini (1)] exec bin/boot failed: No such file or directory\n",
+         "missing-path", "bin/boot"),
+        ("2027-01-05T10:00:00.000Z [FATAL tini (1)] exec hypercorn failed: No such file or "
+         "directory\n", "missing-binary", "hypercorn"),
+        # dumb-init's and su-exec's: the command, then strerror
+        ("[dumb-init] daphne: No such file or directory\n", "missing-binary", "daphne"),
+        ("booting\n[dumb-init] Child spawned with PID 7.\n[dumb-init] rqworker: No such file or "
+         "directory\n", "missing-binary", "rqworker"),
+        ("su-exec: huey_consumer: No such file or directory\n", "missing-binary",
+         "huey_consumer"),
+        # util-linux (setpriv, runuser, setsid, unshare) and coreutils (timeout, nohup, chroot)
+        ("setpriv: failed to execute waitress-serve: No such file or directory\n",
+         "missing-binary", "waitress-serve"),
+        ("runuser: failed to execute /opt/svc/run.sh: Permission denied\n",
+         "permission-denied", "/opt/svc/run.sh"),
+        ("timeout: failed to run command \u2018dramatiq\u2019: No such file or directory\n",
+         "missing-binary", "dramatiq"),
+        ("nohup: failed to run command 'scripts/worker': No such file or directory\n",
+         "missing-path", "scripts/worker"),
+        # start-stop-daemon
+        ("start-stop-daemon: unable to start /srv/queue/bin/consume.sh (Permission denied)\n",
+         "permission-denied", "/srv/queue/bin/consume.sh"),
+        # tini -v on its child's end
+        ("[INFO  tini (40)] Spawned child process './seed.sh' with pid '41'\n"
+         "[INFO  tini (40)] Main child exited normally (with status '5')\n", "crashed", "5"),
+        ("[INFO  tini (40)] Main child exited with signal (with signal 'Aborted')\n",
+         "crashed", "Aborted"),
+        # pg_isready on a server that does not answer
+        ("10.4.0.7:6543 - no response\n10.4.0.7:6543 - no response\n", "connection-refused",
+         "10.4.0.7:6543"),
+        ("/run/pg:5433 - no response\n", "connection-refused", "/run/pg/.s.PGSQL.5433"),
+        # MariaDB's client: the port only in the wait loop's words, else the default
+        ("mysqladmin: connect to server at '10.9.8.7' failed\n"
+         "error: 'Can't connect to server on '10.9.8.7' (115)'\n"
+         "db not up yet at 10.9.8.7:33061, retrying\n", "connection-refused", "10.9.8.7:33061"),
+        ("ERROR 2002 (HY000): Can't connect to server on 'db.internal' (111)\n",
+         "connection-refused", "db.internal:3306"),
+        # nginx on an upstream with no host (a variable left empty)
+        ('2027/01/05 10:00:00 [emerg] 9#9: no host in upstream ":9000" in '
+         "/etc/nginx/sites/app.conf:14\n", "syntax-error", "/etc/nginx/sites/app.conf:14"),
+        # redis 7's config errors: the directive quoted, then what is wrong with it
+        ("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+         "Reading the configuration file, at line 12\n>>> 'maxclients'\n"
+         "wrong number of arguments\n", "syntax-error", "unknown"),
+        ("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+         "Reading the configuration file, at line 3\n>>> 'appendonly maybe'\n"
+         "argument must be 'yes' or 'no'\n", "syntax-error", "unknown"),
+        ("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+         "Reading the configuration file, at line 2\n>>> 'dir \"/var/lib/cache/rdb\"'\n"
+         "Permission denied\n", "permission-denied", "/var/lib/cache/rdb"),
+        ("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+         "Reading the configuration file, at line 2\n>>> 'dir /srv/kv/none'\n"
+         "No such file or directory\n", "missing-path", "/srv/kv/none"),
+        ("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+         "Can't open the log file: Permission denied\n", "permission-denied", "unknown"),
+    ],
+)
+def test_entrypoint_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+
+
+def test_a_ruby_wrong_number_of_arguments_is_no_redis_config_error() -> None:
+    text = ("/srv/shop/cart.rb:4:in `total': wrong number of arguments (given 2, expected 1) "
+            "(ArgumentError)\n" + RUBY_FRAME)
+    assert first(text)[0] != "syntax-error"
+
+
+def test_a_redis_config_line_refused_for_no_argument_of_its_own_is_no_syntax_error() -> None:
+    text = ("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+            "Reading the configuration file, at line 9\n>>> 'loadmodule /opt/kv/search.so'\n"
+            "Error loading the extension. Please check the server logs.\n")
+    assert first(text)[0] != "syntax-error"
+
+
+def test_a_python_prompt_echo_is_no_redis_config_error() -> None:
+    text = ">>> 'port'\nwrong number of arguments\nworker exited with code 1\n"
+    assert first(text) == ("crashed", "1")
+
+
+def test_a_bare_file_not_found_is_no_missing_command() -> None:
+    assert diagnose("settings.yaml: No such file or directory\n") == [] or \
+        first("settings.yaml: No such file or directory\n")[0] != "missing-binary"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '  File "/srv/api/report.py", line 9, in build\n',  # the program's own code
+        '  File "/srv/venv/lib/python3.12/site-packages/kombu/utils.py", line 9, in build\n',
+        '  File "/srv/venv/lib/python3.12/site-packages/celery_once/x.py", line 9, in build\n',
+    ],
+)
+def test_a_missing_attribute_is_a_conflict_only_from_another_installed_package(
+        frame: str) -> None:
+    module = "os" if "celery_once" in frame else "kombu"  # the standard library: no package
+    text = (f"Traceback (most recent call last):\n{frame}    x = {module}.Consumer\n"
+            f"AttributeError: module '{module}' has no attribute 'Consumer'\n")
+    assert not diagnose(text) or first(text)[0] != "dependency-conflict"
+
+
+def test_pip_refusing_an_externally_managed_python_says_a_venv() -> None:
+    text = ("error: externally-managed-environment\n\n"
+            "\u00d7 This environment is externally managed\n"
+            "The command '/bin/sh -c pip install flask' returned a non-zero code: 1\n")
+    assert "venv" in diagnose(text)[0].fix
+
+
 # Node ORMs, drivers and CLIs: a library naming the package it needs, a CLI without a local
 # install of itself, an SRV lookup, a CLI's missing config
 @pytest.mark.parametrize(
@@ -391,26 +505,3 @@ def test_a_name_it_cannot_find_is_no_missing_path(text: str) -> None:
 def test_a_mongodb_srv_record_with_no_data_is_no_unresolvable_host() -> None:
     text = "Error: querySrv ENODATA _mongodb._tcp.orders.example.net\n"
     assert not diagnose(text) or first(text)[0] != "unresolvable-host"
-
-
-@pytest.mark.parametrize(
-    "frame",
-    [
-        '  File "/srv/api/report.py", line 9, in build\n',  # the program's own code
-        '  File "/srv/venv/lib/python3.12/site-packages/kombu/utils.py", line 9, in build\n',
-        '  File "/srv/venv/lib/python3.12/site-packages/celery_once/x.py", line 9, in build\n',
-    ],
-)
-def test_a_missing_attribute_is_a_conflict_only_from_another_installed_package(
-        frame: str) -> None:
-    module = "os" if "celery_once" in frame else "kombu"  # the standard library: no package
-    text = (f"Traceback (most recent call last):\n{frame}    x = {module}.Consumer\n"
-            f"AttributeError: module '{module}' has no attribute 'Consumer'\n")
-    assert not diagnose(text) or first(text)[0] != "dependency-conflict"
-
-
-def test_pip_refusing_an_externally_managed_python_says_a_venv() -> None:
-    text = ("error: externally-managed-environment\n\n"
-            "\u00d7 This environment is externally managed\n"
-            "The command '/bin/sh -c pip install flask' returned a non-zero code: 1\n")
-    assert "venv" in diagnose(text)[0].fix

@@ -343,6 +343,11 @@ def redis_directive(_location: str) -> str:
             "'>>>' (a misspelled directive, or the wrong number of arguments for it)")
 
 
+def redis_log_file(_target: str) -> str:
+    return ("make the file redis-server's `logfile` (or --logfile) names openable by the user it "
+            "runs as (the log does not say which): its directory must exist and be writable")
+
+
 def config_option(_location: str) -> str:
     return ("fix the option the log quotes as unknown (a misspelled name in the server's config "
             "file, such as my.cnf, or on its command line), or remove it")

@@ -38,6 +38,8 @@ _ENDED = re.compile(
     r"|\(terminated by (?P<by>SIG[A-Z]+)(?:\s*\(core dumped\))?; not expected\)"
     r"|\bsignal: (?P<go>killed|segmentation fault|aborted|terminated)\b"
     r"|\bexit status (?P<exit>\d+)\b"
+    r"|\bexited normally \(with status '(?P<tini>\d+)'\)"  # tini
+    r"|\bexited with signal \(with signal '(?P<tsig>[^']+)'\)"
     r"|\breturned a non-zero code: (?P<docker>\d+)"  # docker build's RUN step
     r"|\bdid not complete successfully: exit code: (?P<buildkit>\d+)"
     r"|\b(?P<oom>OOMKilled)\b")
@@ -45,7 +47,8 @@ _ENDED = re.compile(
 _ENDED_WORDS = ("Killed", "Segmentation fault", "Aborted", "Terminated", "Bus error",
                 "Illegal instruction", "Floating point exception", "Hangup", "Quit",
                 "exited with code", "exited with status", "*** [", "exit status", "terminated by",
-                "signal: ", "returned a non-zero code", "did not complete successfully")
+                "signal: ", "(with status '", "(with signal '", "returned a non-zero code",
+                "did not complete successfully")
 
 
 def crashed(lines: list[str], exit_status: int | None) -> Finding:

@@ -54,6 +54,9 @@ _ENV_MISSING = ("not set", "must be set", "is required", "is missing", "not defi
 _COULD_NOT = r"\b(?i:can't|cannot|could not|couldn't|unable to|failed to) "
 _A_FILE = (r"\w*(?: [a-z]+){0,2}? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? ")
 _PG = s.literal("postgres")
+_EXEC_NEEDLES = ("failed: no such file or directory", "failed to execute", "failed to run command")
+_EXEC_FAILED = (r"(?:\bexec |\bfailed to execute |\bfailed to run command ['\u2018]?)"
+                r"(?P<subject>[^\s:'\u2019]+)(?:['\u2019]| failed)?: ")
 _REDIS = s.literal("redis")
 
 # fmt: off
@@ -245,6 +248,24 @@ RULES: tuple[Rule, ...] = (
          r"spawnerr: can't find command '(?P<subject>[^']+)'", advice.binary, s.command),
     rule("missing-binary", "executable file not found",
          r'exec: "(?P<subject>[^"]+)": executable file not found', advice.binary),
+    # an init shim or privilege dropper that could not exec its command: tini's `exec X failed:`,
+    # util-linux's `failed to execute X:` (setpriv, runuser, setsid), coreutils' `failed to run
+    # command 'X':` (timeout, nohup, chroot); a path is a missing script, a bare name a command
+    rule("missing-path", _EXEC_NEEDLES, _EXEC_FAILED + r"No such file or directory",
+         advice.missing_path, s.path),
+    rule("missing-binary", _EXEC_NEEDLES, _EXEC_FAILED + r"No such file or directory",
+         advice.binary, s.command),
+    rule("permission-denied", (*_EXEC_NEEDLES, "failed: permission denied"),
+         _EXEC_FAILED + r"Permission denied", advice.shell_permission),
+    rule("permission-denied", "unable to start",
+         r"\bstart-stop-daemon: unable to start (?P<subject>\S+) \(Permission denied\)",
+         advice.shell_permission),
+    # dumb-init's and su-exec's: the command, then strerror (dumb-init's own prefix may be read
+    # past as a log's, leaving the bare name: not a file's, `config.yml: ...`)
+    rule("missing-binary", "no such file or directory",
+         r"^(?:\[dumb-init\] |su-exec: )?(?P<subject>[\w+-][\w.+-]*): "
+         r"No such file or directory\s*$",
+         advice.binary, s.bare_command),
     rule("missing-binary", "[errno 2]",
          r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", advice.binary,
          s.spawned),
@@ -519,8 +540,8 @@ RULES: tuple[Rule, ...] = (
          r"lookup (?P<subject>[^\s:]+)(?: on \S+)?: no such host", advice.unresolvable),
     rule("unresolvable-host", "unknown mysql server host",
          r"Unknown MySQL server host '(?P<subject>[^']+)'", advice.unresolvable),
-    rule("unresolvable-host", "can't connect to mysql server",  # pymysql, mysql-connector
-         rf"Can't connect to MySQL server on '(?P<subject>[^':]+)(?::\d+)?' \(.*{_UNRESOLVED}",
+    rule("unresolvable-host", ("can't connect to mysql server", "can't connect to server on"),
+         rf"Can't connect to (?:MySQL )?server on '(?P<subject>[^':]+)(?::\d+)?' \(.*{_UNRESOLVED}",
          advice.unresolvable),
     rule("unresolvable-host", "failed to resolve host",  # psycopg 3
          r"failed to resolve host '(?P<subject>[^']+)'", advice.unresolvable),
@@ -581,8 +602,11 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "connection refused",  # go
          r"dial tcp (?P<host>\S+):(?P<port>\d+): connect: connection refused", advice.refused,
          s.target),
-    rule("connection-refused", "can't connect to mysql server",
-         r"Can't connect to MySQL server on '(?P<host>[^':]+)(?::(?P<port>\d+))?'",
+    rule("connection-refused", "- no response",  # pg_isready
+         r"^(?P<host>\S+):(?P<port>\d+) - no response\s*$", advice.refused, s.pg_isready_target),
+    rule("connection-refused", ("can't connect to mysql server",  # mysql's and mariadb's
+                                "can't connect to server on"),
+         r"Can't connect to (?:MySQL )?server on '(?P<host>[^':]+)(?::(?P<port>\d+))?'",
          advice.refused, s.mysql_target),
     rule("connection-refused", "econnrefused",  # erlang's and elixir's {error, econnrefused}
          r"\{:?error,\s*:?econnrefused\}|(?<!\w):econnrefused\b", advice.refused, s.unknown,
@@ -615,14 +639,29 @@ RULES: tuple[Rule, ...] = (
          s.source_location),
     rule("syntax-error", "bad directive or wrong number of arguments",  # redis.conf
          r"^Bad directive or wrong number of arguments", advice.redis_directive, s.unknown),
+    # redis 7 quotes the config line after `>>>` and says below it what is wrong with it: an
+    # argument it refuses, or an OS error on the path it names (`dir` it cannot enter)
+    rule("permission-denied", ">>> '",
+         r"^>>> '[\w-]+ \"?(?P<subject>/[^\"']*)\"?'\s*$", advice.file_permission,
+         s.redis_config_path("Permission denied")),
+    rule("missing-path", ">>> '",
+         r"^>>> '[\w-]+ \"?(?P<subject>/[^\"']*)\"?'\s*$", advice.missing_dir,
+         s.redis_config_path("No such file or directory")),
+    rule("syntax-error", ">>> '", r"^>>> '", advice.redis_directive, s.redis_config_error),
+    rule("permission-denied", "can't open the log file",  # redis names no file
+         r"Can't open the log file: Permission denied", advice.redis_log_file, s.unknown),
+    rule("missing-path", "can't open the log file",
+         r"Can't open the log file: No such file or directory", advice.redis_log_file,
+         s.unknown),
     rule("syntax-error", "parse error",  # php
          r"Parse error: .* in (?P<file>\S+) on line (?P<line>\d+)", advice.syntax, s.file_line),
     rule("syntax-error", ("unknown directive", "invalid parameter", "unexpected ",  # nginx
                           "is not terminated by", "is not allowed here", "invalid number of",
-                          "invalid value"),
+                          "invalid value", "no host in upstream"),
          r"(?:^|\[emerg\] )\d+#\d+: (?:unknown directive|invalid parameter|unexpected "
          r"|directive \S+ is not terminated by|\S+ directive is not allowed here"
-         r"|invalid number of arguments|invalid value).* in (?P<file>/\S+):(?P<line>\d+)\s*$",
+         r"|invalid number of arguments|invalid value|no host in upstream)"
+         r".* in (?P<file>/\S+):(?P<line>\d+)\s*$",
          advice.syntax, s.file_line),
     rule("syntax-error", "syntax error in file",  # postgres
          r'syntax error in file "(?P<file>[^"]+)" line (?P<line>\d+)', advice.syntax, s.file_line),

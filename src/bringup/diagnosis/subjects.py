@@ -171,8 +171,32 @@ def libpq_target(_match: re.Match[str], place: Place) -> str:
     return socket or join_target(host, port)
 
 
-def mysql_target(match: re.Match[str], _place: Place) -> str:
-    return join_target(match.group("host"), match.group("port") or "3306")
+def mysql_target(match: re.Match[str], place: Place) -> str:
+    """The client's host and port; a port it does not say is the one the lines near it give
+    that host (a wait loop's `waiting for 10.0.0.5:3307`), else mysql's default."""
+    host = match.group("host")
+    port = match.group("port")
+    if port is None:
+        said = place.find_near(re.compile(rf"(?<![\w.-]){re.escape(host)}:(\d{{2,5}})\b"), 15)
+        port = said.group(1) if said else "3306"
+    return join_target(host, port)
+
+
+def pg_isready_target(match: re.Match[str], _place: Place) -> str:
+    """pg_isready's `host:port`; a host that is a socket directory names libpq's socket file."""
+    host, port = match.group("host"), match.group("port")
+    if host.startswith("/"):
+        return f"{host.rstrip('/')}/.s.PGSQL.{port}"
+    return join_target(host, port)
+
+
+def bare_command(match: re.Match[str], place: Place) -> str | None:
+    """A command named alone before its error; not a file's name (`settings.yaml`, `.env`)."""
+    found = command(match, place)
+    return None if found is None or found.startswith(".") or _FILE_NAME.search(found) else found
+
+
+_FILE_NAME = re.compile(r"\.[A-Za-z][A-Za-z0-9]*$")
 
 
 def foreign_module(match: re.Match[str], place: Place) -> str | None:
@@ -441,6 +465,39 @@ def master_host(_match: re.Match[str], place: Place) -> str | None:
 
 _MASTER = re.compile(r"Connecting to MASTER (\S+?):\d+\s*$")
 _IP = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]+\]?)$")
+
+
+def _redis_config_says(place: Place) -> str | None:
+    """What redis 7 says is wrong with the config line it quotes after `>>>`: the line under
+    it, when the line above is its `Reading the configuration file, at line N`."""
+    if not place.index or place.index + 1 >= len(place.lines):
+        return None
+    if not _REDIS_READING.match(place.lines[place.index - 1]):
+        return None
+    return place.lines[place.index + 1].strip()
+
+
+_REDIS_READING = re.compile(r"^Reading the configuration file, at line \d+\s*$")
+# How redis 7 refuses a directive's arguments (config.c): a count, a value out of its set or
+# range, one it cannot parse. Other refusals (a module that fails to load, a host that does
+# not resolve) are no syntax error.
+_REDIS_ARGUMENTS = re.compile(
+    r"^(?:wrong number of arguments|Bad directive|argument|Invalid|Unrecognized"
+    r"|.*\bmust be\b|.*\bout of range\b)")
+
+
+def redis_config_path(error: str) -> Subject:
+    """The path of a redis config line the OS refused with `error` (`dir` it cannot enter)."""
+    def subject(match: re.Match[str], place: Place) -> str | None:
+        return match.group("subject") if _redis_config_says(place) == error else None
+    return subject
+
+
+def redis_config_error(_match: re.Match[str], place: Place) -> str | None:
+    """A config line redis 7 refuses for its arguments: the file is never named, so its place
+    is not known."""
+    said = _redis_config_says(place)
+    return UNKNOWN if said and _REDIS_ARGUMENTS.match(said) else None
 
 
 def unix_socket_dir(match: re.Match[str], place: Place) -> str | None:
