@@ -142,13 +142,17 @@ def test_a_restart_under_way_never_holds_up_the_others(ws: Path) -> None:
 DEAF = """
 import os, socket, sys, time
 server = socket.create_server(("127.0.0.1", int(sys.argv[1])))
-while not os.path.exists("go-deaf"):  # then it stops listening, and lives on
+while True:  # until it is the one to take go-deaf: then it stops listening, and lives on
+    try:
+        os.rename("go-deaf", f"went-deaf-{os.getpid()}")  # one of them only, atomically
+        break
+    except FileNotFoundError:
+        pass
     server.settimeout(0.05)
     try:
         server.accept()[0].close()
     except TimeoutError:
         pass
-os.remove("go-deaf")
 server.close()
 time.sleep(600)
 """
