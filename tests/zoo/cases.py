@@ -6,6 +6,7 @@ and the held-out figure is measured (bench/bench_zoo.py), never made a test to p
 
 from __future__ import annotations
 
+import re
 import tomllib
 import zlib
 from collections.abc import Callable
@@ -15,6 +16,12 @@ from pathlib import Path
 
 ZOO = Path(__file__).resolve().parent
 HELD_OUT = ZOO / "held-out.txt"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def printed_lines(text: str) -> set[str]:
+    """The lines of a log as a finding's evidence may quote them: stripped, without colour."""
+    return {line.strip() for line in _ANSI.sub("", text).replace("\r\n", "\n").split("\n")}
 
 
 @dataclass(frozen=True)

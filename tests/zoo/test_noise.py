@@ -5,14 +5,11 @@ printed (the wrappings are the tools' documented formats; the words inside stay 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bringup.diagnosis import diagnose
-from zoo.cases import PASTED, cases
+from zoo.cases import PASTED, cases, printed_lines
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TUNED = [case for case in cases() if not case.held_out]
 
 
@@ -21,11 +18,10 @@ def test_a_pasted_capture_diagnoses_as_the_bare_one(wrapping: str) -> None:
     wrap = PASTED[wrapping]
     changed = []
     for case in TUNED:
-        bare, pasted = diagnose(case.text()), diagnose(wrap(case.text()))
+        text = wrap(case.text())
+        bare, pasted = diagnose(case.text()), diagnose(text)
         want = (bare[0].kind, bare[0].subject) if bare else None
         got = (pasted[0].kind, pasted[0].subject) if pasted else None
-        printed = {line.strip() for line in ANSI.sub("", wrap(case.text()))
-                   .replace("\r\n", "\n").split("\n")}
-        if got != want or (pasted and pasted[0].evidence not in printed):
+        if got != want or (pasted and pasted[0].evidence not in printed_lines(text)):
             changed.append(f"{case.name}: {want} -> {got}")
     assert not changed, "\n".join(changed)

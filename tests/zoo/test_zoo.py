@@ -4,15 +4,13 @@ The held-out fifth is measured by bench/bench_zoo.py and never tuned on."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 
 import pytest
 
 from bringup.diagnosis import KIND_STAGE, diagnose
-from zoo.cases import ZOO, Case, cases, drawn, held_out
+from zoo.cases import ZOO, Case, cases, drawn, held_out, printed_lines
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 CASES = cases()
 # What the rules do not get right yet, as measured: each one a strict xfail.
 MISSES = {line.partition(":")[0] for line in (ZOO / "misses.txt").read_text().splitlines()
@@ -27,8 +25,7 @@ def test_a_capture_diagnoses_to_its_cause(case: Case) -> None:
     text = case.text()
     first = diagnose(text)[0]
     assert (first.kind, first.subject) == (case.kind, case.subject)
-    printed = ANSI.sub("", text).replace("\r\n", "\n")  # evidence comes without colour codes
-    assert first.evidence in {line.strip() for line in printed.split("\n")}
+    assert first.evidence in printed_lines(text)  # evidence comes without colour codes
     assert case.fix in first.fix
 
 

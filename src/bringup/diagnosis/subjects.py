@@ -91,8 +91,11 @@ def node_package(match: re.Match[str], _place: Place) -> str:
 def srv_host(match: re.Match[str], _place: Place) -> str | None:
     """The host an SRV or TXT lookup was for: `_mongodb._tcp.cluster0.example.net` is
     cluster0.example.net's record (the `_service._proto.` labels are no host of their own)."""
-    host = re.sub(r"^(?:_[\w-]+\.)+", "", match.group("subject"))
+    host = _SRV_LABELS.sub("", match.group("subject"))
     return host or None
+
+
+_SRV_LABELS = re.compile(r"^(?:_[\w-]+\.)+")
 
 
 def created_in(match: re.Match[str], _place: Place) -> str:
