@@ -32,6 +32,22 @@ def test_a_prefix_on_a_few_lines_is_the_programs_own_and_stays() -> None:
     assert strip_prefixes(lines) is lines
 
 
+def test_docker_json_file_records_are_read_as_the_lines_they_hold() -> None:
+    record = '{{"log":"{}\\n","stream":"stderr",{}"time":"2026-12-05T13:07:24.5Z"}}'
+    lines = [record.format("\\u001b[31mstarting\\u001b[0m \\u003cweb\\u003e", ""),
+             record.format('app.rb:8: syntax error, unexpected \\"end\\"',
+                           '"attrs":{"tag":"web"},'),
+             '{"log":"a line longer than 16K, cut here","stream":"stdout","time":"x"}']
+    assert strip_prefixes(lines) == ["starting <web>", 'app.rb:8: syntax error, unexpected "end"',
+                                     "a line longer than 16K, cut here"]
+    finding = diagnose("\n".join(lines))[0]
+    assert (finding.kind, finding.subject) == ("syntax-error", "app.rb:8")
+    assert finding.evidence == lines[1]
+    # A program's own JSON lines are not records of the driver's.
+    own = ['{"level":"info","msg":"ready"}', '{"log":"x","stream":"stderr"}']
+    assert strip_prefixes(own) is own
+
+
 def test_an_indent_goes_only_where_every_line_has_it_and_a_traceback_keeps_its_own() -> None:
     lines = ["    Traceback (most recent call last):", '      File "app.py", line 3',
              "", "    KeyError: 'X'"]

@@ -6,6 +6,7 @@ and the held-out figure is measured (bench/bench_zoo.py), never made a test to p
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import zlib
@@ -72,12 +73,23 @@ def _each_line(prefix: Callable[[int], str]) -> Callable[[str], str]:
     return lambda text: "\n".join(prefix(i) + line for i, line in enumerate(text.split("\n")))
 
 
+def _json_file(text: str) -> str:
+    """Each line as Docker's json-file driver records it: Go's encoder, which escapes <, > and &."""
+    def record(i: int, line: str) -> str:
+        log = json.dumps(line + "\n", ensure_ascii=False)
+        for char in "<>&\u2028\u2029":
+            log = log.replace(char, f"\\u{ord(char):04x}")
+        return f'{{"log":{log},"stream":"stderr","time":"2026-12-07T15:22:21.{i:09d}Z"}}'
+    return "\n".join(record(i, line) for i, line in enumerate(text.split("\n")))
+
+
 PASTED: dict[str, Callable[[str], str]] = {
     "journalctl": _each_line(lambda i: f"Dec 07 15:22:{i % 60:02d} web-01 app[4123]: "),
     "kubectl logs --prefix": _each_line(lambda i: "[pod/web-7d9c5b-x2k/web] "),
     "coloured compose": _each_line(lambda i: "\x1b[36mweb-1  |\x1b[0m "),
     "docker logs -t": _each_line(lambda i: f"2026-12-07T15:22:21.{i:09d}Z "),
     "/var/log/containers": _each_line(lambda i: f"2026-12-07T15:22:21.{i:09d}Z stderr F "),
+    "docker json-file": _json_file,
     "CRLF": lambda text: text.replace("\r\n", "\n").replace("\n", "\r\n"),
     "quoted": _each_line(lambda i: "> "),
     "indented": lambda text: "\n".join("    " + line if line else line

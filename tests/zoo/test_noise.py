@@ -1,7 +1,8 @@
 """The zoo's captures as people paste them from elsewhere: through the journal, kubectl, a
-coloured compose, `docker logs -t`, a Windows clipboard, a quote or an indented block. Each
-wrapping of a real capture must diagnose to what the capture does bare, with its evidence as
-printed (the wrappings are the tools' documented formats; the words inside stay real)."""
+coloured compose, `docker logs -t`, Docker's json-file records, a Windows clipboard, a quote or
+an indented block. Each wrapping of a real capture must diagnose to what the capture does bare,
+with its evidence as printed (the wrappings are the tools' documented formats; the words inside
+stay real)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from functools import cache
 
 from .fallback import crashed, names_an_error, unhandled
 from .finding import UNKNOWN, Finding
-from .noise import strip_prefixes
+from .noise import ANSI, strip_prefixes
 from .place import Place
 from .prefilter import needle_pattern
 from .rules import RULES, Rule
@@ -41,7 +41,6 @@ def _prefilter() -> re.Pattern[str]:
 # The cause of a failure sits near the end of its log; reading only the latest lines that can
 # match keeps a log that is one long retry loop as fast as any other.
 _LATEST = 1000
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _TARGET_PARTS = re.compile(r"[\[\]]|:(?=\d+$)")
 _EFFECTS = frozenset({"connection-refused"})
 _EXPLAIN_EFFECTS = frozenset({"unresolvable-host", "missing-binary"})
@@ -76,7 +75,7 @@ def diagnose(text: str, *, exit_status: int | None = None,
     `running`: the log of a service that still runs, read as it is written: a warning is no
     cause there, and only an unhandled error (a traceback, a panic) gives a `crashed`."""
     if "\x1b" in text:
-        text = _ANSI.sub("", text)
+        text = ANSI.sub("", text)
     printed = text.replace("\r\n", "\n").split("\n")
     lines = strip_prefixes(printed)
     log = _Log(printed, lines, [line.lower() for line in lines], exit_status)

@@ -2,11 +2,13 @@
 honcho's `12:00:01 web.1  | `, pm2's `0|api  | `, concurrently's `[api] `, kubectl's
 `[pod/web-5c9/web] `, a kubelet's `2026-12-07T15:22:21.5Z stderr F `, the journal's
 `Dec 07 15:22:21 host app[812]: `, a timestamp, the `> ` of a quote and the indent of a pasted
-block. Read past them, so a rule anchored at the start of a line reads the program's own
-words."""
+block; and the record each line is wrapped in by Docker's json-file driver
+(`{"log":"...\\n","stream":"stderr","time":"..."}`). Read past them, so a rule anchored at the
+start of a line reads the program's own words."""
 
 from __future__ import annotations
 
+import json
 import re
 
 _FORMS = (
@@ -24,6 +26,10 @@ _FORMS = (
     # a quote in an issue or a mail
     re.compile(r"^> ?"),
 )
+# What dockerd writes to /var/lib/docker/containers/ID/ID-json.log, one record per line printed.
+_JSON_FILE = re.compile(r'^\{"log":"((?:[^"\\]|\\.)*)","stream":"std(?:out|err)",'
+                        r'(?:"attrs":\{[^{}]*\},)?"time":"[^"]*"\}$')
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colour and cursor codes
 _INDENT = re.compile(r"^[ \t]+")
 # A form is a prefix when it starts at least this share of the log's latest non-empty lines:
 # a program's own `[info] ` on a few lines stays.
@@ -35,7 +41,7 @@ _PASSES = 3  # a timestamp inside a compose prefix inside pm2's
 def strip_prefixes(lines: list[str]) -> list[str]:
     """The lines without the prefix forms that start most of them (the same list when none
     does)."""
-    lines = _dedented(lines)
+    lines = _unwrapped(_dedented(lines))
     for _ in range(_PASSES):
         sample = [line for line in lines[-_SAMPLE:] if line.strip()]
         form = next((form for form in _FORMS if _prefixes(form, sample)), None)
@@ -43,6 +49,24 @@ def strip_prefixes(lines: list[str]) -> list[str]:
             break
         lines = [form.sub("", line, count=1) for line in lines]
     return lines
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The lines each json-file record holds, when records are most of the log."""
+    sample = [line for line in lines[-_SAMPLE:] if line.strip()]
+    if not sample or not sample[-1].startswith('{"log":') or not _prefixes(_JSON_FILE, sample):
+        return lines
+    return [_logged(found.group(1)) if (found := _JSON_FILE.match(line)) else line
+            for line in lines]
+
+
+def _logged(encoded: str) -> str:
+    """The line a record's `log` string holds, without its colour codes and the newline that
+    ended it."""
+    if "\\" not in encoded:
+        return encoded
+    text: str = ANSI.sub("", json.loads(f'"{encoded}"'))
+    return text.removesuffix("\n").removesuffix("\r")
 
 
 def _dedented(lines: list[str]) -> list[str]:
