@@ -11,14 +11,11 @@ from __future__ import annotations
 import socket
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from bringup.processes import sockets
 from bringup.processes.sockets import plain
 from bringup.processes.supervisor import Handle, alive, belongs, tree
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
