@@ -14,6 +14,7 @@ from .noise import ANSI, strip_prefixes
 from .place import Place
 from .prefilter import needle_pattern
 from .rules import RULES, Rule
+from .structured import unpacked
 from .tracebacks import HEADER, MARKERS, Tracebacks
 
 
@@ -77,7 +78,7 @@ def diagnose(text: str, *, exit_status: int | None = None,
     if "\x1b" in text:
         text = ANSI.sub("", text)
     printed = text.replace("\r\n", "\n").split("\n")
-    lines = strip_prefixes(printed)
+    lines, printed = unpacked(strip_prefixes(printed), printed, _worth)
     log = _Log(printed, lines, [line.lower() for line in lines], exit_status)
     candidates = [index for index, line in enumerate(log.lowered) if _prefilter().search(line)]
     tracebacks = _tracebacks(log, candidates)
@@ -99,6 +100,10 @@ def _as_printed(log: _Log, finding: Finding) -> Finding:
         return finding
     index = next((i for i, line in enumerate(log.lines) if line.strip() == finding.evidence), None)
     return finding if index is None else replace(finding, evidence=log.printed[index].strip())
+
+
+def _worth(lowered: str) -> bool:
+    return bool(_prefilter().search(lowered))
 
 
 def worth_reading(line: str) -> bool:

@@ -1,0 +1,121 @@
+"""The records of structured loggers, read as the lines a plain logger would have printed.
+
+A service that logs JSON (pino, bunyan, winston, structlog, python-json-logger, loguru, zap,
+logrus, slog) or logfmt (logrus's and slog's text, go-kit) puts the words a rule reads inside a
+field: `{"level":50,"msg":"listen failed","err":{"message":"listen EADDRINUSE: ...","stack":
+"Error: ...\\n    at ..."}}`, a traceback escaped into one string. Each record worth reading is
+replaced by its message, then the lines its error fields hold, then its other plain fields
+(`port=8080`) for a rule that looks around; a warning's message says so (`WARNING: `), as a
+plain logger's line would. The evidence stays the record as printed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+# Where the loggers put the message, and the error (its stack when they keep one), in the order
+# they are read. loguru's `text` is its whole formatted line, traceback and all.
+_MESSAGE = ("text", "msg", "message", "@message", "event", "MESSAGE")
+_ERROR = ("error", "err", "exception", "exc_info", "exc_text", "stack", "stack_trace",
+          "stacktrace", "traceback", "errorVerbose", "error.message", "error.stack_trace")
+_NESTED = ("stack", "stack_trace", "message", "msg")  # of an error kept as an object
+# Fields that say when and where a record was written, not what happened.
+_QUIET = frozenset(("level", "lvl", "severity", "time", "ts", "t", "timestamp", "@timestamp",
+                    "datetime", "asctime", "pid", "hostname", "host.name", "name", "logger",
+                    "logger_name", "caller", "v", "record", "levelname", "filename", "module",
+                    "funcName", "lineno", "thread", "threadName", "process", "processName",
+                    "taskName", "created", "msecs", "relativeCreated", "source", "elapsed"))
+_WARNINGS = frozenset(("warn", "warning", "40"))  # pino's and bunyan's number for warn is 40
+_LOGFMT_START = ("time=", "ts=", "t=", "level=", "lvl=", "at=")
+_PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|\S*)')
+# The cause of a failure sits near the end of its log: the records before the latest this many
+# worth reading stay as printed (a retry loop of ten thousand is read as fast as any log).
+LATEST = 200
+
+
+def unpacked(lines: list[str], printed: list[str],
+             worth: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+    """`lines` with each of the latest records `worth` reading (given its lower-cased text)
+    replaced by the lines it holds, and `printed` repeated to stay beside them; the same lists
+    when no line is a record."""
+    starts = [i for i, line in enumerate(lines)
+              if line[:1] == "{" or line.startswith(_LOGFMT_START)]
+    if not starts:
+        return lines, printed
+    held: dict[int, list[str]] = {}
+    for index in reversed(starts):
+        line = lines[index].rstrip()
+        if worth(line.lower()) and (read := _record(line)) is not None:
+            held[index] = read
+            if len(held) == LATEST:
+                break
+    if not held:
+        return lines, printed
+    out_lines: list[str] = []
+    out_printed: list[str] = []
+    for index, line in enumerate(lines):
+        read = held.get(index, [line])
+        out_lines += read
+        out_printed += [printed[index]] * len(read)
+    return out_lines, out_printed
+
+
+def _record(line: str) -> list[str] | None:
+    """The lines a record holds; None when the line is no record."""
+    if line[:1] == "{":
+        if line[-1:] != "}":
+            return None
+        try:
+            fields = json.loads(line)
+        except ValueError:
+            return None
+        return _lines(fields) if isinstance(fields, dict) else None
+    pairs = {key: _unquoted(value) for key, value in _PAIR.findall(line)}
+    return _lines(pairs) if len(pairs) >= 2 else None
+
+
+def _unquoted(value: str) -> str:
+    if value[:1] != '"':
+        return value
+    try:
+        text: str = json.loads(value)
+    except ValueError:
+        return value[1:-1]
+    return text
+
+
+def _lines(fields: dict[str, Any]) -> list[str] | None:
+    message = next((fields[key] for key in _MESSAGE if isinstance(fields.get(key), str)), None)
+    errors = [_error_text(fields[key]) for key in _ERROR if key in fields]
+    if message is None and not any(errors):
+        return None
+    out = []
+    if message is not None:
+        out = message.rstrip("\n").split("\n")
+        if str(fields.get("level", fields.get("severity", ""))).lower() in _WARNINGS:
+            out[0] = f"WARNING: {out[0]}"
+    for text in errors:
+        if text and (message is None or text.strip() not in message):
+            out += text.rstrip("\n").split("\n")
+    rest = [f"{key}={value}" for key, value in fields.items()
+            if key not in _QUIET and key not in _MESSAGE and key not in _ERROR
+            and isinstance(value, str | int | float) and not isinstance(value, bool)]
+    if rest:
+        out.append(" ".join(rest))
+    return out
+
+
+def _error_text(value: object) -> str:
+    """An error field's words: the text, or of an object its stack (else its message) and its
+    own plain fields (Node's `code`, `address`, `port`)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        return ""
+    text = next((value[key] for key in _NESTED if isinstance(value.get(key), str)), "")
+    extra = [f"{key}={item}" for key, item in value.items()
+             if key not in _NESTED and key != "type" and isinstance(item, str | int)
+             and not isinstance(item, bool)]
+    return "\n".join([text, " ".join(extra)] if extra else [text])
