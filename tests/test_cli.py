@@ -78,6 +78,24 @@ def test_an_unexpected_error_has_its_own_status_and_its_traceback_in_the_workspa
     assert str(kept) in result.stderr and "RuntimeError: a bug in bringup" in kept.read_text()
 
 
+def test_a_bug_before_the_command_opens_its_workspace_is_kept_in_the_one_named(
+        ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bringup.face.cli import workspace_option
+
+    @click.command()
+    @workspace_option
+    def broken(workspace: Path | None) -> None:
+        """A command whose imports fail."""
+        raise ImportError("a half-made module")
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "recipes").mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)  # a workspace too: the traceback must not land here
+    invoke("broken", "-w", str(ws), group=click.Group(commands=[broken]))
+    assert "a half-made module" in (ws / "state/logs/bringup-error.log").read_text()
+    assert not (elsewhere / "state").exists()
+
+
 def test_an_interrupt_python_wraps_on_its_way_up_is_still_an_interrupt(ws: Path) -> None:
     # A stop that lands in a descriptor's __set_name__ (a dataclass field, while a module is
     # imported) comes out of the class statement as a RuntimeError caused by it.

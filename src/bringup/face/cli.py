@@ -37,6 +37,16 @@ def _or_the_groups(context: click.Context, _param: click.Parameter,
     if value is None and context.parent is not None:
         found: Path | None = context.parent.params.get("workspace")
         return found
+    edge = context.find_object(Edge)
+    if edge is not None and value is not None:
+        edge.workspace = value.resolve()  # a bug before the command opens it is kept there
+    return value
+
+
+def _dry_run(context: click.Context, _param: click.Parameter, value: bool) -> bool:
+    edge = context.find_object(Edge)
+    if edge is not None and value:
+        edge.dry_run = True  # nothing is written into the workspace, not even a traceback
     return value
 
 
@@ -112,7 +122,8 @@ def _context(workspace: Workspace, command: str, *, yes: bool = False,
               help="Go on with the next service, one after another, until all are proven or "
                    "one cannot be.")
 @yes_option
-@click.option("--dry-run", is_flag=True, help="Say what would be checked and done; change nothing.")
+@click.option("--dry-run", is_flag=True, callback=_dry_run,
+              help="Say what would be checked and done; change nothing.")
 @workspace_option
 def next_command(service: str | None, every: bool, yes: bool, dry_run: bool,
                  workspace: Path | None) -> int:
