@@ -57,3 +57,37 @@ def test_a_traceback_in_a_record_is_read_as_one_and_the_evidence_is_the_record()
     finding = diagnose(f'{{"event": "starting", "level": "info"}}\n{record}\n')[0]
     assert (finding.kind, finding.subject) == ("missing-env", "PAYMENTS_TOKEN")
     assert finding.evidence == record
+
+
+def test_an_error_object_is_read_as_its_runtime_would_print_it() -> None:
+    def held(error: object) -> list[str]:
+        record = json.dumps({"level": "error", "msg": "failed", "error": error})
+        return unpacked([record], [record], every)[0]
+
+    # Node's system error kept without its message (bunyan with no serializers)
+    assert held({"errno": -2, "code": "ENOENT", "syscall": "open", "path": "/srv/a.yml"})[1] == (
+        "ENOENT: no such file or directory, open '/srv/a.yml'")
+    assert held({"errno": -111, "code": "ECONNREFUSED", "syscall": "connect",
+                 "address": "10.1.2.3", "port": 5672})[1] == "connect ECONNREFUSED 10.1.2.3:5672"
+    # Ruby's, with its backtrace: `where: message (Class)`
+    assert held({"class": "Errno::ENOENT", "message": "No such file or directory @ rb_sysopen",
+                 "backtrace": ["app.rb:3:in `read'", "app.rb:3:in `<main>'"]})[1:3] == [
+        "app.rb:3:in `read': No such file or directory @ rb_sysopen (Errno::ENOENT)",
+        "\tfrom app.rb:3:in `<main>'"]
+    # structlog's dict tracebacks: the chain as Python prints it, the cause first
+    chain = [{"exc_type": "RuntimeError", "exc_value": "boot failed", "frames": []},
+             {"exc_type": "SyntaxError", "exc_value": "invalid syntax (jobs.py, line 9)",
+              "syntax_error": {"filename": "/srv/jobs.py", "lineno": 9, "line": "  def (\n",
+                               "msg": "invalid syntax"},
+              "frames": [{"filename": "/srv/run.py", "lineno": 2, "name": "<module>"}]}]
+    assert held(chain)[1:6] == ["Traceback (most recent call last):",
+                                '  File "/srv/run.py", line 2, in <module>',
+                                '  File "/srv/jobs.py", line 9', "    def (",
+                                "SyntaxError: invalid syntax"]
+
+
+def test_a_key_value_line_with_python_reprs_is_a_record() -> None:
+    line = ("timestamp='2026-12-07T10:00:00Z' level='error' event='bad config' "
+            "exception='Traceback (most recent call last):\\nKeyError: \\'API_TOKEN\\''")
+    assert unpacked([line], [line], every)[0][:3] == [
+        "bad config", "Traceback (most recent call last):", "KeyError: 'API_TOKEN'"]

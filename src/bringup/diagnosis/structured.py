@@ -11,6 +11,7 @@ plain logger's line would. The evidence stays the record as printed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -28,8 +29,11 @@ _QUIET = frozenset(("level", "lvl", "severity", "time", "ts", "t", "timestamp", 
                     "funcName", "lineno", "thread", "threadName", "process", "processName",
                     "taskName", "created", "msecs", "relativeCreated", "source", "elapsed"))
 _WARNINGS = frozenset(("warn", "warning", "40"))  # pino's and bunyan's number for warn is 40
-_LOGFMT_START = ("time=", "ts=", "t=", "level=", "lvl=", "at=")
-_PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|\S*)')
+_LOGFMT = re.compile(r"[A-Za-z_@][\w.@-]*=")  # a line of `key=value` pairs starts so
+_PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|\S*)')
+# Words of a record that holds an error though its text names no cause a rule knows: an error
+# object a runtime would print in its own words (Node's system errors, Ruby's, Python's).
+_HOLDS_ERROR = ("err", "exc", "fatal")
 # The cause of a failure sits near the end of its log: the records before the latest this many
 # worth reading stay as printed (a retry loop of ten thousand is read as fast as any log).
 LATEST = 200
@@ -40,14 +44,15 @@ def unpacked(lines: list[str], printed: list[str],
     """`lines` with each of the latest records `worth` reading (given its lower-cased text)
     replaced by the lines it holds, and `printed` repeated to stay beside them; the same lists
     when no line is a record."""
-    starts = [i for i, line in enumerate(lines)
-              if line[:1] == "{" or line.startswith(_LOGFMT_START)]
+    starts = [i for i, line in enumerate(lines) if line[:1] == "{" or _LOGFMT.match(line)]
     if not starts:
         return lines, printed
     held: dict[int, list[str]] = {}
     for index in reversed(starts):
         line = lines[index].rstrip()
-        if worth(line.lower()) and (read := _record(line)) is not None:
+        lowered = line.lower()
+        if (worth(lowered) or any(word in lowered for word in _HOLDS_ERROR)) and (
+                read := _record(line)) is not None:
             held[index] = read
             if len(held) == LATEST:
                 break
@@ -77,13 +82,23 @@ def _record(line: str) -> list[str] | None:
 
 
 def _unquoted(value: str) -> str:
-    if value[:1] != '"':
+    """A logfmt value: bare, double-quoted with escapes (logrus, slog, go-kit, structlog's
+    logfmt), or single-quoted as Python's repr (structlog's key-value renderer)."""
+    if value[:1] not in ("'", '"') or len(value) < 2:
         return value
+    if "\\" not in value:
+        return value[1:-1]
+    if value[0] == "'":
+        import ast  # a repr with escapes in it: rare, and Python's own reader undoes it
+
+        try:
+            return str(ast.literal_eval(value))
+        except (ValueError, SyntaxError):
+            return value[1:-1]
     try:
-        text: str = json.loads(value)
+        return str(json.loads(value))
     except ValueError:
         return value[1:-1]
-    return text
 
 
 def _lines(fields: dict[str, Any]) -> list[str] | None:
@@ -108,14 +123,67 @@ def _lines(fields: dict[str, Any]) -> list[str] | None:
 
 
 def _error_text(value: object) -> str:
-    """An error field's words: the text, or of an object its stack (else its message) and its
-    own plain fields (Node's `code`, `address`, `port`)."""
+    """An error field's words: the text, or of an error kept as an object (or a chain of them)
+    the lines its runtime would have printed."""
     if isinstance(value, str):
         return value
+    if isinstance(value, list):  # structlog's dict tracebacks: the chain, the last raised first
+        return "\n".join(_python(item) for item in reversed(value) if isinstance(item, dict))
     if not isinstance(value, dict):
         return ""
+    if "exc_type" in value:
+        return _python(value)
     text = next((value[key] for key in _NESTED if isinstance(value.get(key), str)), "")
+    kind = next((value[key] for key in ("class", "type", "name")
+                 if isinstance(value.get(key), str)), "")
+    if isinstance(value.get("backtrace"), list) and text:
+        text = _ruby(text, kind, [str(frame) for frame in value["backtrace"]])
+    elif kind and text and "stack" not in value:
+        text = f"{kind}: {text}"
+    elif not text:
+        text = _node(value)
     extra = [f"{key}={item}" for key, item in value.items()
-             if key not in _NESTED and key != "type" and isinstance(item, str | int)
-             and not isinstance(item, bool)]
+             if key not in _NESTED and key not in ("type", "class", "name", "backtrace")
+             and isinstance(item, str | int) and not isinstance(item, bool)]
     return "\n".join([text, " ".join(extra)] if extra else [text])
+
+
+def _ruby(message: str, kind: str, backtrace: list[str]) -> str:
+    """As Ruby prints an exception nothing rescued: `where: message (Class)`, then its frames."""
+    said = f"{message} ({kind})" if kind else message
+    if not backtrace:
+        return said
+    return "\n".join([f"{backtrace[0]}: {said}", *(f"\tfrom {frame}" for frame in backtrace[1:])])
+
+
+def _node(error: dict[str, Any]) -> str:
+    """A Node system error's message, from the fields an error serializer without `message`
+    keeps (`code`, `syscall`, `path` or `address` and `port`), as Node words it."""
+    code, syscall = error.get("code"), error.get("syscall")
+    if not (isinstance(code, str) and isinstance(syscall, str)):
+        return ""
+    number = error.get("errno")
+    said = os.strerror(abs(number)).lower() if isinstance(number, int) and number else ""
+    if isinstance(error.get("path"), str):
+        return f"{code}: {said}, {syscall} '{error['path']}'"
+    where = error.get("address") or error.get("hostname") or ""
+    port = error.get("port")
+    return f"{syscall} {code} {where}{f':{port}' if port else ''}".rstrip()
+
+
+def _python(exception: dict[str, Any]) -> str:
+    """As Python prints an exception: its frames, the line a syntax error points at, and
+    `Type: value` (structlog's dict tracebacks keep them as fields)."""
+    lines = ["Traceback (most recent call last):"]
+    for frame in exception.get("frames") or []:
+        if isinstance(frame, dict):
+            lines.append(f'  File "{frame.get("filename")}", line {frame.get("lineno")}, '
+                         f'in {frame.get("name")}')
+    value = str(exception.get("exc_value", ""))
+    syntax = exception.get("syntax_error")
+    if isinstance(syntax, dict):
+        lines.append(f'  File "{syntax.get("filename")}", line {syntax.get("lineno")}')
+        lines.append(f'    {str(syntax.get("line") or "").strip()}')
+        value = str(syntax.get("msg") or value)
+    lines.append(f"{exception.get('exc_type', 'Exception')}: {value}")
+    return "\n".join(lines)
