@@ -44,7 +44,8 @@ def unpacked(lines: list[str], printed: list[str],
     """`lines` with each of the latest records `worth` reading (given its lower-cased text)
     replaced by the lines it holds, and `printed` repeated to stay beside them; the same lists
     when no line is a record."""
-    starts = [i for i, line in enumerate(lines) if line[:1] == "{" or _LOGFMT.match(line)]
+    starts = [i for i, line in enumerate(lines)
+              if line[:1] == "{" or ("=" in line and _LOGFMT.match(line))]
     if not starts:
         return lines, printed
     held: dict[int, list[str]] = {}
