@@ -505,3 +505,35 @@ def test_a_name_it_cannot_find_is_no_missing_path(text: str) -> None:
 def test_a_mongodb_srv_record_with_no_data_is_no_unresolvable_host() -> None:
     text = "Error: querySrv ENODATA _mongodb._tcp.orders.example.net\n"
     assert not diagnose(text) or first(text)[0] != "unresolvable-host"
+
+
+_TOMCAT_BIND = ("\torg.apache.catalina.LifecycleException: Protocol handler initialization failed\n"
+                "\t\tat org.apache.catalina.connector.Connector.initInternal(Connector.java:1)\n"
+                "\tCaused by: java.net.BindException: {error}\n"
+                "\t\tat java.base/sun.nio.ch.Net.bind0(Native Method)\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # Tomcat names the port only in its connector's name, above the BindException
+        ('SEVERE [main] org.apache.catalina.util.LifecycleBase.handleSubClassException Failed to '
+         'initialize component [Connector["https-jsse-nio-8443"]]\n'
+         + _TOMCAT_BIND.format(error="Address already in use"), "port-in-use", "8443"),
+        ('SEVERE [main] Failed to initialize component [Connector["ajp-nio-127.0.0.1-8009"]]\n'
+         + _TOMCAT_BIND.format(error="Address already in use"), "port-in-use", "8009"),
+        ("SEVERE: Failed to initialize connector [Connector[HTTP/1.1-9090]]\n"
+         + _TOMCAT_BIND.format(error="Address already in use"), "port-in-use", "9090"),
+        ('SEVERE [main] Failed to initialize component [Connector["http-nio-443"]]\n'
+         + _TOMCAT_BIND.format(error="Permission denied"), "privileged-port", "443"),
+        # ... and its shutdown port in brackets
+        ('INFO [main] Initializing ProtocolHandler ["http-nio-9080"]\n'
+         "SEVERE [main] org.apache.catalina.core.StandardServer.await Failed to create server "
+         "shutdown socket on address [127.0.0.1] and port [9005] (base port [8005] and offset "
+         "[1000])\n\tjava.net.BindException: Address already in use\n"
+         "\t\tat java.base/sun.nio.ch.Net.bind0(Native Method)\n", "port-in-use", "9005"),
+    ],
+)
+def test_java_server_port_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+

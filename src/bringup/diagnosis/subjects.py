@@ -21,8 +21,11 @@ Nearby = Callable[[Place], str | None]
 
 _NEAR = 30  # lines either side worth reading for a port before searching the whole log
 _PORT = re.compile(
-    r"\(\s*'[^']*',\s*(\d{1,5})\s*[,)]|\bport[\s:=]+\"?(\d{1,5})\b"
-    r"|(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\]|::|\*):(\d{1,5})\b",
+    r"\(\s*'[^']*',\s*(\d{1,5})\s*[,)]|\bport[\s:=]+[\[\"]?(\d{1,5})\b"
+    r"|(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\]|::|\*):(\d{1,5})\b"
+    # Tomcat's connector names, `PROTOCOL-[ADDRESS-]PORT`: Connector["http-nio-8080"],
+    # ProtocolHandler ["ajp-nio-127.0.0.1-8009"], Tomcat 8's Connector[HTTP/1.1-8080]
+    r"|\[\"?(?:https?|ajp|http/1\.1|ajp/1\.3)-(?:[\w.:-]*-)?(\d{1,5})\"?\]",
     re.IGNORECASE,
 )
 _TARGET = re.compile(
