@@ -537,3 +537,60 @@ _TOMCAT_BIND = ("\torg.apache.catalina.LifecycleException: Protocol handler init
 def test_java_server_port_wording(text: str, kind: str, subject: str) -> None:
     assert first(text) == (kind, subject)
 
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # Xerces (Tomcat's Digester, any JAXP parser): the file as a URL
+        ("SEVERE [main] org.apache.tomcat.util.digester.Digester.fatalError Parse fatal error at "
+         "line [12] column [5]\n\torg.xml.sax.SAXParseException; systemId: "
+         "file:/srv/app/conf/context.xml; lineNumber: 12; columnNumber: 5; The element type "
+         '"Resource" must be terminated by the matching end-tag "</Resource>".\n',
+         "/srv/app/conf/context.xml:12"),
+        ('Exception in thread "main" org.xml.sax.SAXParseException; publicId: ; systemId: '
+         "file:///opt/my%20app/web.xml; lineNumber: 3; columnNumber: 1; XML document structures "
+         "must start and end within the same entity.\n", "/opt/my app/web.xml:3"),
+        # Maven
+        ("[FATAL] Non-parseable POM /srv/shop/api/pom.xml: Unrecognised tag: 'dependency' "
+         "(position: START_TAG seen ...<dependency>... @22:17)  @ line 22, column 17\n",
+         "/srv/shop/api/pom.xml:22"),
+        ("[ERROR] Error executing Maven.\n[ERROR] 1 problem was encountered while building the "
+         "effective settings\n[FATAL] Non-parseable settings /home/ci/.m2/settings.xml: "
+         "unexpected markup <!d (position: START_DOCUMENT seen <!d... @1:4)  @ line 1, "
+         "column 4\n", "/home/ci/.m2/settings.xml:1"),
+        # Groovy's compiler, alone and under Gradle
+        ("org.codehaus.groovy.control.MultipleCompilationErrorsException: startup failed:\n"
+         "scripts/deploy.groovy: 12: expecting '}', found '' @ line 12, column 1.\n1 error\n",
+         "scripts/deploy.groovy:12"),
+        ("* What went wrong:\nCould not compile settings file '/ci/proj/settings.gradle'.\n"
+         "> startup failed:\n  settings file '/ci/proj/settings.gradle': 3: unexpected token: "
+         "include @ line 3, column 5.\n     include 'a'\n", "/ci/proj/settings.gradle:3"),
+        ("startup failed:\n/srv/jobs/Nightly.groovy: 7: Unexpected input: '(' @ line 7, "
+         "column 9.\n", "/srv/jobs/Nightly.groovy:7"),
+        # kotlinc, alone and under Gradle
+        ("src/Main.kt:14:2: error: expecting '}'\n}\n ^\n", "src/Main.kt:14"),
+        ("e: /ci/app/src/main/kotlin/App.kt: (8, 21): Expecting an element\n",
+         "/ci/app/src/main/kotlin/App.kt:8"),
+        ("e: file:///ci/app/build.gradle.kts:5:3: Unexpected tokens (use ';' to separate "
+         "expressions on the same line)\n", "/ci/app/build.gradle.kts:5"),
+        # Clojure
+        ("Syntax error reading source at (src/shop/core.clj:31:1).\nEOF while reading, "
+         "starting at line 9\n", "src/shop/core.clj:31"),
+        ("Syntax error macroexpanding clojure.core/let at (jobs.clj:6:3).\n[x] - failed: "
+         "even-number-of-forms? at: [:bindings] spec: :clojure.core.specs.alpha/bindings\n",
+         "jobs.clj:6"),
+    ],
+)
+def test_jvm_syntax_error_wording(text: str, subject: str) -> None:
+    assert first(text) == ("syntax-error", subject)
+
+
+def test_a_kotlin_type_error_is_no_syntax_error() -> None:
+    text = "src/Main.kt:4:18: error: type mismatch: inferred type is String but Int was expected\n"
+    assert first(text, exit_status=1)[0] == "crashed"
+
+
+def test_a_groovy_class_it_cannot_resolve_is_no_syntax_error() -> None:
+    text = ("startup failed:\n/srv/jobs/Nightly.groovy: 2: unable to resolve class "
+            "groovy.json.JsonSlurperX\n @ line 2, column 1.\n")
+    assert first(text, exit_status=1)[0] == "crashed"

@@ -87,6 +87,26 @@ RULES: tuple[Rule, ...] = (
          s.file_line),
     rule("syntax-error", ".java:",  # javac
          r"^(?P<file>\S+\.java):(?P<line>\d+): error: ", advice.syntax, s.file_line),
+    # the JVM's other parsers and compilers: Xerces (any JAXP parser, Tomcat's Digester) names
+    # the file by its URL; Maven its POM or settings; Groovy's compiler (Gradle's build scripts
+    # too) and kotlinc (alone, or the Kotlin Gradle plugin's `e:` lines) in their parsers' words;
+    # Clojure's reader and its syntax checks
+    rule("syntax-error", "saxparseexception",
+         r"SAXParseException(?:; publicId: [^;]*)?; systemId: (?P<file>[^;]+); "
+         r"lineNumber: (?P<line>\d+);", advice.syntax, s.url_file_line),
+    rule("syntax-error", "non-parseable ",
+         r"Non-parseable (?i:POM|settings|toolchains) (?P<file>\S+?): .*@ line (?P<line>\d+), "
+         r"column \d+", advice.syntax, s.file_line),
+    rule("syntax-error", "@ line ",
+         r"^\s*(?:(?:build|settings) file |(?:initialization )?script )?'?(?P<file>[^'\s][^']*?)'?"
+         r": (?P<line>\d+): (?i:unexpected|expecting)\b.*@ line \d+, column \d+\.",
+         advice.syntax, s.file_line),
+    rule("syntax-error", (".kt:", ".kts:"),
+         r"^(?:e: (?:file://)?)?(?P<file>\S+\.kts?):(?: \()?(?P<line>\d+)(?::|, )\d+\)?:? "
+         r"(?:error: )?(?i:expecting|unexpected|unclosed|missing)\b", advice.syntax, s.file_line),
+    rule("syntax-error", "syntax error",
+         r"\bSyntax error (?:reading source|macroexpanding \S+|compiling(?: \S+)?) at "
+         r"\((?P<file>[^\s():]+):(?P<line>\d+):\d+\)", advice.syntax, s.file_line),
     rule("syntax-error", ": error: ",  # esbuild (tsx, vite)
          r"^(?P<file>\S+\.[cm]?[jt]sx?):(?P<line>\d+):\d+: ERROR: (?:Expected|Unexpected"
          r"|Unterminated)", advice.syntax, s.file_line),

@@ -273,6 +273,17 @@ def file_line(match: re.Match[str], _place: Place) -> str:
     return f"{match.group('file')}:{match.group('line')}"
 
 
+def url_file_line(match: re.Match[str], _place: Place) -> str:
+    """`file:line` of a file a parser names by its URL (Xerces' `systemId: file:/srv/web.xml`)."""
+    found = match.group("file").strip()
+    if found.startswith("file:"):
+        found = unquote(_FILE_URL.sub("", found))
+    return f"{found}:{match.group('line')}"
+
+
+_FILE_URL = re.compile(r"^file:(?://(?=/))?")
+
+
 def source_location(_match: re.Match[str], place: Place) -> str | None:
     """`file:line` from Python's `File "x.py", line 3` or node's `/app/server.js:12` header."""
     found = place.find_back(_PY_SOURCE, 6) or place.find_back(_JS_SOURCE, 8)
