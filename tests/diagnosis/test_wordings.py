@@ -594,3 +594,79 @@ def test_a_groovy_class_it_cannot_resolve_is_no_syntax_error() -> None:
     text = ("startup failed:\n/srv/jobs/Nightly.groovy: 2: unable to resolve class "
             "groovy.json.JsonSlurperX\n @ line 2, column 1.\n")
     assert first(text, exit_status=1)[0] == "crashed"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # bun and deno runners on a script or task the project does not have
+        ('error: Script not found "build:prod"\n', "missing-npm-script", "build:prod"),
+        ("Task not found: serve\nAvailable tasks:\n- start\n    deno run main.ts\n",
+         "missing-npm-script", "serve"),
+        # bun: a listen refused, its fetch refused (the address only in its fields), DNS
+        ("error: Failed to start server. Is port 3001 in use?\n      at serve (unknown)\n",
+         "port-in-use", "3001"),
+        ('error: permission denied 0.0.0.0:443\n syscall: "listen",\n    code: "EACCES"\n',
+         "privileged-port", "443"),
+        ("TypeError: ECONNREFUSED: Unable to connect. Is the computer able to access the url?\n"
+         '  path: "http://10.0.0.7:9200/_cluster/health",\n  code: "ECONNREFUSED"\n',
+         "connection-refused", "10.0.0.7:9200"),
+        ("ConnectionRefused: Unable to connect. Is the computer able to access the url?\n"
+         '  path: "http://localhost:4000/api",\n', "connection-refused", "localhost:4000"),
+        ("bun install v1.2.0\nerror: DNSResolveFailed downloading tarball left-pad\n",
+         "unresolvable-host", "unknown"),
+        # deno: its fs ops' errors name the op and the path
+        ("error: Uncaught (in promise) NotFound: No such file or directory (os error 2): open "
+         "'/srv/api/.env.local'\n    at async Object.open (ext:deno_fs/30_fs.js:1:1)\n",
+         "missing-path", "/srv/api/.env.local"),
+        ("error: Uncaught (in promise) PermissionDenied: Permission denied (os error 13): "
+         "mkdir '/var/cache/shop'\n", "permission-denied", "/var/cache/shop"),
+        # ... a local module it cannot load, by its URL
+        ('error: Module not found "file:///srv/shop/routes/orders.tsx".\n'
+         "    at file:///srv/shop/main.ts:3:20\n", "missing-path", "/srv/shop/routes/orders.tsx"),
+        # ... a package.json dependency never installed
+        ('error: Could not resolve "@std/path/posix", but found it in a package.json. Deno '
+         "expects the node_modules/ directory to be up to date. Did you forget to run "
+         "`deno install`?\n", "missing-node-module", "@std/path"),
+        # ... a listen refused with no address, a frame naming the listen
+        ("error: Uncaught (in promise) PermissionDenied: Permission denied (os error 13)\n"
+         "const l = Deno.listen({ port: 443 });\n"
+         "    at Object.listen (ext:deno_net/01_net.js:1:1)\n"
+         "    at file:///srv/tls.ts:1:16\n", "privileged-port", "443"),
+        # ... a parse error, placed by the frame below its code block
+        ("error: SyntaxError: Unterminated string constant\n  |\n3 | const a = 'x;\n"
+         "  |           ~\n    at file:///srv/shop/lib/tax.ts:3:11\n", "syntax-error",
+         "/srv/shop/lib/tax.ts:3"),
+        ("error: The module's source code could not be parsed: Expected ';', found 'x' at "
+         "file:///srv/app/mod.ts:12:7\n", "syntax-error", "/srv/app/mod.ts:12"),
+    ],
+)
+def test_bun_and_deno_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "flag"),
+    [
+        ('error: Uncaught (in promise) NotCapable: Requires read access to "./data/seed.json", '
+         "run again with the --allow-read flag\n", "./data/seed.json", "--allow-read"),
+        ('error: Uncaught PermissionDenied: Requires net access to "db.internal:5432", run '
+         "again with the --allow-net flag\n", "db.internal:5432", "--allow-net"),
+    ],
+)
+def test_a_deno_permission_refusal_names_its_flag(text: str, subject: str, flag: str) -> None:
+    finding = diagnose(text)[0]
+    assert (finding.kind, finding.subject) == ("permission-denied", subject)
+    assert flag in finding.fix
+
+
+def test_a_json_syntax_error_thrown_in_deno_is_no_syntax_error_of_the_module() -> None:
+    text = ("error: Uncaught (in promise) SyntaxError: Unexpected token '}', \"{\"a\": }\" is "
+            "not valid JSON\n    at JSON.parse (<anonymous>)\n    at file:///srv/app/main.ts:4:19\n")
+    assert first(text, exit_status=1)[0] == "crashed"
+
+
+def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -> None:
+    text = ("error: Uncaught (in promise) PermissionDenied: Permission denied (os error 13)\n"
+            "    at Object.readTextFileSync (ext:deno_fs/30_fs.js:1:1)\n")
+    assert first(text, exit_status=1)[0] != "privileged-port"

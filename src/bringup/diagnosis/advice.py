@@ -301,6 +301,15 @@ def privileged_port(port: str) -> str:
     return f"use a port above 1023 instead of {port} (ports below need root)"
 
 
+def deno_permission(access: str) -> Advice:
+    """deno refused what its command line did not grant: the flag that grants it."""
+    def advice(wanted: str) -> str:
+        narrow = "" if wanted == UNKNOWN else f" (or only what it needs: --allow-{access}={wanted})"
+        return (f"add --allow-{access} to the recipe's deno command{narrow}: deno refuses "
+                f"{access} access its command line does not grant")
+    return advice
+
+
 def unresolvable(host: str) -> str:
     if host == UNKNOWN:
         return (

@@ -107,6 +107,11 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", "syntax error",
          r"\bSyntax error (?:reading source|macroexpanding \S+|compiling(?: \S+)?) at "
          r"\((?P<file>[^\s():]+):(?P<line>\d+):\d+\)", advice.syntax, s.file_line),
+    # deno's parse of a module (not a SyntaxError its code threw: that one is `Uncaught`), placed
+    # by the `at file:///...:8:30` under its code block; deno 1's in one line
+    rule("syntax-error", ("error: syntaxerror: ", "source code could not be parsed"),
+         r"^error: SyntaxError: |The module's source code could not be parsed: .* at "
+         r"(?P<file>file://\S+?):(?P<line>\d+):\d+\s*$", advice.syntax, s.parse_location),
     rule("syntax-error", ": error: ",  # esbuild (tsx, vite)
          r"^(?P<file>\S+\.[cm]?[jt]sx?):(?P<line>\d+):\d+: ERROR: (?:Expected|Unexpected"
          r"|Unterminated)", advice.syntax, s.file_line),
@@ -227,6 +232,9 @@ RULES: tuple[Rule, ...] = (
     rule("missing-node-module", ("cannot find module", "cannot find package"),
          r"Cannot find (?:module|package) '(?P<subject>[^']+)'", advice.node_module,
          s.node_package),
+    rule("missing-node-module", "but found it in a package.json",  # deno, never installed
+         r'Could not resolve "(?P<subject>[^"]+)", but found it in a package\.json',
+         advice.node_module, s.node_package),
     rule("missing-node-module", "only-if-cached",  # npm offline, the package not in its cache
          r"request to https?://[^/\s]+/(?P<subject>(?:@[^/\s]+(?:/|%2[fF]))?[^/\s]+)"
          r"(?:/-/\S+)? failed: cache mode is 'only-if-cached'", advice.offline_package,
@@ -297,6 +305,9 @@ RULES: tuple[Rule, ...] = (
          r"Couldn't find a script named \"(?P<subject>[^\"]+)\"", advice.npm_script),
     rule("missing-npm-script", "none of the selected packages",  # pnpm -r
          r'None of the selected packages has a "(?P<subject>[^"]+)" script', advice.npm_script),
+    rule("missing-npm-script", ("script not found", "task not found"),  # bun run, deno task
+         r'^(?:error: )?Script not found "(?P<subject>[^"]+)"'
+         r"|^(?:error: )?Task not found: (?P<deno>\S+)\s*$", advice.npm_script, s.first),
     rule("missing-env", ("environment variables", "not present in the environment"),
          r"(?i:invalid|missing) environment variables:?|are not present in the environment:",
          advice.env, s.listed_variable),
@@ -350,6 +361,11 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "no such file or directory",  # go's os errors
          r"\b(?:open|stat|lstat|chdir|mkdir|readlink) (?P<subject>[^\s:]+): "
          r"no such file or directory", advice.missing_path),
+    rule("missing-path", "(os error 2)",  # deno's fs ops: the op, then the path
+         r"No such file or directory \(os error 2\): \w+ '(?P<subject>[^']+)'",
+         advice.missing_path),
+    rule("missing-path", "module not found",  # deno, a local module by its URL
+         r'Module not found "(?P<subject>file://[^"]+)"', advice.missing_path, s.file_url),
     rule("missing-path", ("filenotfoundexception", "nosuchfileexception"),  # java
          r"FileNotFoundException: (?P<subject>.+?) \(No such file or directory\)"
          r"|NoSuchFileException: (?P<nio>\S+)", advice.missing_path, s.first),
@@ -459,6 +475,12 @@ RULES: tuple[Rule, ...] = (
     rule("privileged-port", "bind(): permission denied",  # memcached, uWSGI: no port said
          r"^bind\(\): Permission denied(?: \[[\w./-]+ line \d+\])?\s*$", advice.privileged_port,
          s.bare_bind_denied),
+    rule("privileged-port", "permission denied",  # bun
+         r"^(?:error: )?permission denied \S*?:(?P<port>\d+)\s*$", advice.privileged_port,
+         s.privileged),
+    rule("privileged-port", "(os error 13)",  # deno: no address said, a frame names the listen
+         r"\bPermissionDenied: Permission denied \(os error 13\)\s*$", advice.privileged_port,
+         s.listen_frame_port),
     rule("privileged-port", "bindexception: permission denied",  # java
          r"BindException: Permission denied", advice.privileged_port, s.below_1024_nearby),
     rule("privileged-port", "permission to access that port",  # django runserver
@@ -477,6 +499,9 @@ RULES: tuple[Rule, ...] = (
     rule("port-in-use", "is already in use",  # vite, hypercorn
          r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
          s.named("port")),
+    rule("port-in-use", "is port ",  # bun: Bun.serve's and node:http's listen
+         r"\bFailed to start server\. Is port (?P<port>\d+) in use\?", advice.port_in_use,
+         s.named("port")),
     rule("port-in-use", "is not available",  # streamlit (its retry says "not available, trying")
          r"\bPort (?P<port>\d+) is not available\b", advice.port_in_use, s.named("port")),
     rule("port-in-use", "eaddrinuse",  # erlang's and elixir's {error, eaddrinuse}
@@ -488,6 +513,13 @@ RULES: tuple[Rule, ...] = (
     # permissions
     rule("permission-denied", "[errno 13]", r"\[Errno 13\] Permission denied: '(?P<subject>[^']+)'",
          advice.file_permission),
+    rule("permission-denied", "(os error 13)",  # deno's fs ops: the op, then the path
+         r"Permission denied \(os error 13\): \w+ '(?P<subject>[^']+)'", advice.file_permission),
+    # deno's own permissions, refused: what it wanted, and the flag that grants it
+    *(rule("permission-denied", f"--allow-{access} flag",
+           rf"\bRequires {access} access(?: to \"(?P<subject>[^\"]+)\")?, run again with the "
+           rf"--allow-{access} flag", advice.deno_permission(access), s.first)
+      for access in ("read", "write", "net", "env", "run", "sys", "ffi", "import")),
     rule("permission-denied", "isn't writable",  # gunicorn's log files
          r"'(?P<subject>[^']+)' isn't writable \[PermissionError", advice.file_permission),
     rule("permission-denied", "permission denied",  # go's os errors
@@ -576,6 +608,8 @@ RULES: tuple[Rule, ...] = (
     rule("unresolvable-host", "unable to connect to master",  # redis replicaof: lookup failed
          r"Unable to connect to MASTER: No such file or directory", advice.unresolvable,
          s.master_host),
+    rule("unresolvable-host", "dnsresolvefailed",  # bun install: the host never said
+         r"\bDNSResolveFailed\b", advice.unresolvable, s.unknown, nearby=s.near_host),
     rule("unresolvable-host",
          ("name or service not known", "nodename nor servname", "failure in name resolution"),
          _UNRESOLVED, advice.unresolvable, s.unknown, nearby=s.near_host),
@@ -630,6 +664,9 @@ RULES: tuple[Rule, ...] = (
          advice.refused, s.mysql_target),
     rule("connection-refused", "econnrefused",  # erlang's and elixir's {error, econnrefused}
          r"\{:?error,\s*:?econnrefused\}|(?<!\w):econnrefused\b", advice.refused, s.unknown,
+         nearby=s.near_target),
+    rule("connection-refused", ("econnrefused", "connectionrefused"),  # bun's fetch: in a field
+         r"\b(?:ECONNREFUSED|ConnectionRefused): Unable to connect\b", advice.refused, s.unknown,
          nearby=s.near_target),
     rule("connection-refused", "java.net.connectexception",  # HttpClient's, with no message
          r"^(?:Exception in thread \"[^\"]*\" |Caused by: )?java\.net\.ConnectException\s*$",

@@ -275,10 +275,46 @@ def file_line(match: re.Match[str], _place: Place) -> str:
 
 def url_file_line(match: re.Match[str], _place: Place) -> str:
     """`file:line` of a file a parser names by its URL (Xerces' `systemId: file:/srv/web.xml`)."""
-    found = match.group("file").strip()
-    if found.startswith("file:"):
-        found = unquote(_FILE_URL.sub("", found))
-    return f"{found}:{match.group('line')}"
+    return f"{_url_path(match.group('file'))}:{match.group('line')}"
+
+
+def file_url(match: re.Match[str], _place: Place) -> str:
+    """The path of a `file:` URL (deno's `Module not found "file:///srv/lib/db.ts"`)."""
+    return _url_path(match.group("subject"))
+
+
+def _url_path(found: str) -> str:
+    found = found.strip()
+    return unquote(_FILE_URL.sub("", found)) if found.startswith("file:") else found
+
+
+def parse_location(match: re.Match[str], place: Place) -> str | None:
+    """`file:line` of a parse error: in the match, else the first frame under its code block
+    (deno's `at file:///srv/src/index.ts:8:30`); not when that frame is no file's."""
+    if match.group("file"):
+        return url_file_line(match, place)
+    for text in place.lines[place.index + 1 : place.index + 10]:
+        found = _AT_FRAME.match(text)
+        if found:
+            path = _url_path(found.group(1))
+            return f"{path}:{found.group(2)}" if path.startswith("/") else None
+    return None
+
+
+_AT_FRAME = re.compile(r"^\s+at (?:\S+ \()?(\S+?):(\d+):\d+\)?\s*$")
+
+
+def listen_frame_port(match: re.Match[str], place: Place) -> str | None:
+    """A bare permission refusal raised by a listen (deno names no address, but its frames say
+    `at listen (ext:deno_net/...)` or `at Object.serve`): a port below 1024, named nearby or not
+    at all."""
+    below = place.lines[place.index + 1 : place.index + 10]
+    if not any(_LISTEN_FRAME.match(text) for text in below):
+        return None
+    return below_1024_nearby(match, place)
+
+
+_LISTEN_FRAME = re.compile(r"^\s+at (?:\w+\.)?(?:listen\w*|serve\w*|bind)\b")
 
 
 _FILE_URL = re.compile(r"^file:(?://(?=/))?")
