@@ -171,3 +171,15 @@ def test_a_template_copy_is_whole_or_not_at_all(ws: Path) -> None:
     copied = ws / "settings.json"
     assert copied.read_text() == '{"a": 1}' and (copied.stat().st_mode & 0o777) == 0o640
     assert not list(ws.glob(".settings.json-*"))
+
+
+def test_a_deno_permission_refusal_is_no_file_permission_to_add(ws: Path) -> None:
+    from bringup.diagnosis import diagnose
+
+    ready_app(ws, "")
+    app = service(ws, "app")
+    refused = diagnose('error: Uncaught (in promise) NotCapable: Requires env access to '
+                       '"SESSION_KEY", run again with the --allow-env flag\n')[0]
+    assert (refused.kind, refused.subject) == ("permission-denied", "SESSION_KEY")
+    assert remedy(app, refused) is None
+    assert remedy(app, found("permission-denied", "logs/app.log")) is not None

@@ -32,6 +32,8 @@ def missing_path(service: Service, finding: Finding) -> Fix | None:
 
 
 def permission(service: Service, finding: Finding) -> Fix | None:
+    if "--allow-" in finding.fix:  # deno refused what its command line did not grant: a flag
+        return None
     relative = _inside(service, finding.subject)
     if relative is None or relative.startswith(".."):
         return None
