@@ -109,7 +109,7 @@ def _worth(lowered: str) -> bool:
 def worth_reading(line: str) -> bool:
     """Could a rule (or a traceback) be read from this line? The cheap test, for a log read
     line by line as it grows."""
-    return bool(_prefilter().search(line.lower()))
+    return _worth(line.lower())
 
 
 def _tracebacks(log: _Log, candidates: list[int]) -> Tracebacks:
