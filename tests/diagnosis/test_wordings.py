@@ -670,3 +670,28 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
     text = ("error: Uncaught (in promise) PermissionDenied: Permission denied (os error 13)\n"
             "    at Object.readTextFileSync (ext:deno_fs/30_fs.js:1:1)\n")
     assert first(text, exit_status=1)[0] != "privileged-port"
+
+
+# Brokers and their clients (MQTT, AMQP, ZooKeeper, Kafka, STOMP, beanstalkd) and the
+# supervisors of the daemontools family (runit, s6), monit and foreman
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # MQTT's CONNACK refusing the login: no refused TCP connection
+        ("Connection error: Connection Refused: not authorised.\n", "auth-failed", "mosquitto"),
+        ("ErrorWithReasonCode: Connection refused: Not authorized\n    at handleConnack "
+         "(/srv/iot/node_modules/mqtt/build/lib/handlers/connack.js:44:21) {\n  code: 5\n}\n",
+         "auth-failed", "mosquitto"),
+        ("Connection error: Connection Refused: bad user name or password.\n", "auth-failed",
+         "mosquitto"),
+    ],
+)
+def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+
+
+def test_a_refused_tcp_connect_to_a_broker_stays_a_refused_connection() -> None:
+    assert first("Error: Connection refused\nconnecting to 10.0.0.4:1884\n") == (
+        "connection-refused", "10.0.0.4:1884")
+    assert first("Error: connect ECONNREFUSED 10.0.0.4:1884\n") == (
+        "connection-refused", "10.0.0.4:1884")

@@ -27,6 +27,8 @@ _PYTHON_TOOLS = frozenset({
 _AUTH = {
     "postgres": "use the user and password the postgres server knows in the service's "
     "DATABASE_URL (or PGUSER/PGPASSWORD), or create that role (createuser -P NAME)",
+    "mosquitto": "use the username and password the MQTT broker knows (mosquitto's "
+    "password_file, written with mosquitto_passwd) in the service's env, or add that user",
     "redis": "put the redis password in the service's REDIS_URL "
     "(redis://:PASSWORD@127.0.0.1:6379/0) or make it match the server's requirepass",
 }

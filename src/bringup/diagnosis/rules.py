@@ -613,6 +613,11 @@ RULES: tuple[Rule, ...] = (
     rule("unresolvable-host",
          ("name or service not known", "nodename nor servname", "failure in name resolution"),
          _UNRESOLVED, advice.unresolvable, s.unknown, nearby=s.near_host),
+    # MQTT's CONNACK refusing the login (return code 4 or 5; MQTT 5's reason codes 134, 135),
+    # as libmosquitto, mqtt.js and paho word it: the broker answered, no TCP connect refused
+    rule("auth-failed", "connection refused: ",
+         r"(?i:connection refused): (?i:not authori[sz]ed|bad user ?name or password)\b",
+         advice.auth, s.literal("mosquitto")),
     # a refused loopback while the service listens on the other one: localhost resolved to ::1
     # (node 17+, a client that tries one address), or the log says it listens on ::1
     rule("loopback-mismatch", ("econnrefused", "connection refused", "connect call failed",
