@@ -684,6 +684,17 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "auth-failed", "mosquitto"),
         ("Connection error: Connection Refused: bad user name or password.\n", "auth-failed",
          "mosquitto"),
+        # addresses as Java (`HOST/IP:PORT`), kazoo (`HOST(IP):PORT`) and monit (`[HOST]:PORT`)
+        # print them, on a line near the error
+        ("INFO  [main:NIOServerCnxnFactory@660] - binding to port 0.0.0.0/0.0.0.0:2281\n"
+         "ERROR [main:ServerMain@91] - Unexpected exception, exiting abnormally\n"
+         "java.net.BindException: Address already in use\n"
+         "\tat java.base/sun.nio.ch.Net.bind0(Native Method)\n", "port-in-use", "2281"),
+        ("INFO kazoo.client: Connecting to zk-2.internal(10.4.0.12):2182, use_ssl: False\n"
+         "WARNING kazoo.client: Connection dropped: socket connection error: Connection "
+         "refused\n", "connection-refused", "zk-2.internal:2182"),
+        ("'web' failed protocol test [HTTP] at [10.0.0.8]:8081/ready [TCP/IP] -- Connection "
+         "refused\n", "connection-refused", "10.0.0.8:8081"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:

@@ -21,7 +21,8 @@ Nearby = Callable[[Place], str | None]
 
 _NEAR = 30  # lines either side worth reading for a port before searching the whole log
 _PORT = re.compile(
-    r"\(\s*'[^']*',\s*(\d{1,5})\s*[,)]|\bport[\s:=]+[\[\"]?(\d{1,5})\b"
+    # `port 8080`, not the first number of an address after it (`port 0.0.0.0/0.0.0.0:2181`)
+    r"\(\s*'[^']*',\s*(\d{1,5})\s*[,)]|\bport[\s:=]+[\[\"]?(\d{1,5})\b(?!\.\d)"
     r"|(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\]|::|\*):(\d{1,5})\b"
     # Tomcat's connector names, `PROTOCOL-[ADDRESS-]PORT`: Connector["http-nio-8080"],
     # ProtocolHandler ["ajp-nio-127.0.0.1-8009"], Tomcat 8's Connector[HTTP/1.1-8080]
@@ -32,6 +33,9 @@ _TARGET = re.compile(
     r"host='([^']+)', port=(\d+)|\('([^']+)', (\d+)[,)]"
     r"|(localhost|(?!0\.0\.0\.0)\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})\b"
     r"|://(?:[^@/\s]*@)?((?!0\.0\.0\.0)[A-Za-z0-9][\w.-]*|\[[0-9A-Fa-f:]+\]):(\d{2,5})\b"
+    # kazoo's `HOST(IP):PORT`, the name as it was given; monit's `[HOST]:PORT`
+    r"|\b([A-Za-z0-9][\w.-]*)\((?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]+)\):(\d{2,5})\b"
+    r"|\[((?!0\.0\.0\.0\])[A-Za-z0-9][\w.-]*|[0-9A-Fa-f]*:[0-9A-Fa-f:]+)\]:(\d{2,5})\b"
 )
 _HOST = re.compile(
     r"host=['\"]([^'\"]+)['\"]|host name \"([^\"]+)\"|Failed to resolve '([^']+)'"
