@@ -695,6 +695,15 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "refused\n", "connection-refused", "zk-2.internal:2182"),
         ("'web' failed protocol test [HTTP] at [10.0.0.8]:8081/ready [TCP/IP] -- Connection "
          "refused\n", "connection-refused", "10.0.0.8:8081"),
+        # the host and the port apart: stomp.py's `host H, port P`, Ruby's `for "H" port P`
+        ("WARNING:stomp.py:could not connect to host mq.internal, port 61614: [Errno 111] "
+         "Connection refused\n", "connection-refused", "mq.internal:61614"),
+        ("bin/poll.rb:3:in `initialize': Connection refused - connect(2) for \"10.2.0.9\" port "
+         "7001 (Errno::ECONNREFUSED)\n" + RUBY_FRAME, "connection-refused", "10.2.0.9:7001"),
+        ('{"level":"ERROR","message":"Connection refused - connect(2) for \\"db.lan\\" port '
+         '6380","error":{"class":"Errno::ECONNREFUSED","message":"Connection refused - '
+         'connect(2) for \\"db.lan\\" port 6380","backtrace":["w.rb:6:in `new\'"]}}\n',
+         "connection-refused", "db.lan:6380"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:

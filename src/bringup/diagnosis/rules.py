@@ -661,6 +661,11 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "connection refused",  # go
          r"dial tcp (?P<host>\S+):(?P<port>\d+): connect: connection refused", advice.refused,
          s.target),
+    # the host and the port apart: stomp.py's `could not connect to host H, port P: ...`,
+    # Ruby's `Connection refused - connect(2) for "H" port P`
+    rule("connection-refused", ("connection refused", "econnrefused", "errno 111"),
+         r"^(?=.*(?i:connection refused|ECONNREFUSED|Errno 111)).*?(?:\bhost |\bconnect\(2\) for )"
+         r"\"?(?P<host>[^\s\",]+)\"?,? port (?P<port>\d+)\b", advice.refused, s.target),
     rule("connection-refused", "- no response",  # pg_isready
          r"^(?P<host>\S+):(?P<port>\d+) - no response\s*$", advice.refused, s.pg_isready_target),
     rule("connection-refused", ("can't connect to mysql server",  # mysql's and mariadb's
