@@ -704,6 +704,17 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          '6380","error":{"class":"Errno::ECONNREFUSED","message":"Connection refused - '
          'connect(2) for \\"db.lan\\" port 6380","backtrace":["w.rb:6:in `new\'"]}}\n',
          "connection-refused", "db.lan:6380"),
+        # a host that does not resolve: librdkafka quotes it with its port, kazoo names it
+        # before the colon, a client's own line names it above a bare gaierror's traceback
+        ("%3|1796000000.100|FAIL|rdkafka#consumer-1| [thrd:broker-3:29092/bootstrap]: "
+         "broker-3:29092/bootstrap: Failed to resolve 'broker-3:29092': Name or service not "
+         "known (after 2ms in state CONNECT)\n", "unresolvable-host", "broker-3"),
+        ("WARNING kazoo.client: Cannot resolve zk-east.svc: [Errno -3] Temporary failure in "
+         "name resolution\n", "unresolvable-host", "zk-east.svc"),
+        ("INFO jobs: connecting to AMQP server rabbit.lan:5672\nTraceback (most recent call "
+         "last):\n" + '  File "/srv/jobs/run.py", line 3, in <module>\n    conn.connect()\n' * 11
+         + "socket.gaierror: [Errno -2] Name or service not known\n", "unresolvable-host",
+         "rabbit.lan"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:

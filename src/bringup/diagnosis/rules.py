@@ -583,8 +583,8 @@ RULES: tuple[Rule, ...] = (
          s.srv_host),
     rule("unresolvable-host", "getaddrinfo for",  # php
          r"getaddrinfo for (?P<subject>\S+) failed", advice.unresolvable),
-    rule("unresolvable-host", "failed to resolve",  # urllib3
-         r"Failed to resolve '(?P<subject>[^']+)'", advice.unresolvable),
+    rule("unresolvable-host", "failed to resolve",  # urllib3; librdkafka quotes host:port
+         r"Failed to resolve '(?P<subject>[^']+)'", advice.unresolvable, s.host_only),
     rule("unresolvable-host", "cannot connect to host",  # aiohttp
          rf"Cannot connect to host (?P<subject>[^\s:]+):\d+ ssl:\S+ \[{_UNRESOLVED}",
          advice.unresolvable),
@@ -605,6 +605,12 @@ RULES: tuple[Rule, ...] = (
          r"could not resolve address '(?P<subject>[^']+)'", advice.unresolvable),
     rule("unresolvable-host", "could not resolve host",  # curl (cargo, git), ssh
          r"Could not resolve host(?:name)?:? (?P<subject>[^\s:()'\"]+)", advice.unresolvable),
+    # a client naming the host it could not resolve before the resolver's words (kazoo's
+    # `Cannot resolve HOST: [Errno -2] Name or service not known`)
+    rule("unresolvable-host", " resolve ",
+         r"\b(?i:cannot|can't|could not|couldn't|unable to|failed to) resolve "
+         r"(?!(?i:host(?:name)?|address)\b)['\"]?(?P<subject>[A-Za-z0-9][\w.-]*?)['\"]?"
+         rf"(?::\d+)?: (?:.*{_UNRESOLVED}|\[Errno -[235]\])", advice.unresolvable),
     rule("unresolvable-host", "unable to connect to master",  # redis replicaof: lookup failed
          r"Unable to connect to MASTER: No such file or directory", advice.unresolvable,
          s.master_host),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import pairwise
 from urllib.parse import unquote
 
@@ -38,8 +39,10 @@ _TARGET = re.compile(
     r"|\[((?!0\.0\.0\.0\])[A-Za-z0-9][\w.-]*|[0-9A-Fa-f]*:[0-9A-Fa-f:]+)\]:(\d{2,5})\b"
 )
 _HOST = re.compile(
-    r"host=['\"]([^'\"]+)['\"]|host name \"([^\"]+)\"|Failed to resolve '([^']+)'"
-    r"|connecting to ([A-Za-z][\w.-]*):\d|://(?:[^@/\s]*@)?([A-Za-z][\w-]*(?:\.[\w-]+)*)[:/]"
+    r"host=['\"]([^'\"]+)['\"]|host name \"([^\"]+)\"|Failed to resolve '([^':]+)"
+    # a client's own `connecting to [MQTT broker] HOST:PORT`
+    r"|(?i:connecting) to (?:[A-Za-z]+ ){0,2}([A-Za-z][\w.-]*):\d"
+    r"|://(?:[^@/\s]*@)?([A-Za-z][\w-]*(?:\.[\w-]+)*)[:/]"
     r"|\b(?:to|at|host) ([A-Za-z][\w-]*(?:\.[\w-]+)*):\d{2,5}\b"
 )
 _ENVIRON = re.compile(r"environ|<frozen os>|[/\\]os\.py\"")
@@ -463,8 +466,24 @@ def near_target(place: Place) -> str | None:
 
 
 def near_host(place: Place) -> str | None:
+    """A host the lines near the error name, else the lines just above the traceback that
+    raised it (a client saying where it connects, then a long stack of frames)."""
     found = _first_group(place.find_near(_HOST, 20))
+    if found is None:
+        header = place.index_back(_TRACEBACK, _FRAMES)
+        if header is not None:
+            found = _first_group(replace(place, index=header).find_back(_HOST, 5))
     return found if found != "localhost" else None
+
+
+def host_only(match: re.Match[str], _place: Place) -> str:
+    """The host of a `host:port` a resolver was given (librdkafka quotes `'kafka:9092'`)."""
+    return _WITH_PORT.sub("", match.group("subject").strip())
+
+
+_TRACEBACK = re.compile(r"^\s*Traceback \(most recent call last\):")
+_FRAMES = 120  # lines of a traceback above its error worth reading back for its header
+_WITH_PORT = re.compile(r"(?<=[^:]):\d{1,5}$")
 
 
 def _nearby_port(place: Place) -> str | None:
