@@ -715,6 +715,20 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "last):\n" + '  File "/srv/jobs/run.py", line 3, in <module>\n    conn.connect()\n' * 11
          + "socket.gaierror: [Errno -2] Name or service not known\n", "unresolvable-host",
          "rabbit.lan"),
+        # `unable to VERB PATH: strerror` as djb's tools (runit, daemontools: `file does not
+        # exist`, `access denied`) and skarnet's (s6) say it
+        ("runsv worker: fatal: unable to start ./run: access denied\n", "permission-denied",
+         "./run"),
+        ("supervise: fatal: unable to start bin/serve: access denied\n", "permission-denied",
+         "bin/serve"),
+        ("warning: ./web: unable to open supervise/control: file does not exist\n",
+         "missing-path", "supervise/control"),
+        ("svlogd: warning: unable to open log directory: /srv/logs/mail: file does not exist\n"
+         "svlogd: fatal: no functional log directories.\n", "missing-path", "/srv/logs/mail"),
+        ("s6-log: fatal: unable to mkdir /srv/logs/web: Permission denied\n",
+         "permission-denied", "/srv/logs/web"),
+        ("s6-svscan: fatal: unable to chdir to /srv/sv: No such file or directory\n",
+         "missing-path", "/srv/sv"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:

@@ -52,7 +52,11 @@ _ENV_MISSING = ("not set", "must be set", "is required", "is missing", "not defi
 # A program's own words for a file it could not use, then the OS's: Perl's `$!`, Rust's
 # io::Error (Display `... (os error 2)`, Debug `Os { code: 2, kind: NotFound, ... }`).
 _COULD_NOT = r"\b(?i:can't|cannot|could not|couldn't|unable to|failed to) "
-_A_FILE = (r"\w*(?: [a-z]+){0,2}? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? ")
+_A_FILE = (r"\w*(?: [a-z]+){0,2}?:? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? ")
+# The OS's words for ENOENT and EACCES: strerror's, djb's (runit, daemontools: `file does not
+# exist`, `access denied`), Rust's io::Error Debug.
+_ENOENT = r"(?:No such file or directory|file does not exist|Os \{ code: 2\b)"
+_EACCES = r"(?:Permission denied|access denied|Os \{ code: 13\b)"
 _PG = s.literal("postgres")
 _EXEC_NEEDLES = ("failed: no such file or directory", "failed to execute", "failed to run command")
 _EXEC_FAILED = (r"(?:\bexec |\bfailed to execute |\bfailed to run command ['\u2018]?)"
@@ -439,9 +443,10 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "unable to bind listening socket",  # php-fpm on a unix socket
          r"unable to bind listening socket for address '(?P<subject>/[^']+)': "
          r"No such file or directory", advice.missing_dir, s.created_in),
-    rule("missing-path", "no such file or directory",  # perl, rust: the program names the file
-         _COULD_NOT + r"(?i:open|read|load|stat|access|find)" + _A_FILE
-         + r"(?:No such file or directory|Os \{ code: 2\b)", advice.missing_path),
+    # perl, rust, s6, runit: the program names the file, then the OS's words
+    rule("missing-path", ("no such file or directory", "file does not exist", "code: 2"),
+         _COULD_NOT + r"(?i:open|read|load|stat|access|find|chdir|lock|start|run|exec)" + _A_FILE
+         + _ENOENT, advice.missing_path),
     rule("missing-path", "no such file or directory",  # zsh, then bash and sh
          r"no such file or directory: (?P<subject>(?=\S*/)\S+)$"
          r"|(?:^|:\s)(?:\d+:\s)?(?P<script>(?=[^\s:]*/)[^\s:]+): No such file or directory\s*$",
@@ -563,9 +568,13 @@ RULES: tuple[Rule, ...] = (
          advice.file_permission),
     rule("permission-denied", "permission denied: ",  # zsh
          r"permission denied: (?P<subject>\S+)$", advice.shell_permission),
-    rule("permission-denied", "permission denied",  # perl, rust: the program names the file
-         _COULD_NOT + r"(?i:open|read|write|create|load|access|stat|remove|append)" + _A_FILE
-         + r"(?:Permission denied|Os \{ code: 13\b)", advice.file_permission),
+    # a program naming the file, then the OS's words: perl, rust, skarnet's s6, djb's runit
+    rule("permission-denied", ("permission denied", "access denied"),  # a script to run
+         _COULD_NOT + r"(?i:start|run|exec|execute|spawn) ['\"`]?(?P<subject>[^\s'\"`:]*[./]"
+         r"[^\s'\"`:]*?)['\"`]?: " + _EACCES, advice.shell_permission),
+    rule("permission-denied", ("permission denied", "access denied"),
+         _COULD_NOT + r"(?i:open|read|write|create|load|access|stat|remove|append|mkdir|chdir"
+         r"|lock|rename|unlink|chown|chmod)" + _A_FILE + _EACCES, advice.file_permission),
     rule("permission-denied", "permission denied",  # bash, sh, docker's exec
          r"(?:^|:\s|exec\s)(?:\d+:\s)?(?P<subject>(?=[^\s:]*[./])[^\s:]+): "
          r"(?i:permission denied)\s*$",
