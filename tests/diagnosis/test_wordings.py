@@ -729,6 +729,21 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "permission-denied", "/srv/logs/web"),
         ("s6-svscan: fatal: unable to chdir to /srv/sv: No such file or directory\n",
          "missing-path", "/srv/sv"),
+        # a file named as missing, with no OS error: `X does not exist`, `X file is missing`,
+        # `Missing data directory X`
+        ("ERROR: Gemfile does not exist.\n", "missing-path", "Gemfile"),
+        ("Caused by: java.lang.IllegalArgumentException: etc/kafka/server.properties file is "
+         "missing\n\tat org.example.Main.parse(Main.java:54)\n", "missing-path",
+         "etc/kafka/server.properties"),
+        ("org.example.persistence.FileSnap$DatadirException: Missing data directory "
+         "/srv/zk/data/version-2, automatic data directory creation is disabled\n",
+         "missing-path", "/srv/zk/data/version-2"),
+        ("Error: config file 'conf/app.yml' does not exist\n", "missing-path", "conf/app.yml"),
+        # a program a supervisor was told to start, missing: monit's words
+        ("/etc/monit/conf.d/web.rc:3: Program does not exist: '/opt/web/bin/serve'\n",
+         "missing-binary", "/opt/web/bin/serve"),
+        ("'web' failed to start (exit status -1) -- Program /opt/web/bin/serve failed: File "
+         "'/opt/web/bin/serve' does not exist\n", "missing-binary", "/opt/web/bin/serve"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:
@@ -740,3 +755,19 @@ def test_a_refused_tcp_connect_to_a_broker_stays_a_refused_connection() -> None:
         "connection-refused", "10.0.0.4:1884")
     assert first("Error: connect ECONNREFUSED 10.0.0.4:1884\n") == (
         "connection-refused", "10.0.0.4:1884")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'ERROR:  relation "public.orders" does not exist at character 15\n',
+        "ERROR 1146 (42S02) at line 1: Table 'shop.orders' doesn't exist\n",
+        "Error: the key api.timeout does not exist in the settings\n",
+    ],
+)
+def test_a_name_that_does_not_exist_is_no_missing_file(text: str) -> None:
+    assert not diagnose(text) or first(text)[0] != "missing-path"
+
+
+def test_a_missing_procfile_is_a_file_to_create_not_a_directory() -> None:
+    assert "mkdir" not in diagnose("ERROR: Procfile does not exist.\n")[0].fix

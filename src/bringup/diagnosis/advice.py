@@ -83,6 +83,16 @@ def binary(name: str) -> str:
     )
 
 
+def supervised_program(program: str) -> str:
+    """A supervisor (monit) was told to start a program that is not there."""
+    if "/" not in program:
+        return binary(program)
+    return (
+        f"{program} does not exist: install the program there, or point the supervisor's "
+        "start command (monit's `start program`) at where it is installed"
+    )
+
+
 def dependency(package: str) -> str:
     return (
         f"pin {package} to a version the packages that depend on it accept (the log's "
@@ -211,7 +221,9 @@ def missing_path(target: str) -> str:
     if path.name == "package.json" or path.suffix in _CODE_SUFFIXES:
         # A program or manifest is not created from nothing: the command or cwd is wrong.
         return f"{target} does not exist: point the recipe's command and cwd at where it is"
-    if path.suffix or path.name.startswith("."):  # .env is a file too
+    # .env is a file too, and so are Procfile, Gemfile, Makefile
+    if path.suffix or path.name.startswith(".") or (path.name[:1].isupper()
+                                                     and path.name.endswith("file")):
         return (
             f"create {target} (copy it from its template if there is one) or fix the path; "
             "list it under the recipe's paths"

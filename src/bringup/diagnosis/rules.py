@@ -301,6 +301,12 @@ RULES: tuple[Rule, ...] = (
     rule("missing-binary", "[errno 2]",
          r"\[Errno 2\] No such file or directory: '(?P<subject>[^']+)'", advice.binary,
          s.spawned),
+    # a program a supervisor was told to start, missing (monit checks its config for it, then
+    # says so at each start)
+    rule("missing-binary", ("program does not exist", "does not exist"),
+         r"\b(?i:program|executable) does not exist: ['\"]?(?P<subject>[^'\"\s]+)['\"]?"
+         r"|\bProgram (?P<prog>\S+) failed: File ['\"]?(?P=prog)['\"]? does not exist",
+         advice.supervised_program, s.first),
     rule("missing-npm-script", "missing script",  # npm (6: lower case), pnpm (no colon)
          r"(?i:missing script):?\s*\"?(?P<subject>[^\"\s]+)\"?", advice.npm_script),
     rule("missing-npm-script", "error command",  # yarn 1
@@ -443,6 +449,15 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "unable to bind listening socket",  # php-fpm on a unix socket
          r"unable to bind listening socket for address '(?P<subject>/[^']+)': "
          r"No such file or directory", advice.missing_dir, s.created_in),
+    # a file named as missing, with no OS error: foreman's `Procfile does not exist.`, Java's
+    # `conf/zoo.cfg file is missing`, ZooKeeper's `Missing data directory X`
+    rule("missing-path", ("does not exist", "doesn't exist", "is missing", "missing "),
+         r"(?:^|: |\b(?i:the )?(?i:file|directory|folder|config(?:uration)? file) )['\"`]?"
+         r"(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*|[A-Z][a-z]*file)['\"`]? "
+         r"(?:(?i:file|directory) )?(?:does not exist|doesn't exist|is missing)\b"
+         r"|\b(?i:missing) (?:\w+ )?(?i:directory|dir|file|folder) ['\"`]?"
+         r"(?P<missing>[^\s'\"`,]*[./][^\s'\"`,]*?)['\"`]?[,.;]?(?:\s|$)",
+         advice.missing_path, s.first),
     # perl, rust, s6, runit: the program names the file, then the OS's words
     rule("missing-path", ("no such file or directory", "file does not exist", "code: 2"),
          _COULD_NOT + r"(?i:open|read|load|stat|access|find|chdir|lock|start|run|exec)" + _A_FILE
