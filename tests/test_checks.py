@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bringup.checks import CHECKS, Outcome, Probe, process
-from bringup.processes import supervisor
+from bringup.checks import CHECKS, Outcome, Probe, process, tcp
+from bringup.processes import ports, supervisor
 from bringup.tables import Table
 
 from helpers import free_port
@@ -171,6 +171,38 @@ def test_the_stranger_named_is_the_one_that_answered_not_the_service_on_another_
         assert not outcome.ok
         assert f"answered by pid {stranger.pid} " in outcome.detail, outcome
         assert run_check("tcp", {"tcp": f"[::1]:{port}"}, handle=service.handle).ok
+    finally:
+        supervisor.stop(service.handle, grace=5)
+        supervisor.reap(service)
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="needs IPv6")
+def test_a_round_of_connects_judges_each_by_the_listeners_read_once_after_them_all(
+        tmp_path: Path) -> None:
+    """As watch and report check plain connects: every connect first, then one read of the
+    listeners on their ports. Each is still judged by whose socket took it: the service's own
+    on one port and on ::1 of another, a stranger (this test) on 127.0.0.1 of that other."""
+    mine, shared = free_port(), free_port()
+    server = ("import socket, time; a = socket.create_server(('127.0.0.1', {mine})); "
+              "b = socket.create_server(('::1', {shared}), family=socket.AF_INET6); "
+              "print('up', flush=True); time.sleep(60)")
+    service = supervisor.spawn([sys.executable, "-c", server.format(mine=mine, shared=shared)],
+                               cwd=tmp_path, env=dict(os.environ),
+                               log_path=tmp_path / "service.log")
+    try:
+        while "up" not in (tmp_path / "service.log").read_text():
+            time.sleep(0.02)
+        with socket.create_server(("127.0.0.1", shared)):
+            probe = Probe(cwd=tmp_path, env={}, log_path=Path(os.devnull),
+                          handle=service.handle)
+            specs = [tcp.TcpSpec(f"127.0.0.1:{mine}"), tcp.TcpSpec(f"127.0.0.1:{shared}"),
+                     tcp.TcpSpec(f"[::1]:{shared}")]
+            made = [tcp.connect(spec, 0.5) for spec in specs]
+            listening = ports.Listening({mine, shared})
+            judged = [tcp.judged(spec, probe, connected, listening=listening)
+                      for spec, connected in zip(specs, made, strict=True)]
+        assert [outcome.ok for outcome in judged] == [True, False, True], judged
+        assert f"answered by pid {os.getpid()} " in judged[1].detail
     finally:
         supervisor.stop(service.handle, grace=5)
         supervisor.reap(service)

@@ -143,14 +143,18 @@ def test_a_table_asked_for_one_port_is_the_whole_tables_sockets_on_that_port() -
         port = four.getsockname()[1]
         with socket.create_server(("::1", port), family=socket.AF_INET6), \
                 socket.create_server(("127.0.0.2", 0)):  # another port, listened on too
-            for read in (_by_netlink, lambda *states, port: sockets._from_proc(states, port)):
+            for read in (_by_netlink, lambda *states, port: sockets._from_proc(states, _one(port))):
                 whole = [sock for sock in read(sockets.LISTEN, port=None) or []
                          if sock.port == port]
                 assert {(s.ip, s.port) for s in read(sockets.LISTEN, port=port) or []} == {
                     (s.ip, s.port) for s in whole} == {("127.0.0.2", port), ("::1", port)}
 
 
+def _one(port: int | None) -> range | None:
+    return None if port is None else range(port, port + 1)
+
+
 def _by_netlink(*states: int, port: int | None) -> list[sockets.KernelSocket]:
     """sock_diag alone, with no fall back to /proc: a filter the kernel refuses fails here."""
     return [sock for family in (socket.AF_INET, socket.AF_INET6)
-            for sock in sockets._dumped(family, states, port)]
+            for sock in sockets._dumped(family, states, _one(port))]

@@ -5,16 +5,22 @@ is not this one becoming ready)."""
 from __future__ import annotations
 
 import ipaddress
-from functools import cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from bringup.checks.base import Address, Probe
 
+if TYPE_CHECKING:
+    from bringup.processes.ports import Listening
 
-def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> str | None:
+
+def stranger(probe: Probe, address: Address, *, reached: str | None = None,
+             listening: Listening | None = None) -> str | None:
     """Who answered at `address` instead of the service; None when its own processes did, or
     when nothing can be said (no process of its own, a remote host). `reached`: the IP address
     the connection went to, when the check knows it (else the first one the host resolves to
-    that anything listens on)."""
+    that anything listens on); `listening`: the listeners read once after a round of connects
+    (else they are read now)."""
     from bringup.processes import ports  # psutil and the kernel's socket table: checks only
 
     host, port = address
@@ -23,7 +29,7 @@ def stranger(probe: Probe, address: Address, *, reached: str | None = None) -> s
     for ip in [reached] if reached else _resolved(host, port):
         if not _here(ip):
             return None
-        taken = ports.reached_by(ip, port, probe.handle)
+        taken = ports.reached_by(ip, port, probe.handle, listening=listening)
         if taken is not None:
             return None if taken.own else _who(port, taken.others)
     return None
@@ -48,6 +54,7 @@ def _resolved(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(entry[4][0]) for entry in found))
 
 
+@lru_cache(maxsize=256)  # the few addresses the checks reach, asked each second by watch
 def _here(ip: str) -> bool:
     """Whether `ip` is this machine: loopback, any-address, or one of its own addresses."""
     try:

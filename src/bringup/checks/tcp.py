@@ -14,6 +14,8 @@ from bringup.tables import Table
 if TYPE_CHECKING:
     import socket
 
+    from bringup.processes.ports import Listening
+
 KEYS: Mapping[str, tuple[type, ...]] = {"tcp": (int, str), "tcp_send": (str,), "tcp_expect": (str,)}
 ADDRESS_KEYS: tuple[str, ...] = ("tcp",)
 
@@ -61,14 +63,36 @@ def describe(spec: TcpSpec) -> str:
     return f"tcp {spec.target}"
 
 
+@dataclass(frozen=True)
+class Connected:
+    """What a connect (and the exchange asked for) found, before it is proven whose it was."""
+
+    ok: bool
+    detail: str
+    reached: str | None  # the IP address the connection went to
+    ms: float
+
+
 def check(spec: TcpSpec, probe: Probe) -> Outcome:
+    return judged(spec, probe, connect(spec, probe.timeout))
+
+
+def connect(spec: TcpSpec, timeout: float) -> Connected:
     started = time.perf_counter()
-    ok, detail, reached = _exchange(spec, probe.timeout)
-    elapsed = (time.perf_counter() - started) * 1000
-    who = stranger(probe, spec.address(), reached=reached) if ok else None
+    ok, detail, reached = _exchange(spec, timeout)
+    return Connected(ok, detail, reached, (time.perf_counter() - started) * 1000)
+
+
+def judged(spec: TcpSpec, probe: Probe, connected: Connected, *,
+           listening: Listening | None = None) -> Outcome:
+    """The outcome of a connect once it is known whose process took it (`listening`: the
+    listeners read after it, in a round of connects; else they are read now)."""
+    ok, detail = connected.ok, connected.detail
+    who = stranger(probe, spec.address(), reached=connected.reached,
+                   listening=listening) if ok else None
     if who is not None:
         ok, detail = False, f"answered by {who}, not by the service's own processes"
-    return Outcome("tcp", spec.target, ok, elapsed, detail, address=spec.address(),
+    return Outcome("tcp", spec.target, ok, connected.ms, detail, address=spec.address(),
                    unresolved=detail.startswith(UNRESOLVED))
 
 
@@ -78,7 +102,10 @@ def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str, str | None]:
 
     host, port = spec.address()
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
+        # an ASCII name as bytes, which getaddrinfo takes as they are: a str it would first
+        # encode with the idna codec, imported for it (milliseconds); typeshed admits only str
+        address = (_ascii(host), port)
+        with socket.create_connection(address, timeout=timeout) as sock:  # type: ignore[arg-type]
             reached = str(sock.getpeername()[0])
             if spec.send is None and spec.expect is None:
                 return True, "connected", reached
@@ -91,6 +118,10 @@ def _exchange(spec: TcpSpec, timeout: float) -> tuple[bool, str, str | None]:
     if spec.expect is not None and spec.expect not in reply:
         return False, f"replied {first_line!r}, expected {spec.expect!r}", reached
     return True, first_line, reached
+
+
+def _ascii(host: str) -> str | bytes:
+    return host.encode("ascii") if host.isascii() else host
 
 
 def _why(error: OSError, host: str) -> str:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from bringup import atomic
 from bringup.checks import Outcome, healthy
-from bringup.checks.tcp import TcpSpec
 from bringup.core import lifecycle
 from bringup.core.context import Context
 from bringup.core.service import Service
@@ -184,7 +183,7 @@ def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.Base
             finished.result()  # a bug in a check ends watch, as it would in the loop
         if state.busy is None and not state.gave_up and now >= state.due:
             state.due = now + state.service.recipe.verify.interval
-            if _only_connects(state.service):
+            if checking.plain_connects(state.service):
                 connects.append(state)
             else:
                 state.busy = pool.submit(tend, state.service, state)
@@ -196,23 +195,12 @@ def _go_through(ctx: Context, watched: dict[str, Watched], exits: selectors.Base
         _unfollow(exits, watched.pop(name))
 
 
-QUICK = 0.05  # how long a connect of a round may take (a local one takes microseconds)
-
-
-def _only_connects(service: Service) -> bool:
-    """Are its checks a plain connect (and its process)? Those are made in the round."""
-    recipe = service.recipe
-    return not recipe.oneshot and all(
-        isinstance(spec, TcpSpec) and spec.send is None and spec.expect is None
-        for spec in recipe.verify.checks.values())
-
-
 def _connect_round(states: list[Watched], pool: Workers) -> None:
-    """Each service's connect in turn, each given QUICK to answer. One that fails or is slow
-    is handed to a thread of its own, to be checked again with the whole timeout and restarted
-    there, so that it holds up no other."""
-    for state in states:
-        outcomes = checking.check_one(state.service, timeout=QUICK)
+    """The services' connects as one round (checking.in_round), each given QUICK to answer.
+    One that fails or is slow is handed to a thread of its own, to be checked again with the
+    whole timeout and restarted there, so that it holds up no other."""
+    rounds = checking.in_round([state.service for state in states], timeout=checking.QUICK)
+    for state, outcomes in zip(states, rounds, strict=True):
         if healthy(outcomes) and state.service.entry.status == "proven":
             _healthy(state.service, state, outcomes)
         else:  # set before the round's future is done: watch never sees this one idle

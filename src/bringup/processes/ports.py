@@ -80,17 +80,40 @@ class Reached:
     others: tuple[int, ...] = ()
 
 
-def reached_by(ip: str, port: int, handle: Handle) -> Reached | None:
+class Listening:
+    """The sockets listening on these ports, read from the kernel once, for a round of checks
+    that each connected to one of them: one dump instead of one a check. Read after all their
+    connects, never before one: the table must show who listened when the connection was made,
+    or a listener swapped in between would pass for the one that answered."""
+
+    def __init__(self, ports: Collection[int]) -> None:
+        kernel = sockets.table(sockets.LISTEN, port=range(min(ports), max(ports) + 1)) \
+            if ports else []
+        self._found: dict[tuple[int, int], list[sockets.KernelSocket]] | None = None
+        if kernel is not None:
+            self._found = {}
+            for sock in kernel:
+                self._found.setdefault((sock.port, sock.family), []).append(sock)
+
+    def on(self, port: int, family: int) -> list[sockets.KernelSocket] | None:
+        """Those bound to `port` in that family's table; None: the table could not be read."""
+        return None if self._found is None else self._found.get((port, family), [])
+
+
+def reached_by(ip: str, port: int, handle: Handle, *,
+               listening: Listening | None = None) -> Reached | None:
     """Does a connection to `ip`:`port` reach a socket of the service's processes? The kernel
     hands it to the listener bound to that very address, else to one bound to the any-address.
     None: nothing bringup can see listens there, or only a socket it cannot attribute.
     For an IPv4 address the IPv4 listeners are read first: one of them that takes the
     connection excludes any IPv6 one (Linux refuses to bind both), so the IPv6 table is read
-    only when none does."""
+    only when none does. `listening`: the listeners as read once after the connection (else
+    they are read now)."""
     target = plain(ip)
     reaching: list[int] | None = None  # None: the kernel's table could not be read
     for family in (socket.AF_INET6,) if ":" in target else (socket.AF_INET, socket.AF_INET6):
-        kernel = sockets.table(sockets.LISTEN, port=port, families=(family,))
+        kernel = listening.on(port, family) if listening is not None else \
+            sockets.table(sockets.LISTEN, port=port, families=(family,))
         if kernel is None:
             break
         reaching = _chosen([(sock.ip, sock.inode) for sock in kernel if sock.port == port],

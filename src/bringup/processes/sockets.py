@@ -38,22 +38,25 @@ class KernelSocket:
     remote_port: int
     state: int
     inode: int
+    family: int  # socket.AF_INET or AF_INET6: the table it was read from
 
 
 BOTH = (socket.AF_INET, socket.AF_INET6)
 
 
-def table(*states: int, port: int | None = None,
+def table(*states: int, port: int | range | None = None,
           families: tuple[int, ...] = BOTH) -> list[KernelSocket] | None:
     """The TCP sockets (of these families: IPv4 and IPv6 unless told) in these states, only
-    those bound to `port` when given; None where the kernel shows no table (not Linux). Where
-    netlink is refused, /proc's table is read, which holds both families."""
+    those bound to `port` (or to a port in its range) when given; None where the kernel shows
+    no table (not Linux). Where netlink is refused, /proc's table is read, which holds both
+    families."""
+    ports = range(port, port + 1) if isinstance(port, int) else port
     found: list[KernelSocket] = []
     for family in families:
         try:
-            found += _dumped(family, states, port)
+            found += _dumped(family, states, ports)
         except OSError:  # no netlink here, a sandbox refuses it, IPv6 is off: /proc says which
-            return _from_proc(states, port)
+            return _from_proc(states, ports)
     return found
 
 
@@ -82,11 +85,11 @@ _LINK = _Link()
 atexit.register(lambda: setattr(_LINK, "open", None))  # the main thread's, before shutdown
 
 
-def _dumped(family: int, states: Iterable[int], port: int | None) -> list[KernelSocket]:
+def _dumped(family: int, states: Iterable[int], ports: range | None) -> list[KernelSocket]:
     if not hasattr(socket, "AF_NETLINK"):
         raise OSError("no netlink")
     mask = sum(1 << state for state in set(states))
-    ask = _ASK.pack(family, socket.IPPROTO_TCP, 0, 0, mask) + _only_port(port)
+    ask = _ASK.pack(family, socket.IPPROTO_TCP, 0, 0, mask) + _only_ports(ports)
     if _LINK.open is None:
         _LINK.open = _Open()
     link = _LINK.open.socket
@@ -117,14 +120,17 @@ def _answer(link: socket.socket, sequence: int) -> list[KernelSocket]:
             at += (length + 3) & ~3
 
 
-def _only_port(port: int | None) -> bytes:
-    """The filter `ss sport = :PORT` hands the kernel: source port at least PORT, then at most
-    PORT; a failed test jumps past the program's end (4 bytes beyond it), which drops the
-    socket. Each comparison is an op followed by one that carries the port."""
-    if port is None:
+def _only_ports(ports: range | None) -> bytes:
+    """The filter `ss 'sport >= :LOW and sport <= :HIGH'` hands the kernel: source port at
+    least the range's first, then at most its last; a failed test jumps past the program's end
+    (4 bytes beyond it), which drops the socket. Each comparison is an op followed by one that
+    carries the port."""
+    if ports is None:
         return b""
-    program = (_OP.pack(_SOURCE_AT_LEAST, 8, 20) + _OP.pack(0, 0, port)
-               + _OP.pack(_SOURCE_AT_MOST, 8, 12) + _OP.pack(0, 0, port))
+    if not ports:
+        raise ValueError("an empty range of ports")
+    program = (_OP.pack(_SOURCE_AT_LEAST, 8, 20) + _OP.pack(0, 0, ports[0])
+               + _OP.pack(_SOURCE_AT_MOST, 8, 12) + _OP.pack(0, 0, ports[-1]))
     return _ATTRIBUTE.pack(_ATTRIBUTE.size + len(program), _BYTECODE) + program
 
 
@@ -133,10 +139,10 @@ def _diagnosed(data: bytes, at: int) -> KernelSocket:
     size = 4 if family == socket.AF_INET else 16
     return KernelSocket(plain(socket.inet_ntop(family, src[:size])), int.from_bytes(sport, "big"),
                         plain(socket.inet_ntop(family, dst[:size])), int.from_bytes(dport, "big"),
-                        state, inode)
+                        state, inode, family)
 
 
-def _from_proc(states: Iterable[int], port: int | None = None) -> list[KernelSocket] | None:
+def _from_proc(states: Iterable[int], ports: range | None = None) -> list[KernelSocket] | None:
     wanted = set(states)
     found: list[KernelSocket] = []
     for path in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
@@ -144,7 +150,7 @@ def _from_proc(states: Iterable[int], port: int | None = None) -> list[KernelSoc
             with path.open(encoding="ascii") as lines:
                 next(lines, None)  # the heading
                 found += (sock for sock in map(_proc_line, lines)
-                          if sock.state in wanted and port in (None, sock.port))
+                          if sock.state in wanted and (ports is None or sock.port in ports))
         except FileNotFoundError:
             if path.name == "tcp6":
                 continue  # IPv6 is off
@@ -157,8 +163,9 @@ def _from_proc(states: Iterable[int], port: int | None = None) -> list[KernelSoc
 def _proc_line(line: str) -> KernelSocket:
     fields = line.split()
     local, remote = fields[1].split(":"), fields[2].split(":")
+    family = socket.AF_INET if len(local[0]) == 8 else socket.AF_INET6
     return KernelSocket(_proc_ip(local[0]), int(local[1], 16), _proc_ip(remote[0]),
-                        int(remote[1], 16), int(fields[3], 16), int(fields[9]))
+                        int(remote[1], 16), int(fields[3], 16), int(fields[9]), family)
 
 
 def _proc_ip(hexed: str) -> str:

@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from bringup.checks import Outcome, Probe, connects, run_all
+from bringup.checks import Outcome, Probe, connects, healthy, process, run_all, tcp
+from bringup.checks.tcp import TcpSpec
 from bringup.core.context import Context
 from bringup.core.service import Service
 
@@ -26,9 +27,17 @@ R = TypeVar("R")
 
 
 def check_all(ctx: Context, names: list[str]) -> dict[str, list[Outcome]]:
+    """check_one of each. Those whose checks are plain connects are made first, in one round
+    given QUICK each; any of them that fails that way is checked again by check_one with the
+    whole timeout, with every other service, in turn."""
     recipes = ctx.workspace.recipes
     services = [Service(ctx, recipes[name]) for name in names]
-    return dict(zip(names, in_turn(check_one, services), strict=True))
+    plain = [service for service in services if plain_connects(service)]
+    found = dict(zip((service.name for service in plain), in_round(plain, timeout=QUICK),
+                     strict=True))
+    again = [service for service in services if not healthy(found.get(service.name, []))]
+    found |= zip((service.name for service in again), in_turn(check_one, again), strict=True)
+    return {name: found[name] for name in names}
 
 
 def in_turn(work: Callable[[T], R], items: Sequence[T], *, stalled: float = STALLED,
@@ -79,13 +88,43 @@ def check_one(service: Service, *, timeout: float = TIMEOUT) -> list[Outcome]:
     if service.recipe.oneshot:
         return []
     probe = service.probe(timeout=timeout)
-    outcomes = run_all(service.recipe.verify, probe)
+    return _with_connections(service, probe, run_all(service.recipe.verify, probe))
+
+
+QUICK = 0.05  # how long a connect of a round may take (a local one takes microseconds)
+
+
+def plain_connects(service: Service) -> bool:
+    """Are its checks a plain connect each (beside its process)? Those are made in a round."""
+    recipe = service.recipe
+    return not recipe.oneshot and all(
+        isinstance(spec, TcpSpec) and spec.send is None and spec.expect is None
+        for spec in recipe.verify.checks.values())
+
+
+def in_round(services: Sequence[Service], *, timeout: float) -> list[list[Outcome]]:
+    """check_one of services whose checks are plain connects, made as one round: every
+    connect first, one after another, then the listeners on the ports they reached read from
+    the kernel once, after the last of them (ports.Listening), to prove whose each one was."""
+    from bringup.processes.ports import Listening  # the socket table: checks only
+
+    probes = [service.probe(timeout=timeout) for service in services]
+    made = [[(spec, tcp.connect(spec, timeout)) for spec in service.recipe.verify.checks.values()
+             if isinstance(spec, TcpSpec)] for service in services]
+    listening = Listening({spec.address()[1] for connects in made
+                           for spec, connected in connects if connected.ok})
+    return [_with_connections(service, probe, [
+        *([] if probe.external else [process.check(process.SPEC, probe)]),
+        *(tcp.judged(spec, probe, connected, listening=listening) for spec, connected in connects),
+    ]) for service, probe, connects in zip(services, probes, made, strict=True)]
+
+
+def _with_connections(service: Service, probe: Probe, outcomes: list[Outcome]) -> list[Outcome]:
+    """For a running service that comes after others, whether it holds a connection to them."""
     asked = "connects" in service.recipe.verify.checks
-    if service.recipe.external or not service.recipe.after or asked:
-        return outcomes
-    if outcomes[0].ok:  # outcomes[0]: the process
-        outcomes += _connections(service.recipe.after, probe)
-    return outcomes
+    if service.recipe.external or not service.recipe.after or asked or not outcomes[0].ok:
+        return outcomes  # outcomes[0]: the process
+    return outcomes + _connections(service.recipe.after, probe)
 
 
 def _connections(after: tuple[str, ...], probe: Probe) -> list[Outcome]:
