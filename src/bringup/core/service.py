@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +27,7 @@ class Service:
     recipe: Recipe
     running: Running | None = None  # the process this very bringup started, if it did
     adopted: bool = False
+    _layout: _Layout | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.ctx.remember(secret_values(self.cwd, self.recipe))
@@ -117,20 +118,31 @@ class Service:
     def probe(self, *, timeout: float = 1.0) -> Probe:
         """What its checks may look at now. The environment is built when a check asks for
         it (an exec check does; a connect, run every second by watch, does not)."""
-        own = self.name
-        peers = {name: found for name, found in self.ctx.workspace.ports.items() if name != own}
-        entry = self.entry
-        return Probe(cwd=self.cwd, env=_Later(self.env),
-                     log_path=self.ctx.workspace.log_path(self.name), log_offset=entry.log_offset,
-                     log_files=tuple(self.log_sources()[1:]), handle=entry.handle,
-                     timeout=timeout, http_client=self.ctx.http_client, peers=peers,
-                     external=self.recipe.external)
+        laid, entry = self._laid_out(), self.entry
+        offsets = entry.log_files
+        return Probe(cwd=laid.cwd, env=_Later(self.env), log_path=laid.log_path,
+                     log_offset=entry.log_offset,
+                     log_files=tuple((path, offsets.get(file, 0)) for file, path in laid.files),
+                     handle=entry.handle, timeout=timeout, http_client=self.ctx.http_client,
+                     peers=laid.peers, external=self.recipe.external)
+
+    def _laid_out(self) -> _Layout:
+        """Its paths and its peers' ports: the same until its recipe or the workspace's recipes
+        are read again, so worked out once for the probes watch makes every second."""
+        ports, laid = self.ctx.workspace.ports, self._layout
+        if laid is None or laid.recipe is not self.recipe or laid.ports is not ports:
+            own = self.name
+            self._layout = laid = _Layout(
+                self.recipe, ports, self.cwd, self.ctx.workspace.log_path(own),
+                tuple((file, self.path(file)) for file in self.recipe.log_files()),
+                {name: found for name, found in ports.items() if name != own})
+        return laid
 
     def log_sources(self) -> list[tuple[Path, int]]:
         """Its output log, then each file it writes its log to, with where this start began."""
-        offsets = self.entry.log_files
-        return [(self.ctx.workspace.log_path(self.name), self.entry.log_offset),
-                *((self.path(file), offsets.get(file, 0)) for file in self.recipe.log_files())]
+        laid, entry = self._laid_out(), self.entry
+        return [(laid.log_path, entry.log_offset),
+                *((path, entry.log_files.get(file, 0)) for file, path in laid.files)]
 
     def log_text(self) -> str:
         """All this start has logged so far, its output first."""
@@ -159,6 +171,18 @@ class Service:
         entry = pwd.getpwnam(self.user)
         for item in [path, *(path.rglob("*") if path.is_dir() else [])]:
             shutil.chown(item, entry.pw_uid, entry.pw_gid)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What a service's probe holds that only its recipe and the workspace's ports decide."""
+
+    recipe: Recipe
+    ports: Mapping[str, frozenset[int]]  # the workspace's, by service: the peers come from it
+    cwd: Path
+    log_path: Path
+    files: tuple[tuple[str, Path], ...]  # each file it logs to, as the recipe names it
+    peers: Mapping[str, frozenset[int]]
 
 
 class _Later(Mapping[str, str]):
