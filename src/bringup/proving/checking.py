@@ -1,10 +1,12 @@
 """Live checks for many services at once: a report takes about as long as its slowest check.
 
 A check of a service that answers takes well under a millisecond, and starting a thread costs
-more than that, so the checks are not each given a thread up front: one worker takes them in
-turn, and another joins whenever the workers wait (a check of a service that does not answer
-uses no CPU while it waits, where a first check that imports its modules uses it all), up to
-one per service that waits."""
+more than that, so the checks are not each given a thread up front. The services whose checks
+are plain connects are checked first in one round: every connect, then one read of the
+kernel's listeners to prove whose each was. The others, and any that failed in the round, are
+taken in turn by one worker, and another joins whenever the workers wait (a check of a service
+that does not answer uses no CPU while it waits, where a first check that imports its modules
+uses it all), up to one per service that waits."""
 
 from __future__ import annotations
 
