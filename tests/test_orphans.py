@@ -102,7 +102,8 @@ def test_a_process_not_recorded_is_found_again_by_the_start_it_was_spawned_for(
 def test_down_looks_at_the_machine_once_for_every_service_and_stops_each_ones_helper(
         ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each look reads every process's environment: once for the stack, not once a service
-    (20 services were 20 looks, with the interpreter lock held)."""
+    (20 services were 20 looks, with the interpreter lock held), and each tagged process's
+    environment is read once, in that look."""
     names = ("api", "web")
     write_file(ws, "server.py", SERVER)
     for name in names:
@@ -117,8 +118,9 @@ def test_down_looks_at_the_machine_once_for_every_service_and_stops_each_ones_he
     while any(len(ours(ws, name)) < 2 for name in names) and time.monotonic() < deadline:
         time.sleep(0.05)
     looks: list[str] = []
-    look = tags.tagged
-    monkeypatch.setattr(tags, "tagged", lambda prefix: looks.append(prefix) or look(prefix))
+    look, read = tags.tagged_with, tags.tag_of
+    monkeypatch.setattr(tags, "tagged_with", lambda prefix: looks.append(prefix) or look(prefix))
+    monkeypatch.setattr(tags, "tag_of", lambda pid: looks.append(str(pid)) or read(pid))
     assert invoke("down", "--workspace", str(ws)).code == 0
-    assert len(looks) == 1
+    assert len(looks) == 1  # and no process's environment read again for its tag
     assert not any(ours(ws, name) for name in names)

@@ -43,9 +43,8 @@ def down(ctx: Context, names: tuple[str, ...]) -> DownResult:
     # finds them for every service (a look reads every process's environment).
     prefix = f"{ctx.workspace.tag}/"
     carrying: dict[str, list[psutil.Process]] = {}
-    for process in tags.tagged(prefix):
-        owner = (tags.tag_of(process.pid) or "").removeprefix(prefix).partition("/")[0]
-        carrying.setdefault(owner, []).append(process)
+    for process, tag in tags.tagged_with(prefix):
+        carrying.setdefault(tag.removeprefix(prefix).partition("/")[0], []).append(process)
 
     def stop(name: str) -> bool:
         handle = ctx.state.of(name).handle

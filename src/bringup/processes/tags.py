@@ -58,6 +58,12 @@ def same_cgroup(pid: int) -> bool | None:
 
 def tagged(prefix: str) -> list[psutil.Process]:
     """The live processes whose tag starts with `prefix`, eldest first."""
+    return [process for process, _ in tagged_with(prefix)]
+
+
+def tagged_with(prefix: str) -> list[tuple[psutil.Process, str]]:
+    """The live processes whose tag starts with `prefix`, each with its tag, eldest first (the
+    one look at every process's environment finds both)."""
     import psutil
 
     found = []
@@ -65,8 +71,9 @@ def tagged(prefix: str) -> list[psutil.Process]:
         if process.info["status"] == psutil.STATUS_ZOMBIE:
             continue
         try:
-            if process.environ().get(VARIABLE, "").startswith(prefix):
-                found.append(process)
+            tag = process.environ().get(VARIABLE, "")
         except (psutil.Error, OSError):
             continue
-    return sorted(found, key=lambda process: process.info["create_time"] or 0.0)
+        if tag.startswith(prefix):
+            found.append((process, tag))
+    return sorted(found, key=lambda pair: pair[0].info["create_time"] or 0.0)
