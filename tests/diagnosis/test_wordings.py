@@ -744,6 +744,25 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "missing-binary", "/opt/web/bin/serve"),
         ("'web' failed to start (exit status -1) -- Program /opt/web/bin/serve failed: File "
          "'/opt/web/bin/serve' does not exist\n", "missing-binary", "/opt/web/bin/serve"),
+        # a config file the program could not open, no reason given (mosquitto, like redis)
+        ("1796000000: Error: Unable to open config file /etc/mq/broker.conf.\n",
+         "missing-path", "/etc/mq/broker.conf"),
+        ('1796000000: Error: Unable to open pwfile "/etc/mq/users".\n'
+         '1796000000: Error opening password file "/etc/mq/users".\n', "missing-path",
+         "/etc/mq/users"),
+        # the path on one line, the OS's words alone on the next (mosquitto) or the one above
+        # (beanstalkd)
+        ("Error saving in-memory database, unable to open /var/lib/mq/state.db.new for "
+         "writing.\nError: Permission denied.\n", "permission-denied",
+         "/var/lib/mq/state.db.new"),
+        ("beanstalkd: walg.c:416 in waldirlock: open: No such file or directory\n"
+         "beanstalkd: serv.c:24 in srv_acquire_wal: failed to lock wal dir /srv/bq/wal\n",
+         "missing-path", "/srv/bq/wal"),
+        ("beanstalkd: walg.c:416 in waldirlock: open: Permission denied\n"
+         "beanstalkd: serv.c:24 in srv_acquire_wal: failed to lock wal dir /srv/bq/wal\n",
+         "permission-denied", "/srv/bq/wal"),
+        ("beanstalkd: net.c:104 in make_inet_socket: bind(): Permission denied\n"
+         "beanstalkd: main.c:99 in main: make_server_socket()\n", "privileged-port", "unknown"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:

@@ -52,6 +52,11 @@ _ENV_MISSING = ("not set", "must be set", "is required", "is missing", "not defi
 # A program's own words for a file it could not use, then the OS's: Perl's `$!`, Rust's
 # io::Error (Display `... (os error 2)`, Debug `Os { code: 2, kind: NotFound, ... }`).
 _COULD_NOT = r"\b(?i:can't|cannot|could not|couldn't|unable to|failed to) "
+_COULD_NOT_NEEDLES = ("can't ", "cannot ", "could not ", "couldn't ", "unable to ", "failed to ")
+# The path a line ends with, after the verb and a few words (`lock wal dir /srv/wal`), a
+# purpose (`for writing`) and a full stop
+_PATH_LAST = (r"(?i:[a-z]+ ){1,4}?['\"`]?(?P<subject>(?:\.{0,2}/|[\w.-]+/)[^\s'\"`]*?)['\"`]?"
+              r"(?: for \w+)?\.?\s*$")
 _A_FILE = (r"\w*(?: [a-z]+){0,2}?:? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? ")
 # The OS's words for ENOENT and EACCES: strerror's, djb's (runit, daemontools: `file does not
 # exist`, `access denied`), Rust's io::Error Debug.
@@ -449,6 +454,19 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "unable to bind listening socket",  # php-fpm on a unix socket
          r"unable to bind listening socket for address '(?P<subject>/[^']+)': "
          r"No such file or directory", advice.missing_dir, s.created_in),
+    # a program naming the path it could not use on one line, the OS's words alone on the
+    # line before (beanstalkd's `open: No such file or directory`, then `failed to lock wal dir
+    # X`) or after (mosquitto's `unable to open X for writing.`, then `Error: Permission denied.`)
+    rule("missing-path", _COULD_NOT_NEEDLES, _COULD_NOT + _PATH_LAST, advice.missing_path,
+         s.errno_beside("No such file or directory")),
+    rule("permission-denied", _COULD_NOT_NEEDLES, _COULD_NOT + _PATH_LAST,
+         advice.file_permission, s.errno_beside("Permission denied")),
+    # a config file it could not open, no reason given (mosquitto's config and password files,
+    # like redis's): one that is not there, most often
+    rule("missing-path", _COULD_NOT_NEEDLES,
+         _COULD_NOT + r"open (?:the )?(?i:config(?:uration)? file|pwfile|password file"
+         r"|(?:acl|include|key|cert(?:ificate)?|ca) file) ['\"`]?(?P<subject>[^\s'\"`]+?)['\"`]?"
+         r"\.?\s*$", advice.missing_path),
     # a file named as missing, with no OS error: foreman's `Procfile does not exist.`, Java's
     # `conf/zoo.cfg file is missing`, ZooKeeper's `Missing data directory X`
     rule("missing-path", ("does not exist", "doesn't exist", "is missing", "missing "),
@@ -492,8 +510,9 @@ RULES: tuple[Rule, ...] = (
     rule("privileged-port", "permission denied",  # rust's io::Error, the program naming where
          r"(?i:bind|listen)\w*\b.*?:(?P<port>\d{1,5})\b.*?(?:kind: PermissionDenied"
          r"|Permission denied \(os error 13\))", advice.privileged_port, s.privileged),
-    rule("privileged-port", "bind(): permission denied",  # memcached, uWSGI: no port said
-         r"^bind\(\): Permission denied(?: \[[\w./-]+ line \d+\])?\s*$", advice.privileged_port,
+    rule("privileged-port", "bind(): permission denied",  # memcached, uWSGI, beanstalkd: no port
+         r"(?:^|: )bind\(\): Permission denied(?: \[[\w./-]+ line \d+\])?\s*$",
+         advice.privileged_port,
          s.bare_bind_denied),
     rule("privileged-port", "permission denied",  # bun
          r"^(?:error: )?permission denied \S*?:(?P<port>\d+)\s*$", advice.privileged_port,

@@ -576,6 +576,19 @@ def redis_config_error(_match: re.Match[str], place: Place) -> str | None:
     return UNKNOWN if said and _REDIS_ARGUMENTS.match(said) else None
 
 
+def errno_beside(error: str) -> Subject:
+    """The path of a line whose OS error the program printed alone on the line above or below
+    it (`open: No such file or directory`, `Error: Permission denied.`), naming no path."""
+    alone = re.compile(rf"(?:^|:\s)(?:Error: )?{error}\.?\s*$", re.IGNORECASE)
+
+    def subject(match: re.Match[str], place: Place) -> str | None:
+        beside = [place.lines[i] for i in (place.index - 1, place.index + 1)
+                  if 0 <= i < len(place.lines)]
+        said = any(alone.search(text) and "/" not in text for text in beside)
+        return match.group("subject") if said else None
+    return subject
+
+
 def unix_socket_dir(match: re.Match[str], place: Place) -> str | None:
     """A unix socket that could not be bound for want of its folder (memcached says `bind(): No
     such file or directory` on the line above): the folder is what is missing."""
