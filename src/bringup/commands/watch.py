@@ -237,11 +237,11 @@ def _follow_exit(exits: selectors.BaseSelector, state: Watched) -> None:
 
 
 def _unfollow(exits: selectors.BaseSelector, state: Watched) -> None:
-    if state.exit_fd is not None:
+    fd, state.exit_pid, state.exit_fd = state.exit_fd, None, None  # never closed twice
+    if fd is not None:
         with contextlib.suppress(KeyError, ValueError):
-            exits.unregister(state.exit_fd)
-        os.close(state.exit_fd)
-    state.exit_pid = state.exit_fd = None
+            exits.unregister(fd)
+        os.close(fd)
 
 
 WATCHED = ("proven", "regressed")

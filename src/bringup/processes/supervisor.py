@@ -276,14 +276,14 @@ def _wait_gone(members: list[psutil.Process], timeout: float) -> list[psutil.Pro
                 return members
             if exits:
                 ended, _, _ = select.select(list(exits), [], [], min(left, 0.05))
-                for fd in ended:
+                for fd in ended:  # forgotten before it is closed: a signal in between
+                    del exits[fd]  # must not close it twice (the number may be reused)
                     os.close(fd)
-                    del exits[fd]
             else:
                 psutil.wait_procs(members, timeout=min(left, 0.05))
     finally:
-        for fd in exits:
-            os.close(fd)
+        while exits:
+            os.close(exits.popitem()[0])
 
 
 def _exit_fds(members: list[psutil.Process]) -> dict[int, psutil.Process]:

@@ -56,9 +56,9 @@ class Seen:
         return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
     def close(self) -> None:
-        if self._held is not None:
-            os.close(self._held)
-            self._held = None
+        held, self._held = self._held, None  # forgotten first: never closed twice
+        if held is not None:
+            os.close(held)
 
     def __del__(self) -> None:  # a context a test made and never closed
         self.close()
