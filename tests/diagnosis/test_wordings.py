@@ -790,3 +790,22 @@ def test_a_name_that_does_not_exist_is_no_missing_file(text: str) -> None:
 
 def test_a_missing_procfile_is_a_file_to_create_not_a_directory() -> None:
     assert "mkdir" not in diagnose("ERROR: Procfile does not exist.\n")[0].fix
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # a file named as missing, its name upper case like a variable's: a path, not the env
+        ('FATAL:  "/var/lib/pg/16/main" is not a valid data directory\n'
+         'DETAIL:  File "/var/lib/pg/16/main/PG_VERSION" is missing.\n',
+         "missing-path", "/var/lib/pg/16/main/PG_VERSION"),
+        # a bind refused on an address, the port never named: a port below 1024
+        ('LOG:  could not bind IPv6 address "::1": Permission denied\n'
+         'WARNING:  could not create listen socket for "::1"\n'
+         "FATAL:  could not create any TCP/IP sockets\n", "privileged-port", "unknown"),
+        ('LOG:  could not bind IPv4 address "0.0.0.0": Permission denied\n',
+         "privileged-port", "unknown"),
+    ],
+)
+def test_database_server_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)

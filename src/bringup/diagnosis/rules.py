@@ -351,8 +351,8 @@ RULES: tuple[Rule, ...] = (
     rule("missing-env", ("environment variable", "env variable", "env var", "missing env "),
          r"(?i:missing|required|undefined|unset)(?i: required)? (?i:environment|env)"
          r"(?: (?i:variable)s?)?:?\s*['\"`]?(?P<subject>[A-Z][A-Z0-9_]+)", advice.env),
-    rule("missing-env", _ENV_MISSING,
-         r"\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*)['\"`]? "
+    rule("missing-env", _ENV_MISSING,  # not a file's name at the end of a path (PG_VERSION)
+         r"(?<![/\\])\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*)['\"`]? "
          r"(?:(?i:environment variable|env var|variable) )?(?i:is not set|not set|must be set"
          r"|is required|is missing|is not defined)", advice.env),
     rule("missing-env", "of undefined",  # node reading a property of process.env.NAME
@@ -522,6 +522,9 @@ RULES: tuple[Rule, ...] = (
          s.listen_frame_port),
     rule("privileged-port", "bindexception: permission denied",  # java
          r"BindException: Permission denied", advice.privileged_port, s.below_1024_nearby),
+    rule("privileged-port", "could not bind ipv",  # postgres names the address, not the port
+         r'could not bind IPv[46] (?:address "[^"]*"|socket): Permission denied',
+         advice.privileged_port, s.below_1024_nearby),
     rule("privileged-port", "permission to access that port",  # django runserver
          r"You don't have permission to access that port", advice.privileged_port,
          s.unknown, nearby=s.near_privileged),
@@ -594,7 +597,8 @@ RULES: tuple[Rule, ...] = (
     rule("permission-denied", "must be accessible by owner only",  # rabbitmq, erlang
          r"Cookie file (?P<subject>\S+) must be accessible by owner only", advice.cookie_mode),
     rule("permission-denied", ("permission denied", "operation not permitted"),  # postgres
-         r'could not [\w ]+ "(?P<subject>[^"]+)": (?:Permission denied|Operation not permitted)',
+         r'could not (?!bind )[\w ]+ "(?P<subject>[^"]+)": (?:Permission denied'
+         r"|Operation not permitted)",
          advice.file_permission),
     rule("permission-denied", "permission denied",  # dash's redirects, coreutils
          r"\bcannot (?:create(?: directory| regular file)?|touch|open|remove|overwrite) "
