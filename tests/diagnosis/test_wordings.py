@@ -805,6 +805,21 @@ def test_a_missing_procfile_is_a_file_to_create_not_a_directory() -> None:
          "FATAL:  could not create any TCP/IP sockets\n", "privileged-port", "unknown"),
         ('LOG:  could not bind IPv4 address "0.0.0.0": Permission denied\n',
          "privileged-port", "unknown"),
+        # another postmaster's socket on that port, the port only in the lock file's name
+        ('FATAL:  lock file "/run/postgresql/.s.PGSQL.5433.lock" already exists\n'
+         'HINT:  Is another postmaster (PID 811) using socket file '
+         '"/run/postgresql/.s.PGSQL.5433"?\n', "port-in-use", "5433"),
+        # a config file's unknown parameter and its syntax, placed by file and line
+        ('LOG:  unrecognized configuration parameter "max_conections" in file '
+         '"/etc/postgresql/16/main/postgresql.conf" line 64\n'
+         'FATAL:  configuration file "/etc/postgresql/16/main/postgresql.conf" contains errors\n',
+         "syntax-error", "/etc/postgresql/16/main/postgresql.conf:64"),
+        # psql running a script: its errors placed as psql:FILE:LINE
+        ("psql:/docker-entrypoint-initdb.d/init.sql:12: ERROR:  syntax error at end of input\n"
+         "LINE 1: INSERT INTO users VALUES (\n", "syntax-error",
+         "/docker-entrypoint-initdb.d/init.sql:12"),
+        ("psql:seed/02-data.sql:7: ERROR:  unterminated quoted string at or near \"'ann\"\n",
+         "syntax-error", "seed/02-data.sql:7"),
     ],
 )
 def test_database_server_wording(text: str, kind: str, subject: str) -> None:

@@ -538,6 +538,9 @@ RULES: tuple[Rule, ...] = (
          r"|bind\(\) to \S+:(?P<nx>\d+) failed \((?:98|48): Address already in use\)"
          r"|listen tcp\d? \S*?:(?P<go>\d+): bind: address already in use",
          advice.port_in_use, s.first),
+    rule("port-in-use", ".s.pgsql.",  # postgres: another postmaster's socket on that port
+         r'lock file "[^"]*\.s\.PGSQL\.(?P<port>\d+)\.lock" already exists', advice.port_in_use,
+         s.named("port")),
     rule("port-in-use", "is already in use",  # vite, hypercorn
          r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
          s.named("port")),
@@ -783,8 +786,12 @@ RULES: tuple[Rule, ...] = (
          r"|invalid number of arguments|invalid value|no host in upstream)"
          r".* in (?P<file>/\S+):(?P<line>\d+)\s*$",
          advice.syntax, s.file_line),
-    rule("syntax-error", "syntax error in file",  # postgres
-         r'syntax error in file "(?P<file>[^"]+)" line (?P<line>\d+)', advice.syntax, s.file_line),
+    rule("syntax-error", ("syntax error in file", "unrecognized configuration parameter"),
+         r'(?:syntax error|unrecognized configuration parameter "[^"]*") in file '  # postgres
+         r'"(?P<file>[^"]+)" line (?P<line>\d+)', advice.syntax, s.file_line),
+    rule("syntax-error", "psql:",  # psql -f: a script's statement the server could not parse
+         r"^psql:(?P<file>[^\s:]+):(?P<line>\d+): ERROR:\s+(?:syntax error|unterminated )",
+         advice.syntax, s.file_line),
     rule("syntax-error", "adapting config using",  # caddy
          r"adapting config using \w+: (?P<file>[^\s:]+):(?P<line>\d+): ", advice.syntax,
          s.file_line),
