@@ -820,6 +820,25 @@ def test_a_missing_procfile_is_a_file_to_create_not_a_directory() -> None:
          "/docker-entrypoint-initdb.d/init.sql:12"),
         ("psql:seed/02-data.sql:7: ERROR:  unterminated quoted string at or near \"'ann\"\n",
          "syntax-error", "seed/02-data.sql:7"),
+        # a library postgres was told to preload, not installed: a file it could not find
+        ('FATAL:  could not access file "pg_cron": No such file or directory\n',
+         "missing-path", "pg_cron"),
+        # sqlite's CLI names the database it could not open
+        ('Error: unable to open database "/srv/state/jobs.sqlite3": unable to open database '
+         "file\n", "missing-path", "/srv/state/jobs.sqlite3"),
+        # a unix socket no server made: node's connect ENOENT (pg, mysql2), mysql's client
+        ("Error: connect ENOENT /var/run/postgresql/.s.PGSQL.5432\n"
+         "    at PipeConnectWrap.afterConnect [as oncomplete] (node:net:1607:16) {\n"
+         "  errno: -2,\n  code: 'ENOENT',\n  syscall: 'connect',\n"
+         "  address: '/var/run/postgresql/.s.PGSQL.5432'\n}\n",
+         "connection-refused", "/var/run/postgresql/.s.PGSQL.5432"),
+        ("ERROR 2002 (HY000): Can't connect to local server through socket "
+         "'/run/mysqld/mysqld.sock' (2)\n", "connection-refused", "/run/mysqld/mysqld.sock"),
+        ("ERROR 2002 (HY000): Can't connect to local MySQL server through socket "
+         "'/var/lib/mysql/mysql.sock' (111)\n", "connection-refused", "/var/lib/mysql/mysql.sock"),
+        # ... and PDO's, which never names the socket
+        ("PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000] [2002] No such file or "
+         "directory in /srv/shop/db.php:8\n", "connection-refused", "unknown"),
     ],
 )
 def test_database_server_wording(text: str, kind: str, subject: str) -> None:

@@ -399,6 +399,9 @@ RULES: tuple[Rule, ...] = (
          r'data directory "(?P<subject>[^"]+)" does not exist'
          r'|could not access directory "(?P<dir>[^"]+)": No such file or directory',
          advice.missing_dir, s.first),
+    rule("missing-path", "could not access file",  # postgres: a library it was to load
+         r'could not access file "(?P<subject>[^"]+)": No such file or directory',
+         advice.missing_path),
     rule("missing-path", "cannot load such file",  # ruby's require_relative, require "./x"
          r"cannot load such file -- (?P<subject>(?:/|\.{1,2}/)\S+?)(?: \(LoadError\))?\s*$",
          advice.missing_path),
@@ -414,6 +417,9 @@ RULES: tuple[Rule, ...] = (
          advice.lockfile),
     rule("missing-path", "but none was found",  # pnpm --frozen-lockfile
          r"requires a (?P<subject>[\w.-]*lock[\w.-]*) file, but none was found", advice.lockfile),
+    rule("missing-path", 'unable to open database "',  # sqlite's CLI names it
+         r'unable to open database "(?P<subject>[^"]+)": unable to open database file',
+         advice.sqlite_file),
     rule("missing-path", "unable to open database file",  # sqlite
          r"\bunable to open database file", advice.sqlite_file, s.unknown),
     rule("missing-path", "script_location",  # alembic without its alembic.ini
@@ -701,6 +707,16 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "cannot connect to",  # kombu, celery
          r"Cannot connect to \w+://(?:[^@/\s]*@)?(?P<host>[^:/\s]+):(?P<port>\d+)\S*: .*"
          r"Connection refused", advice.refused, s.target),
+    # a unix socket no server made (or none listens on): node's net (pg, mysql2, ioredis),
+    # mysql's and mariadb's clients (errno 2 or 111), PDO's mysqlnd, which never names it
+    rule("connection-refused", ("connect enoent", "econnrefused"),
+         r"\bconnect (?:ENOENT|ECONNREFUSED) (?P<subject>/\S+)", advice.refused),
+    rule("connection-refused", "server through socket",
+         r"Can't connect to local (?:MySQL )?server through socket '(?P<subject>[^']+)' "
+         r"\((?:2|111)\)", advice.refused),
+    rule("connection-refused", "[2002] no such file",
+         r"SQLSTATE\[HY000\] \[2002\] No such file or directory",
+         advice.refused, s.unknown),
     rule("connection-refused", "connecting to",  # redis-py on a unix socket
          r"Error \d+ connecting to (?P<subject>/\S+?)\.? (?:No such file or directory"
          r"|Connection refused)", advice.refused),
