@@ -763,6 +763,50 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "permission-denied", "/srv/bq/wal"),
         ("beanstalkd: net.c:104 in make_inet_socket: bind(): Permission denied\n"
          "beanstalkd: main.c:99 in main: make_server_socket()\n", "privileged-port", "unknown"),
+        # a RabbitMQ vhost never created: the broker's words, through pika and kombu
+        ('pika.exceptions.ProbableAccessDeniedError: ConnectionClosedByBroker: (530) '
+         '"NOT_ALLOWED - vhost orders-prod not found"\n', "database-missing", "orders-prod"),
+        ("[ERROR/MainProcess] consumer: Cannot connect to amqp://app:**@mq:5672/%2Fshop: "
+         "Connection.open: (530) NOT_ALLOWED - vhost /shop not found.\n", "database-missing",
+         "/shop"),
+        # kafka-python: no broker answered the bootstrap, none named
+        ("Traceback (most recent call last):\n"
+         '  File "/srv/feed/produce.py", line 4, in <module>\n'
+         "    producer = KafkaProducer(bootstrap_servers=servers)\n"
+         "kafka.errors.NoBrokersAvailable: NoBrokersAvailable\n", "connection-refused",
+         "unknown"),
+        # an optional dependency a library checks for itself, in its own words
+        ("Traceback (most recent call last):\n"
+         '  File "/srv/q/venv/lib/python3.12/site-packages/kombu/transport/SQS.py", line 9, in '
+         "__init__\n    raise ImportError('boto3 is not installed')\n"
+         "ImportError: boto3 is not installed\n", "missing-python-module", "boto3"),
+        ("ImportError: The pymongo library is not installed\n", "missing-python-module",
+         "pymongo"),
+        ("ImportError: Missing redis library (pip install redis)\n", "missing-python-module",
+         "redis"),
+        ("ImportError: Missing optional dependency 'openpyxl'.  Use pip or conda to install "
+         "openpyxl.\n", "missing-python-module", "openpyxl"),
+        # code written for one paho-mqtt major version, run on the other
+        ("    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)\n"
+         "AttributeError: module 'paho.mqtt.client' has no attribute 'CallbackAPIVersion'\n",
+         "dependency-conflict", "paho-mqtt"),
+        ('  File "/srv/iot/venv/lib/python3.12/site-packages/paho/mqtt/client.py", line 9, in '
+         "__init__\n    raise TypeError(\nTypeError: Unsupported callback API version: "
+         "version 2.0 added a callback_api_version, see docs/migrations.rst for details\n",
+         "dependency-conflict", "paho-mqtt"),
+        # a config value that does not parse: ZooKeeper's and Kafka's ConfigException
+        ("org.apache.zookeeper.server.quorum.QuorumPeerConfig$ConfigException: Error processing "
+         "conf/zoo.cfg\n\tat org.apache.zookeeper.server.quorum.QuorumPeerMain.main("
+         "QuorumPeerMain.java:91)\nCaused by: java.lang.NumberFormatException: For input "
+         'string: "2181 "\n\tat java.base/java.lang.Integer.parseInt(Integer.java:668)\n',
+         "syntax-error", "unknown"),
+        ("org.apache.kafka.common.config.ConfigException: Invalid value 9O92 for configuration "
+         "port: Not a number of type INT\n", "syntax-error", "unknown"),
+        # a directory it could not create, no reason said: one it may not write in
+        ("org.apache.zookeeper.server.persistence.FileTxnSnapLog$DatadirException: Unable to "
+         "create snap directory /var/lib/zk/snap/version-2\n\tat org.apache.zookeeper.server."
+         "persistence.FileTxnSnapLog.<init>(FileTxnSnapLog.java:140)\n",
+         "permission-denied", "/var/lib/zk/snap/version-2"),
     ],
 )
 def test_broker_and_supervisor_wording(text: str, kind: str, subject: str) -> None:

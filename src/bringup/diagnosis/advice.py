@@ -101,6 +101,15 @@ def dependency(package: str) -> str:
     )
 
 
+def paho_callback_api(package: str) -> str:
+    return (
+        f"the code is written for another major version of {package} than the one installed "
+        "(2.0 made mqtt.Client's first argument a CallbackAPIVersion): pin it to the major "
+        "version the code uses (paho-mqtt<2 for code passing a client id first) in the "
+        "service's requirements and reinstall, or port the code (paho's docs/migrations.rst)"
+    )
+
+
 def binary_incompatible(package: str) -> str:
     return (
         f"a compiled package was built against another {package} than the one installed (pandas "
@@ -357,6 +366,14 @@ def database(name: str) -> str:
     )
 
 
+def vhost(name: str) -> str:
+    return (
+        f"create the RabbitMQ vhost {name} (rabbitmqctl add_vhost {name}) and give the user "
+        f"access to it (rabbitmqctl set_permissions -p {name} USER '.*' '.*' '.*'), e.g. in a "
+        "oneshot recipe that runs after the broker"
+    )
+
+
 def syntax(location: str) -> str:
     return f"fix the syntax error at {location} (the log shows the offending line)"
 
@@ -374,6 +391,11 @@ def redis_log_file(_target: str) -> str:
 def config_option(_location: str) -> str:
     return ("fix the option the log quotes as unknown (a misspelled name in the server's config "
             "file, such as my.cnf, or on its command line), or remove it")
+
+
+def config_value(_location: str) -> str:
+    return ("fix the value the log quotes in the service's config file (a number with a stray "
+            "character or space, say): the program could not parse it")
 
 
 def crlf(location: str) -> str:

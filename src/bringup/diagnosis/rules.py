@@ -207,6 +207,10 @@ RULES: tuple[Rule, ...] = (
          r"incompatibility|(?P<numpy>compiled using NumPy) 1\.x cannot be run in"
          r"|module compiled against (?:ABI|API) version \S+ but this version of (?P<np>numpy) is",
          advice.binary_incompatible, s.abi_module),
+    # paho-mqtt 2 made Client's first argument a CallbackAPIVersion: code for the other major
+    rule("dependency-conflict", ("unsupported callback api version", "callbackapiversion"),
+         r"\bUnsupported callback API version\b|has no attribute 'CallbackAPIVersion'",
+         advice.paho_callback_api, s.literal("paho-mqtt")),
     rule("dependency-conflict", "pydanticimporterror",  # pydantic 1's code under pydantic 2
          r"PydanticImportError: .* has been (?:moved|removed)", advice.pydantic_moved,
          s.literal("pydantic")),
@@ -230,6 +234,14 @@ RULES: tuple[Rule, ...] = (
          s.said_status),
     rule("missing-python-module", "no module named",
          r"No module named '?(?P<subject>[\w.]+)'?", advice.python_module),
+    # a library checking for an optional dependency itself: kombu's `The kazoo library is not
+    # installed`, `boto3 is not installed`, `Missing redis library`; pandas' optional dependency
+    rule("missing-python-module", ("is not installed", "importerror: missing "),
+         r"\bImportError: (?:(?i:the) )?['\"`]?(?P<subject>[A-Za-z_][\w.-]*)['\"`]? "
+         r"(?:(?i:library|package|module) )?is not installed"
+         r"|\bImportError: Missing (?P<lib>[A-Za-z_][\w.-]*) (?:library|package|module)\b"
+         r"|\bImportError: Missing optional dependency '(?P<opt>[\w.-]+)'",
+         advice.python_module, s.first),
     rule("missing-python-module", "could not import",  # flask, uvicorn
          r"Could not import '(?P<subject>[\w.]+)'|Could not import module \"(?P<uv>[\w.]+)\"",
          advice.python_module, s.first),
@@ -467,6 +479,12 @@ RULES: tuple[Rule, ...] = (
          s.errno_beside("No such file or directory")),
     rule("permission-denied", _COULD_NOT_NEEDLES, _COULD_NOT + _PATH_LAST,
          advice.file_permission, s.errno_beside("Permission denied")),
+    # a directory it could not create, no reason given (ZooKeeper's File.mkdirs()): one its
+    # user may not write in
+    rule("permission-denied", _COULD_NOT_NEEDLES,
+         _COULD_NOT + r"(?i:create|make) (?:(?i:the) )?(?:\w+ )?(?i:directory|dir|folder) "
+         r"['\"`]?(?P<subject>(?:\.{0,2}/|[\w.-]+/)[^\s'\"`]*?)['\"`]?\.?\s*$",
+         advice.file_permission, s.no_errno_below),
     # a config file it could not open, no reason given (mosquitto's config and password files,
     # like redis's): one that is not there, most often
     rule("missing-path", _COULD_NOT_NEEDLES,
@@ -753,6 +771,8 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "java.net.connectexception",  # HttpClient's, with no message
          r"^(?:Exception in thread \"[^\"]*\" |Caused by: )?java\.net\.ConnectException\s*$",
          advice.refused, s.unknown, nearby=s.near_target),
+    rule("connection-refused", "nobrokersavailable",  # kafka-python: no bootstrap server answered
+         r"\bNoBrokersAvailable\b", advice.refused, s.unknown),
     rule("connection-refused", "connection refused", r"(?i:connection refused)", advice.refused,
          s.unknown, nearby=s.near_target),
     rule("auth-failed", ("password authentication failed", "no pg_hba.conf entry"),
@@ -773,6 +793,8 @@ RULES: tuple[Rule, ...] = (
          r"\bdatabase \"(?P<subject>[^\"]+)\" does not exist"
          r"|Unknown database '(?P<mysql>[^']+)'", advice.database,
          s.first),
+    rule("database-missing", "not_allowed - vhost",  # rabbitmq, through any AMQP client
+         r"NOT_ALLOWED - vhost (?P<subject>\S+?) not found", advice.vhost),
     rule("syntax-error", ("syntaxerror", "indentationerror", "taberror"),
          r"^\s*(?:\w+\.)*(?:SyntaxError|IndentationError|TabError)\b", advice.syntax,
          s.source_location),
@@ -817,6 +839,13 @@ RULES: tuple[Rule, ...] = (
          r"^nats-server: (?P<file>[^\s:]+):(?P<line>\d+):\d+: ", advice.syntax, s.file_line),
     rule("syntax-error", ("unknown variable", "unknown option"),  # mariadbd, mysqld
          r"\b(?:mariadbd|mysqld): unknown (?:variable|option) '", advice.config_option, s.unknown),
+    # a config value that does not parse, its line not said: ZooKeeper's ConfigException with a
+    # NumberFormatException as its cause; Kafka's ConfigDef
+    rule("syntax-error", "numberformatexception", r"NumberFormatException: For input string: ",
+         advice.config_value, s.config_cause),
+    rule("syntax-error", "configexception: invalid value",
+         r"ConfigException: Invalid value .+ for configuration \S+", advice.config_value,
+         s.unknown),
     rule("syntax-error", "syntax error on line",  # apache: the line that follows says what
          r"AH00526: Syntax error on line (?P<line>\d+) of (?P<file>[^:]+):", advice.syntax,
          s.file_line),

@@ -589,6 +589,27 @@ def errno_beside(error: str) -> Subject:
     return subject
 
 
+def config_cause(_match: re.Match[str], place: Place) -> str | None:
+    """A value that does not parse as a number, raised as the cause of a config loader's
+    exception (ZooKeeper's `ConfigException: Error processing FILE`): a config value to fix,
+    its line not said. Elsewhere, a bug in the program's code."""
+    return UNKNOWN if place.find_back(_CONFIG_EXCEPTION, 15) else None
+
+
+_CONFIG_EXCEPTION = re.compile(r"ConfigException: Error processing ")
+
+
+def no_errno_below(match: re.Match[str], place: Place) -> str | None:
+    """The path of a line that gives no reason, unless the line under it gives one that is no
+    permission's (a read-only file system, a full disk)."""
+    below = place.lines[place.index + 1] if place.index + 1 < len(place.lines) else ""
+    return None if _OTHER_ERRNO.search(below) else match.group("subject")
+
+
+_OTHER_ERRNO = re.compile(r"Read-only file system|No space left on device|Not a directory"
+                          r"|File exists|Disk quota exceeded|No such file or directory")
+
+
 def unix_socket_dir(match: re.Match[str], place: Place) -> str | None:
     """A unix socket that could not be bound for want of its folder (memcached says `bind(): No
     such file or directory` on the line above): the folder is what is missing."""
