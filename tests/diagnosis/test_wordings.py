@@ -802,6 +802,15 @@ def test_a_deno_permission_denied_with_no_listen_frame_is_no_privileged_port() -
          "syntax-error", "unknown"),
         ("org.apache.kafka.common.config.ConfigException: Invalid value 9O92 for configuration "
          "port: Not a number of type INT\n", "syntax-error", "unknown"),
+        # foreman's own words for a process a signal ended, behind its `TIME name.N | `
+        ("10:02:11 worker.1 | started with pid 4120\n10:02:12 worker.1 | terminated by "
+         "SIGKILL\n10:02:12 system   | sending SIGTERM to all processes\n", "crashed",
+         "SIGKILL"),
+        # a structured record that says a variable is unset, naming it in a field of its own
+        ('{"level":"fatal","ts":1796000000.5,"msg":"missing environment variable",'
+         '"key":"REDIS_URL"}\n', "missing-env", "REDIS_URL"),
+        ('time="2027-01-05T10:00:00Z" level=fatal msg="environment variable is not set" '
+         "var=STRIPE_SECRET\n", "missing-env", "STRIPE_SECRET"),
         # a directory it could not create, no reason said: one it may not write in
         ("org.apache.zookeeper.server.persistence.FileTxnSnapLog$DatadirException: Unable to "
          "create snap directory /var/lib/zk/snap/version-2\n\tat org.apache.zookeeper.server."

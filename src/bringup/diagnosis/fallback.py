@@ -36,6 +36,7 @@ _ENDED = re.compile(
     r"|^make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error (?P<make>\d+)"
     r"|\(exit status (?P<status>\d+); not expected\)"
     r"|\(terminated by (?P<by>SIG[A-Z]+)(?:\s*\(core dumped\))?; not expected\)"
+    r"|^terminated by (?P<foreman>SIG[A-Z]+)\s*$"  # foreman, behind its `TIME name.N | `
     r"|\bsignal: (?P<go>killed|segmentation fault|aborted|terminated)\b"
     r"|\bexit status (?P<exit>\d+)\b"
     r"|\bexited normally \(with status '(?P<tini>\d+)'\)"  # tini

@@ -367,6 +367,12 @@ RULES: tuple[Rule, ...] = (
          r"(?<![/\\])\b(?P<subject>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*)['\"`]? "
          r"(?:(?i:environment variable|env var|variable) )?(?i:is not set|not set|must be set"
          r"|is required|is missing|is not defined)", advice.env),
+    # a structured record's message that a variable is unset, its name in a field of its own
+    # (logrus's `variable=NAME`, read below the message)
+    rule("missing-env", ("environment variable", "env variable"),
+         r"(?i:(?:missing|required|unset)(?: required| mandatory)? (?:environment|env) variable"
+         r"(?: is)?(?: not set| missing| unset| empty)?|(?:environment|env) variable (?:is )?"
+         r"(?:not set|missing|unset|empty|required))\.?\s*$", advice.env, s.field_below),
     rule("missing-env", "of undefined",  # node reading a property of process.env.NAME
          r"TypeError: Cannot read propert(?:ies of undefined \(reading '(?P<prop>[^']+)'\)"
          r"|y '(?P<old>[^']+)' of undefined)", advice.env, s.env_read),

@@ -241,6 +241,18 @@ def environ_key(match: re.Match[str], place: Place) -> str | None:
     return match.group("subject") if place.find_back(_ENVIRON, 8) else None
 
 
+def field_below(_match: re.Match[str], place: Place) -> str:
+    """The variable a structured record names in a field of its own (`variable=DATABASE_URL`),
+    which the record's reading puts on the line below its message; else not known."""
+    below = place.lines[place.index + 1] if place.index + 1 < len(place.lines) else ""
+    found = _VARIABLE_FIELD.search(below)
+    return found.group(1) if found else UNKNOWN
+
+
+_VARIABLE_FIELD = re.compile(r"(?:^|\s)(?:variable|var|env|env_var|envvar|key)="
+                             r"['\"]?([A-Z][A-Z0-9_]*)\b")
+
+
 def settings_field(_match: re.Match[str], place: Place) -> str | None:
     """pydantic prints each field's name on the line above its `Field required`; settings read
     it from the environment upper-cased. The first field of the list is the subject, as a
