@@ -14,7 +14,9 @@ PM2_HOME of its own. The figures, each with min/median/max and the ratio to brin
              against the critical path (goal: + 10% + 20 ms a level)
   dag-gated  the same, where a service exits at once when a service it needs does not answer
              yet (the peers restart it until it happens to start late enough)
-  wide       40 independent services, 500 ms each, against one service alone
+  wide       40 independent services, 500 ms each, against one service alone, and against
+             `bare`: the bench spawning all forty itself at once, no manager (the floor forty
+             interpreters starting on this machine's cores allow)
   kill       kill -9 of a service until its port answers again, under each supervisor
              (goal: 50 ms + the service's own start time)
   idle       CPU-seconds, writes and RSS per 60 s supervising 20 healthy services
@@ -52,7 +54,7 @@ from bringup.state.store import Store
 PEERS = ROOT / "bench" / ".peers"
 HOST, CLIENT = "127.0.0.3", "127.0.0.4"
 BLOCKS = {"bringup": 21000, "supervisord": 22000, "circus": 23000, "pm2": 24000,
-          "honcho": 25000}
+          "honcho": 25000, "bare": 26000}
 PYTHON = sys.executable
 SERVICE = """\
 import socket, sys, time
@@ -131,7 +133,7 @@ def write(stack: Stack) -> Stack:
     folder.mkdir(parents=True)
     (folder / "svc.py").write_text(SERVICE)
     writer = {"bringup": _bringup, "supervisord": _supervisord, "circus": _circus,
-              "pm2": _pm2, "honcho": _honcho}[stack.tool]
+              "pm2": _pm2, "honcho": _honcho, "bare": lambda stack: None}[stack.tool]
     writer(stack)
     return stack
 
@@ -230,6 +232,7 @@ class Running:
         self.stack = stack
         self.foreground: subprocess.Popen[bytes] | None = None
         self.watch: subprocess.Popen[bytes] | None = None
+        self.children: list[subprocess.Popen[bytes]] = []  # bare: the services themselves
 
     def start(self) -> None:
         s, d = self.stack, self.stack.folder
@@ -241,6 +244,8 @@ class Running:
             run([peer("circusd"), "--daemon", d / "circus.ini"], s)
         elif s.tool == "pm2":
             run([peer("pm2"), "start", d / "ecosystem.config.js"], s)
+        elif s.tool == "bare":  # no manager: every service spawned at once, the floor
+            self.children = [popen(s.argv(spec), s) for spec in s.specs]
         else:
             self.foreground = popen([peer("honcho"), "start", "-f", d / "Procfile", "-d", d], s)
 
@@ -271,6 +276,10 @@ class Running:
                 check=False)
         elif s.tool == "pm2":
             run([peer("pm2"), "kill"], s, check=False)
+        for child in self.children:
+            child.kill()
+            child.wait()
+        self.children = []
         deadline = time.monotonic() + 30
         while any(answers(port) for port in s.ports):
             if time.monotonic() > deadline:
@@ -544,8 +553,8 @@ def main() -> None:
             show("up, the same 20 where a service exits when a dependency is not up yet",
                  times, mark="limit 30 s")
         if "wide" in only:
-            times = fig_up("wide", flat(40, 500), ["bringup", *peers, "honcho"], runs, base,
-                           gated=False, limit=60)
+            times = fig_up("wide", flat(40, 500), ["bringup", *peers, "honcho", "bare"],
+                           runs, base, gated=False, limit=60)
             show("up, 40 independent services of 500 ms", times,
                  mark=f"ideal {500 + start_ms:.0f} ms")
         if "down" in only:
