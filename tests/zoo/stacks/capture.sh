@@ -16,9 +16,9 @@
 # at 127.0.0.2; a node api on ::1 that a python worker reaches at 127.0.0.1; an entrypoint
 # without its exec bit beside a running redis and web; gunicorn on a missing DATABASE_URL
 # while a node web and a python worker keep retrying it; bash's `yarn: command not found`
-# from a wrapper that then runs node without express installed; celery's
-# CPendingDeprecationWarning before its broker, a redis-server whose `--dir` was never
-# created, refuses it; Node's DEP0005 Buffer() warning before node pg's password
+# from a wrapper that then runs node without express installed; celery's SecurityWarning
+# (running as root) before its broker, a redis-server whose `--dir` was never created,
+# refuses it; Node's DEP0005 Buffer() warning before node pg's password
 # authentication failed against a real postgres; psycopg2 on a database never created; redis
 # OOM-killed in a 64 MB cgroup (exit 137) while a loader and an ioredis web lose it; mariadbd
 # on a datadir never created while mysql2 is refused; nginx on an upstream `backend` that does
@@ -60,7 +60,7 @@ export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
-. "$here/../lib.sh"  # wait_port
+. "$here/../lib.sh"  # stamp, wait_port (unused: the runner paces the services itself)
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
 as_nobody() { su nobody -s /bin/sh -c "$1"; }
 
@@ -88,48 +88,51 @@ def emit(data):
     out.flush()
 
 
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still stop the services below
 emit(f"Attaching to {', '.join(name for name, _, _ in services)}\n".encode())
 sel = selectors.DefaultSelector()
 pending = sorted(services, key=lambda service: service[1])
 procs, partial = {}, {}
 start = time.monotonic()
-while True:
-    now = time.monotonic() - start
-    if now >= seconds:
-        break
-    while pending and pending[0][1] <= now:
-        name, _, cmd = pending.pop(0)
-        proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        procs[name] = proc
-        partial[name] = b""
-        sel.register(proc.stdout, selectors.EVENT_READ, name)
-    if not pending and not sel.get_map():
-        break
-    wait = min([seconds - now, 0.1] + [delay - now for _, delay, _ in pending])
-    for key, _ in sel.select(max(wait, 0)):
-        name = key.data
-        prefix = f"{name:<{width}} | ".encode()
-        data = os.read(key.fd, 65536)
-        if data:
-            *lines, partial[name] = (partial[name] + data).split(b"\n")
-            emit(b"".join(prefix + line + b"\n" for line in lines))
-            continue
-        if partial[name]:
-            emit(prefix + partial[name] + b"\n")
-        sel.unregister(key.fileobj)
-        code = procs[name].wait()
-        emit(f"{name} exited with code {128 - code if code < 0 else code}\n".encode())
-for proc in procs.values():
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-for proc in procs.values():
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+try:
+    while True:
+        now = time.monotonic() - start
+        if now >= seconds:
+            break
+        while pending and pending[0][1] <= now:
+            name, _, cmd = pending.pop(0)
+            proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            procs[name] = proc
+            partial[name] = b""
+            sel.register(proc.stdout, selectors.EVENT_READ, name)
+        if not pending and not sel.get_map():
+            break
+        wait = min([seconds - now, 0.1] + [delay - now for _, delay, _ in pending])
+        for key, _ in sel.select(max(wait, 0)):
+            name = key.data
+            prefix = f"{name:<{width}} | ".encode()
+            data = os.read(key.fd, 65536)
+            if data:
+                *lines, partial[name] = (partial[name] + data).split(b"\n")
+                emit(b"".join(prefix + line + b"\n" for line in lines))
+                continue
+            if partial[name]:
+                emit(prefix + partial[name] + b"\n")
+            sel.unregister(key.fileobj)
+            code = procs[name].wait()
+            emit(f"{name} exited with code {128 - code if code < 0 else code}\n".encode())
+finally:
+    for proc in procs.values():
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 PY
 up() {
     $py "$work/up.py" "$2" "$3" > "$here/$1.log" 2>&1 || true
@@ -349,8 +352,8 @@ api 1 cd $a && REDIS_HOST=127.0.0.1 REDIS_PORT=48424 PORT=48423 exec node cache_
 EOF
 fi
 if $have_redis && $have_venv; then
-    # --dir names data/, never created; celery warns (CPendingDeprecationWarning) before its
-    # broker is refused. Ports: 48414 (broker).
+    # --dir names data/, never created; celery warns (SecurityWarning: it runs as root) before
+    # its broker is refused. Ports: 48414 (broker).
     cat > "$a/tasks.py" <<'PY'
 import os
 
