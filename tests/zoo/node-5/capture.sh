@@ -14,8 +14,8 @@
 # @swc-node/register on a syntax error;
 # yarn 4 (Plug'n'Play) on a require of a package the project never declared; a pnpm workspace's
 # `--filter` start on a port a helper holds; turbo 2 running a package's start whose variables
-# its strict env mode withholds (turbo.json declares no `env`); dotenv-cli on an env file never written; cross-env on a dist/ entry never
-# built; forever on a missing package; `node --watch` on a port a helper holds (compose prefix).
+# its strict env mode withholds (turbo.json declares no `env`); dotenv-cli on an env file never
+# written; cross-env on a dist/ entry never built; forever on a missing package; `node --watch` on a port a helper holds (compose prefix).
 # Needs: node 20 + npm; npm installs, only if missing, into /tmp/zoo-node-5/npm (fastify@4
 # @fastify/env@4 @fastify/cors@10 koa bullmq @nestjs/core@10 @nestjs/common@10
 # @nestjs/microservices@10 reflect-metadata rxjs ioredis drizzle-kit drizzle-orm ws node-cron tsx
@@ -32,9 +32,9 @@
 # Work directory: /tmp/zoo-node-5/work (removed at start and at exit).
 # Wrapped in noise: bullmq-noauth-compose, node-watch-port-in-use-compose (compose prefixes);
 # nest-tcp-port-in-use-timestamped, ws-client-refused-timestamped (lib.sh stamp);
-# fastify-cors-version-mismatch-npm (npm's `> app@1.0.0 start` header), pnpm-workspace-port-in-use
-# (pnpm's), turbo-strict-env-missing (turbo's `api:start:` prefixes), forever-missing-module (forever's
-# warnings and restarts).
+# fastify-cors-version-mismatch-npm (npm's `> app@1.0.0 start` header),
+# pnpm-workspace-port-in-use (pnpm's), turbo-strict-env-missing (turbo's `api:start:` prefixes),
+# forever-missing-module (forever's warnings and restarts).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 command -v node >/dev/null && command -v npm >/dev/null || { echo "no node/npm: skipping"; exit 0; }
