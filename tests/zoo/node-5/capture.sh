@@ -15,7 +15,8 @@
 # yarn 4 (Plug'n'Play) on a require of a package the project never declared; a pnpm workspace's
 # `--filter` start on a port a helper holds; turbo 2 running a package's start whose variables
 # its strict env mode withholds (turbo.json declares no `env`); dotenv-cli on an env file never
-# written; cross-env on a dist/ entry never built; forever on a missing package; `node --watch` on a port a helper holds (compose prefix).
+# written; cross-env on a dist/ entry never built; forever on a missing package; `node --watch`
+# on a port a helper holds (compose prefix).
 # Needs: node 20 + npm; npm installs, only if missing, into /tmp/zoo-node-5/npm (fastify@4
 # @fastify/env@4 @fastify/cors@10 koa bullmq @nestjs/core@10 @nestjs/common@10
 # @nestjs/microservices@10 reflect-metadata rxjs ioredis drizzle-kit drizzle-orm ws node-cron tsx
