@@ -896,3 +896,54 @@ def test_a_missing_procfile_is_a_file_to_create_not_a_directory() -> None:
 )
 def test_database_server_wording(text: str, kind: str, subject: str) -> None:
     assert first(text) == (kind, subject)
+
+
+def _compose(*lines: tuple[str, str]) -> str:
+    """A multi-service log as compose attaches to it: each line behind its service's prefix
+    (or none: compose's own lines)."""
+    width = max(len(name) for name, _ in lines) + 2
+    return "".join(f"{name.ljust(width)}| {text}\n" if name else f"{text}\n"
+                   for name, text in lines)
+
+
+_REFUSED_NODE = ("shop-1", "Error: connect ECONNREFUSED 127.0.0.1:5499")
+_REFUSED_PYTHON = ("web_1", "redis.exceptions.ConnectionError: Error 111 connecting to "
+                   "127.0.0.1:6390. Connection refused.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # a database that never started, then its client refused on the port it was to serve
+        (_compose(("db-1", 'postgres: could not access directory "/srv/pg/17": No such file or '
+                   "directory"), ("", "db-1 exited with code 2"), _REFUSED_NODE, _REFUSED_NODE),
+         "missing-path", "/srv/pg/17"),
+        # compose v1's prefixes: a worker that needs a variable, a sibling refused by it
+        (_compose(("queue_1", "./run.sh: line 4: BROKER_URL: unbound variable"),
+                  ("", "queue_1 exited with code 1"), _REFUSED_PYTHON),
+         "missing-env", "BROKER_URL"),
+        # honcho's time-stamped prefixes, no exit line: the api's syntax error comes first
+        ("12:00:01 api.1  | /srv/api/main.rb:9: syntax error, unexpected end-of-input\n"
+         "12:00:02 web.1  | Error: connect ECONNREFUSED 127.0.0.1:4567\n"
+         "12:00:03 web.1  | Error: connect ECONNREFUSED 127.0.0.1:4567\n",
+         "syntax-error", "/srv/api/main.rb:9"),
+    ],
+)
+def test_a_service_that_failed_to_start_explains_the_refusals_of_its_siblings(
+        text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)
+
+
+@pytest.mark.parametrize(
+    "sibling",
+    [
+        # nothing else failed: a sibling's warning, or its plain chatter, is no cause
+        ("db-1", "WARNING: POSTGRES_PASSWORD is not set, defaulting to a blank one"),
+        ("db-1", "LOG:  database system is ready to accept connections"),
+        # the refused service's own earlier error is no sibling's failure
+        ("shop-1", "Error: EACCES: permission denied, open '/srv/shop/cache.json'"),
+    ],
+)
+def test_a_refusal_nothing_else_explains_stays_first(sibling: tuple[str, str]) -> None:
+    assert first(_compose(sibling, _REFUSED_NODE, _REFUSED_NODE)) == (
+        "connection-refused", "127.0.0.1:5499")

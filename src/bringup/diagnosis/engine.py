@@ -10,7 +10,7 @@ from functools import cache
 
 from .fallback import crashed, names_an_error, unhandled
 from .finding import UNKNOWN, Finding
-from .noise import ANSI, strip_prefixes
+from .noise import ANSI, split_prefixes
 from .place import Place
 from .prefilter import needle_pattern
 from .rules import RULES, Rule
@@ -63,6 +63,7 @@ class _Log:
     lines: list[str]  # without the prefixes a log shipper or runner added: what rules read
     lowered: list[str]
     exit_status: int | None
+    runners: list[str] | None = None  # the service each line is from, in a multi-service log
     searched: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
 
     def place(self, index: int) -> Place:
@@ -78,8 +79,13 @@ def diagnose(text: str, *, exit_status: int | None = None,
     if "\x1b" in text:
         text = ANSI.sub("", text)
     printed = text.replace("\r\n", "\n").split("\n")
-    lines, printed = unpacked(strip_prefixes(printed), printed, _worth)
-    log = _Log(printed, lines, [line.lower() for line in lines], exit_status)
+    stripped, runners = split_prefixes(printed)
+    if runners is None:
+        lines, printed = unpacked(stripped, printed, _worth)
+    else:  # the services' names must stay beside their lines too
+        lines, origin = unpacked(stripped, list(range(len(stripped))), _worth)
+        printed, runners = [printed[i] for i in origin], [runners[i] for i in origin]
+    log = _Log(printed, lines, [line.lower() for line in lines], exit_status, runners)
     candidates = [index for index, line in enumerate(log.lowered) if _prefilter().search(line)]
     tracebacks = _tracebacks(log, candidates)
     hits = _hits(log, reversed(candidates), tracebacks)
@@ -154,7 +160,7 @@ def _rank(log: _Log, hits: list[_Hit], tracebacks: Tracebacks) -> list[Finding]:
     """Errors before warnings, the latest failure first; inside a chain of Python tracebacks,
     the root cause first. A finding whose subject its line left unknown gives way to one of
     the same kind that names it, else reads the subject from the lines around it."""
-    ordered = _causes_first(sorted(hits, key=lambda hit: _order(hit, tracebacks)))
+    ordered = _causes_first(log, sorted(hits, key=lambda hit: _order(hit, tracebacks)))
     named: dict[str, Finding] = {}
     for hit in ordered:
         if hit.finding.subject != UNKNOWN:
@@ -172,16 +178,26 @@ def _rank(log: _Log, hits: list[_Hit], tracebacks: Tracebacks) -> list[Finding]:
     return list(ranked.values())
 
 
-def _causes_first(ordered: list[_Hit]) -> list[_Hit]:
+def _causes_first(log: _Log, ordered: list[_Hit]) -> list[_Hit]:
     """A refused connection is how a dependency that never came up looks from its client. When
     the log also says why it could not come up (a host that does not resolve, a program
-    missing from its container), that error goes first, wherever it sits in the log."""
+    missing from its container), that error goes first, wherever it sits in the log; and so
+    does any error another service of the same log printed before the refusal (it failed to
+    start, then its siblings were refused)."""
     effect = next((i for i, hit in enumerate(ordered) if hit.finding.kind in _EFFECTS), None)
     if effect is None:
         return ordered
     later = ordered[effect:]
-    causes = [hit for hit in later if hit.finding.kind in _EXPLAIN_EFFECTS and not hit.warning]
+    causes = [hit for hit in later if not hit.warning and (
+        hit.finding.kind in _EXPLAIN_EFFECTS or _failed_before(log, hit, later[0]))]
     return [*ordered[:effect], *causes, *(hit for hit in later if hit not in causes)]
+
+
+def _failed_before(log: _Log, hit: _Hit, refused: _Hit) -> bool:
+    """Whether the hit is another service's error, printed before the refusal."""
+    return (log.runners is not None and hit.index < refused.index
+            and hit.finding.kind not in _EFFECTS
+            and log.runners[hit.index] != log.runners[refused.index])
 
 
 def _look_around(log: _Log, hit: _Hit) -> Finding:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import re
 
+# compose v1 and v2, honcho (time first), pm2 (`0|api | `, in two passes): a runner's prefix,
+# which names the service each line is from
+_RUNNER = re.compile(r"^(?:\d\d:\d\d:\d\d\s+)?(?P<runner>[\w.-]+)\s*\| ?")
 _FORMS = (
     # the container runtime's files a kubelet keeps (CRI): time, stream, full or partial line
     re.compile(r"^\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] "),
-    # compose v1 and v2, honcho (time first), pm2 (`0|api | `, in two passes)
-    re.compile(r"^(?:\d\d:\d\d:\d\d\s+)?[\w.-]+\s*\| ?"),
+    _RUNNER,
     # ISO 8601 and the like, bare or bracketed; Go's log package
     re.compile(r"^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s"
                r"|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? "),
@@ -41,14 +43,35 @@ _PASSES = 3  # a timestamp inside a compose prefix inside pm2's
 def strip_prefixes(lines: list[str]) -> list[str]:
     """The lines without the prefix forms that start most of them (the same list when none
     does)."""
+    return split_prefixes(lines)[0]
+
+
+def split_prefixes(lines: list[str]) -> tuple[list[str], list[str] | None]:
+    """The lines without their prefixes, and the service each line's runner prefix names
+    (compose's `api-1`, honcho's `web.1`; the innermost when runners nest; "" on a runner's
+    own line): None when no runner prefixes the log."""
     lines = _unwrapped(_dedented(lines))
+    runners: list[str] | None = None
     for _ in range(_PASSES):
         sample = [line for line in lines[-_SAMPLE:] if line.strip()]
         form = next((form for form in _FORMS if _prefixes(form, sample)), None)
         if form is None:
             break
-        lines = [form.sub("", line, count=1) for line in lines]
-    return lines
+        if form is _RUNNER:
+            lines, runners = _runners(lines, runners or [""] * len(lines))
+        else:
+            lines = [form.sub("", line, count=1) for line in lines]
+    return lines, runners
+
+
+def _runners(lines: list[str], runners: list[str]) -> tuple[list[str], list[str]]:
+    stripped = []
+    for index, line in enumerate(lines):
+        found = _RUNNER.match(line)
+        if found:
+            runners[index] = found.group("runner")
+        stripped.append(line[found.end():] if found else line)
+    return stripped, runners
 
 
 def _unwrapped(lines: list[str]) -> list[str]:

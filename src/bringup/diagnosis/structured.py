@@ -14,8 +14,9 @@ import json
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")  # what stays beside each line: the line as printed, or its place
 # Where the loggers put the message, and the error (its stack when they keep one), in the order
 # they are read. loguru's `text` is its whole formatted line, traceback and all.
 _MESSAGE = ("text", "msg", "message", "@message", "event", "MESSAGE")
@@ -39,8 +40,8 @@ _HOLDS_ERROR = ("err", "exc", "fatal")
 LATEST = 200
 
 
-def unpacked(lines: list[str], printed: list[str],
-             worth: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+def unpacked(lines: list[str], printed: list[T],
+             worth: Callable[[str], bool]) -> tuple[list[str], list[T]]:
     """`lines` with each of the latest records `worth` reading (given its lower-cased text)
     replaced by the lines it holds, and `printed` repeated to stay beside them; the same lists
     when no line is a record."""
@@ -60,7 +61,7 @@ def unpacked(lines: list[str], printed: list[str],
     if not held:
         return lines, printed
     out_lines: list[str] = []
-    out_printed: list[str] = []
+    out_printed: list[T] = []
     for index, line in enumerate(lines):
         read = held.get(index, [line])
         out_lines += read
