@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bringup.errors import WorkspaceError
-from bringup.state.model import ServiceState, State
+from bringup.state.model import Change, ServiceState, State
 from bringup.state.store import Store
 
 from helpers import SERVER, free_port, http_server_recipe, invoke, write_file, write_recipe
@@ -69,6 +69,20 @@ def test_save_then_load_round_trips(ws: Path) -> None:
                    "cache": ServiceState()})
     store(ws).save(state)
     assert store(ws).load() == state
+
+
+def test_each_service_and_each_change_is_a_line_of_its_own(ws: Path) -> None:
+    state = State({"web": ServiceState(stage="verify", log_tail=["a\nb", 'say "hi"', "ü"]),
+                   "api": ServiceState()},
+                  [Change("hosts-line", "/etc/hosts", "127.0.0.1 api", "api", "2026-12-08")])
+    store(ws).save(state)
+    text = store(ws).file.read_text(encoding="utf-8")
+    assert store(ws).load() == state
+    lines = text.splitlines()
+    assert [line.split(":")[0].strip() for line in lines if line.startswith('    "')] == \
+        ['"api"', '"web"']  # sorted, one line each
+    assert sum(line.startswith("    {") for line in lines) == 1  # the change
+    assert len(lines) == 10
 
 
 def test_missing_state_is_empty(ws: Path) -> None:
