@@ -85,6 +85,18 @@ class _Holds:
 OBSERVED = frozenset({"evidence", "updated_at"})
 
 
+def _masked(value: T, secrets: tuple[str, ...]) -> T:
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, MASK)  # type: ignore[assignment]
+        return value
+    if isinstance(value, list):
+        return [_masked(item, secrets) for item in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {key: _masked(item, secrets) for key, item in value.items()}  # type: ignore[return-value]
+    return value
+
+
 @dataclass
 class Context:
     workspace: Workspace
@@ -97,7 +109,8 @@ class Context:
     transport: httpx.BaseTransport | None = None
     hosts_file: Path = Path("/etc/hosts")
     _state: State | None = None
-    _secrets: set[str] = field(default_factory=set)
+    _secrets: tuple[str, ...] = ()  # the longest first: one inside another is masked whole
+    _secrets_lock: threading.Lock = field(default_factory=threading.Lock)
     _client: httpx.Client | None = None
     _client_lock: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
@@ -113,19 +126,14 @@ class Context:
 
     def remember(self, secrets: set[str]) -> None:
         """Values never to show or store: masked in all bringup says and writes from now on."""
-        self._secrets |= secrets
+        with self._secrets_lock:  # the services of an `up` are read in threads of their own
+            if not secrets <= set(self._secrets):
+                self._secrets = tuple(sorted({*self._secrets, *secrets}, key=len, reverse=True))
 
     def mask(self, value: T) -> T:
-        """The value (text, or lists and tables of it) with every secret known masked."""
-        if isinstance(value, str):
-            for secret in sorted(self._secrets, key=len, reverse=True):
-                value = value.replace(secret, MASK)  # type: ignore[assignment]
-            return value
-        if isinstance(value, list):
-            return [self.mask(item) for item in value]  # type: ignore[return-value]
-        if isinstance(value, dict):
-            return {key: self.mask(item) for key, item in value.items()}  # type: ignore[return-value]
-        return value
+        """The value (text, or lists and tables of it) with every secret known masked. With no
+        secret known it is the value itself: a save of the state masks all of it, each time."""
+        return _masked(value, secrets) if (secrets := self._secrets) else value
 
     @property
     def store(self) -> Store:
