@@ -159,6 +159,22 @@ def test_this_starts_output_is_read_across_a_rotation(tmp_path: Path) -> None:
     assert not logs.rotate(path, 1024)  # under its cap: left alone
 
 
+
+
+def test_complete_lines_are_read_once_each_and_again_from_the_start_after_a_rotation(
+        tmp_path: Path) -> None:
+    path = tmp_path / "svc.log"
+    assert logs.complete_lines(path, 0) == ([], 0)  # not written yet
+    path.write_text("one\ntw")
+    assert logs.complete_lines(path, 0) == (["one"], 4)
+    assert logs.complete_lines(path, 4) == ([], 4)  # half a line is not a line yet
+    with path.open("a") as file:
+        file.write("o\n")
+    assert logs.complete_lines(path, 4) == (["two"], 8)
+    assert logs.complete_lines(path, 8) == ([], 8)  # nothing new
+    assert logs.rotate(path, 4)
+    path.write_text("three\n")
+    assert logs.complete_lines(path, 8) == (["three"], 6)
 @pytest.mark.parametrize(("given", "limit"), [("", logs.CAP), ("2k", 2048), ("3M", 3 << 20),
                                               ("512", 512), ("lots", logs.CAP)])
 def test_the_cap_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, given: str,

@@ -319,11 +319,14 @@ def follow(followed: list[Followed], sleep: float = 0.25) -> Iterator[tuple[Path
 
 
 def complete_lines(path: Path, offset: int) -> tuple[list[str], int]:
-    """The whole lines written from `offset` on, and the offset after them."""
+    """The whole lines written from `offset` on, and the offset after them. A start's wait asks
+    every few milliseconds: when the size says nothing was written, the file is not opened."""
     try:
-        with path.open("rb") as log:
-            log.seek(0, 2)
-            offset = offset if log.tell() >= offset else 0
+        size = os.stat(path).st_size
+        if size == offset:
+            return [], offset
+        with path.open("rb", buffering=0) as log:  # one read of the rest: no buffer wanted
+            offset = offset if size >= offset else 0  # emptied (rotated) since: from its start
             log.seek(offset)
             data = log.read()
     except OSError:
