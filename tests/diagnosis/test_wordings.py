@@ -947,3 +947,27 @@ def test_a_service_that_failed_to_start_explains_the_refusals_of_its_siblings(
 def test_a_refusal_nothing_else_explains_stays_first(sibling: tuple[str, str]) -> None:
     assert first(_compose(sibling, _REFUSED_NODE, _REFUSED_NODE)) == (
         "connection-refused", "127.0.0.1:5499")
+
+
+@pytest.mark.parametrize("code", ["137", "139"])
+def test_compose_saying_a_service_ended_on_a_signal_explains_the_refusals_after_it(
+        code: str) -> None:
+    text = _compose(("queue-1", "1:M 01 Jan 2027 10:00:00.000 * Ready to accept connections"),
+                    ("", f"queue-1 exited with code {code}"), _REFUSED_NODE, _REFUSED_NODE)
+    found = diagnose(text)[0]
+    assert (found.kind, found.subject) == ("crashed", code)
+    assert code != "137" or "out-of-memory" in found.fix
+
+
+@pytest.mark.parametrize("sibling", [_REFUSED_NODE, ("db-1", "FATAL:  role \"shop\" does not "
+                                                               "exist")])
+def test_a_service_killed_when_compose_stops_is_no_cause_of_what_came_before(
+        sibling: tuple[str, str]) -> None:
+    text = _compose(sibling, ("", "Gracefully stopping... (press Ctrl+C again to force)"),
+                    ("", "shop-1 exited with code 137"))
+    assert first(text)[0] != "crashed"
+
+
+def test_a_service_exiting_with_status_1_says_nothing_of_the_refusals_after_it() -> None:
+    text = _compose(("", "queue-1 exited with code 1"), _REFUSED_NODE)
+    assert first(text) == ("connection-refused", "127.0.0.1:5499")

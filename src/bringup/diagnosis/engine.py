@@ -212,11 +212,12 @@ def _names(evidence: str, subject: str) -> bool:
     return all(part in evidence for part in _TARGET_PARTS.split(subject) if part)
 
 
-def _order(hit: _Hit, tracebacks: Tracebacks) -> tuple[bool, bool, int, int, int]:
+def _order(hit: _Hit, tracebacks: Tracebacks) -> tuple[bool, bool, bool, int, int, int]:
     """A root cause comes first even from a line its program logs as a warning (supervisord
-    says WARN of a server that exited 0, whose next starts then fail to bind)."""
+    says WARN of a server that exited 0, whose next starts then fail to bind); a line that
+    only says a process ended comes after the errors that say why."""
     unit = tracebacks.unit_at(hit.index)
     warning = hit.warning and not hit.rule.root
     if unit is None:
-        return (warning, not hit.rule.root, -hit.index, 0, 0)
-    return (warning, not hit.rule.root, -unit.chain_end, unit.depth, hit.index)
+        return (warning, hit.rule.ended, not hit.rule.root, -hit.index, 0, 0)
+    return (warning, hit.rule.ended, not hit.rule.root, -unit.chain_end, unit.depth, hit.index)

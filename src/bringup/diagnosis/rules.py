@@ -22,6 +22,9 @@ class Rule:
     subject: Subject
     nearby: Nearby | None = None
     root: bool = False  # a cause that explains the others of the log: ranked before them
+    # says only that a process ended (a runner's word): ranked after the errors, but before
+    # the refusals that follow it
+    ended: bool = False
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -39,9 +42,10 @@ def rule(
     *,
     nearby: Nearby | None = None,
     root: bool = False,
+    ended: bool = False,
 ) -> Rule:
     found = (needles,) if isinstance(needles, str) else needles
-    return Rule(kind, found, regex, advice, subject or s.named(), nearby, root)
+    return Rule(kind, found, regex, advice, subject or s.named(), nearby, root, ended)
 
 
 _UNRESOLVED = (
@@ -867,6 +871,11 @@ RULES: tuple[Rule, ...] = (
     rule("daemonized", "parent exiting",  # mongod --fork
          r"child process started successfully, parent exiting", advice.daemonized,
          s.literal("mongod")),
+    # compose's own line: a service killed by a signal (the kernel's OOM killer, a segfault, an
+    # abort); its siblings' refusals after it follow from it. (SIGTERM's 143 is compose
+    # stopping it.)
+    rule("crashed", "exited with code 13",
+         r"^[\w.-]+ exited with code (?P<subject>13[245679])\s*$", advice.crashed, ended=True),
     rule("crashed", ("execution of the postgresql server", "cannot be run as root"),
          r'"root" execution of the PostgreSQL server is not permitted'
          r"|initdb: error: cannot be run as root", advice.root_postgres, s.exit_status),
