@@ -971,3 +971,30 @@ def test_a_service_killed_when_compose_stops_is_no_cause_of_what_came_before(
 def test_a_service_exiting_with_status_1_says_nothing_of_the_refusals_after_it() -> None:
     text = _compose(("", "queue-1 exited with code 1"), _REFUSED_NODE)
     assert first(text) == ("connection-refused", "127.0.0.1:5499")
+
+
+_URLLIB_REFUSED = ("waiting for http://127.0.0.1:3100/ready: <urlopen error [Errno 111] "
+                   "Connection refused>\n")
+_REQUESTS_REFUSED = (
+    "requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=3100): Max "
+    "retries exceeded with url: /ready (Caused by NewConnectionError('<urllib3.connection."
+    "HTTPConnection object at 0x7f3a>: Failed to establish a new connection: [Errno 111] "
+    "Connection refused'))\n")
+
+
+@pytest.mark.parametrize("refused", [_URLLIB_REFUSED, _REQUESTS_REFUSED])
+def test_a_client_refused_on_127_0_0_1_while_the_server_listens_on_ipv6_loopback(
+        refused: str) -> None:
+    assert first("Server running at http://[::1]:3100/\n" + refused) == (
+        "loopback-mismatch", "127.0.0.1:3100")
+    assert first(_compose(("api_1", "api listening on ::1:3100"),
+                          ("worker_1", refused.rstrip("\n")))) == (
+        "loopback-mismatch", "127.0.0.1:3100")
+
+
+@pytest.mark.parametrize("refused", [_URLLIB_REFUSED, _REQUESTS_REFUSED])
+def test_a_refusal_on_127_0_0_1_beside_a_server_on_it_stays_refused(refused: str) -> None:
+    assert first("Server running at http://127.0.0.1:3100/\n" + refused) == (
+        "connection-refused", "127.0.0.1:3100")
+    assert first("Server running at http://[::1]:3101/\n" + refused) == (
+        "connection-refused", "127.0.0.1:3100")

@@ -721,6 +721,12 @@ RULES: tuple[Rule, ...] = (
          r"connection refused|Connect call failed \('127\.0\.0\.1', (\d+)"
          r"|Failed to connect to 127\.0\.0\.1 port (\d+)", advice.loopback,
          s.ipv4_loopback_refused),
+    # ... in any client's words that name the address and port beside the refusal (a wait
+    # loop's URL, requests' `host='127.0.0.1', port=N`)
+    rule("loopback-mismatch", ("connection refused", "econnrefused", "errno 111"),
+         r"^(?=.*(?i:connection refused|ECONNREFUSED|Errno 111)).*?(?:(?<![\d.])127\.0\.0\.1:"
+         r"(\d+)\b|\bhost='127\.0\.0\.1', port=(\d+)\b)", advice.loopback,
+         s.ipv4_loopback_refused),
     rule("connection-refused", "failed to connect to",  # curl
          r"Failed to connect to (?P<host>\S+) port (?P<port>\d+)(?: after \d+ ms)?: "
          r"(?:Connection refused|Couldn't connect to server)", advice.refused, s.target),
