@@ -998,3 +998,35 @@ def test_a_refusal_on_127_0_0_1_beside_a_server_on_it_stays_refused(refused: str
         "connection-refused", "127.0.0.1:3100")
     assert first("Server running at http://[::1]:3101/\n" + refused) == (
         "connection-refused", "127.0.0.1:3100")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # redis refusing RESP3's HELLO before AUTH (ioredis 5+, redis-py with protocol=3)
+        ("redis.exceptions.ResponseError: NOAUTH HELLO must be called with the client already "
+         "authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+         "authenticate the client and select the RESP protocol version at the same time\n",
+         "auth-failed", "redis"),
+        # a CLI naming the database drivers it can use, none installed: the first it names
+        ("To connect to MySQL database - please install 'mysql2' driver\n",
+         "missing-node-module", "mysql2"),
+        ("To connect to SQLite database - please install either of 'better-sqlite3', "
+         "'@libsql/client' drivers\n", "missing-node-module", "better-sqlite3"),
+        # a plugin refusing the framework version installed beside it (fastify-plugin's check)
+        ('{"level":50,"time":1,"err":{"type":"FastifyError","message":"fastify-plugin: '
+         "@fastify/helmet - expected '4.x' fastify version, '5.2.0' is installed\","
+         '"code":"FST_ERR_PLUGIN_VERSION_MISMATCH"},"msg":"boot failed"}\n',
+         "dependency-conflict", "fastify"),
+        ("FastifyError [FST_ERR_PLUGIN_VERSION_MISMATCH]: fastify-plugin: fastify-sensible - "
+         "expected '3.x' fastify version, '4.0.2' is installed\n", "dependency-conflict",
+         "fastify"),
+        # yarn Plug'n'Play: a package the project never declared, so never installed for it
+        ("Error: Your application tried to access @prisma/client, but it isn't declared in your "
+         "dependencies; this makes the require call ambiguous and unsound.\n\n"
+         "Required package: @prisma/client (via \"@prisma/client/runtime\")\n",
+         "missing-node-module", "@prisma/client"),
+    ],
+)
+def test_node_tooling_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)

@@ -70,6 +70,14 @@ def node_module(package: str) -> str:
     )
 
 
+def pnp_undeclared(package: str) -> str:
+    return (
+        f"declare {package} in the service's package.json (yarn add {package}): yarn's "
+        "Plug'n'Play lets code require only the packages it declares; then add package.json "
+        "to the recipe's needs"
+    )
+
+
 def binary(name: str) -> str:
     if name in _NODE_TOOLS:
         return f"run npm install in the service's folder ({name} comes from node_modules/.bin)"

@@ -224,6 +224,11 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", "found: ",  # npm's ERESOLVE: the installed one outside a range
          r"^npm (?:ERR!|error) Found: (?P<subject>(?:@[\w.-]+/)?[\w.-]+)@", advice.dependency,
          s.npm_resolving),
+    # a plugin checking the framework installed beside it (fastify-plugin: `@fastify/cors -
+    # expected '5.x' fastify version, '4.29.1' is installed`): the framework's version
+    rule("dependency-conflict", "version, '",
+         r"\bexpected '[^']+' (?P<subject>(?:@[\w.-]+/)?[a-z0-9][\w.-]*) version, '[^']+' is "
+         r"installed\b", advice.dependency),
     # a package that went ES-module only, required from CommonJS
     rule("dependency-conflict", ("of es module", "load es module"),
          r"(?:require\(\) of ES Module|Must use import to load ES Module:) \S*node_modules[/\\]"
@@ -270,6 +275,16 @@ RULES: tuple[Rule, ...] = (
     rule("missing-node-module", "please install",  # sequelize's dialects, for the user
          r"\bPlease install ['\"`]?(?P<subject>(?:@[\w.-]+/)?[a-z0-9](?:[\w.-]*\w)?)['\"`]? "
          r"(?:package|module) manually\b", advice.node_module, s.node_package),
+    # ... and the drivers a CLI can use (drizzle-kit's `please install either of 'pg', 'postgres'
+    # or ... drivers`): the first one it names
+    rule("missing-node-module", "please install",
+         r"\b(?i:please install) (?:either of |one of )?['\"`](?P<subject>(?:@[\w.-]+/)?[a-z0-9]"
+         r"(?:[\w.-]*\w)?)['\"`](?:,? (?:or )?['\"`][^'\"`\s]+['\"`])* drivers?\b",
+         advice.node_module, s.node_package),
+    # yarn Plug'n'Play: the project requires a package it never declared, so never installed
+    rule("missing-node-module", "your application tried to access",
+         r"\bYour application tried to access (?P<subject>(?:@[\w.-]+/)?[\w.-]+), but it isn't "
+         r"declared in your dependencies", advice.pnp_undeclared, s.node_package),
     # a CLI that runs the project's own copy of itself (knex, grunt): none in node_modules
     rule("missing-node-module", ("no local ", "unable to find local "),
          r"\bNo local (?P<subject>(?:@[\w.-]+/)?[a-z0-9](?:[\w.-]*\w)?) install(?:ation)? found"
@@ -796,7 +811,8 @@ RULES: tuple[Rule, ...] = (
          _PG),
     rule("auth-failed", "role \"", r'\brole "[^"]+" does not exist', advice.auth, _PG),
     rule("auth-failed", ("noauth", "wrongpass", "authentication", "without any password"),
-         r"NOAUTH Authentication required|WRONGPASS invalid username-password pair"
+         r"NOAUTH (?:Authentication required|HELLO must be called with the client already "
+         r"authenticated)|WRONGPASS invalid username-password pair"
          r"|AUTH <password> called without any password configured"
          r"|redis\.exceptions\.AuthenticationError", advice.auth, _REDIS),
     rule("auth-failed", "access denied for user", r"Access denied for user '[^']*'@", advice.auth,
