@@ -1030,3 +1030,23 @@ def test_a_refusal_on_127_0_0_1_beside_a_server_on_it_stays_refused(refused: str
 )
 def test_node_tooling_wording(text: str, kind: str, subject: str) -> None:
     assert first(text) == (kind, subject)
+
+
+def _descriptor_read(receiver: str, node: str) -> str:
+    return (f"/srv/app/node_modules/typed-view/index.js:12\n"
+            f'const getter = Object.getOwnPropertyDescriptor({receiver}.prototype, "growable")'
+            ".get;\n" + " " * 80 + "^\n\n"
+            "TypeError: Cannot read properties of undefined (reading 'get')\n"
+            "    at Object.<anonymous> (/srv/app/node_modules/typed-view/index.js:12:81)\n\n"
+            f"Node.js v{node}\n")
+
+
+def test_reading_a_built_in_accessor_a_newer_node_added_is_the_runtime_version() -> None:
+    assert first(_descriptor_read("SharedArrayBuffer", "18.19.0")) == ("runtime-version", "node")
+
+
+@pytest.mark.parametrize(("receiver", "node"), [("SharedArrayBuffer", "20.11.1"),
+                                                ("Widget", "18.19.0")])
+def test_a_missing_descriptor_a_node_has_or_of_no_built_in_is_no_runtime_version(
+        receiver: str, node: str) -> None:
+    assert first(_descriptor_read(receiver, node))[0] != "runtime-version"

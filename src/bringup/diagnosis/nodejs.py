@@ -52,7 +52,17 @@ _METHODS: dict[str, Version] = {
     "Promise.any": (15, 0), "Object.hasOwn": (16, 9), "Object.groupBy": (21, 0),
     "Map.groupBy": (21, 0), "Promise.withResolvers": (22, 0),
 }
+# Accessors of the built-in prototypes, by the release whose V8 has them: code that reads
+# one's descriptor (`Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable").get`)
+# meets undefined on an older Node.
+_ACCESSORS: dict[str, Version] = {
+    "ArrayBuffer.prototype.resizable": (20, 0), "ArrayBuffer.prototype.maxByteLength": (20, 0),
+    "SharedArrayBuffer.prototype.growable": (20, 0),
+    "SharedArrayBuffer.prototype.maxByteLength": (20, 0),
+}
 # fmt: on
+_DESCRIPTOR = re.compile(
+    r"getOwnPropertyDescriptor\(\s*(\w+\.prototype)\s*,\s*['\"](\w+)['\"]\s*\)")
 _TOP_LEVEL_AWAIT: Version = (14, 8)
 # Node 17 and later end a crash with `Node.js v20.11.1`; nvm and the npm-installed runtimes
 # show theirs in paths.
@@ -88,6 +98,15 @@ def method(match: re.Match[str], place: Place) -> str | None:
     receiver = receivers[-1] if receivers else ""
     needs = _METHODS.get(f"{receiver}.{name}") or _METHODS.get(f".{name}")
     return None if needs is None else _older(needs, place)
+
+
+def accessor(_match: re.Match[str], place: Place) -> str | None:
+    """`node` for a property of undefined read off the descriptor of a built-in accessor
+    younger than the running Node, in the source line V8 quotes above the error."""
+    code = next((text for text in place.before(5) if text.strip() and "^" not in text), "")
+    found = _DESCRIPTOR.search(code)
+    needs = found and _ACCESSORS.get(f"{found.group(1)}.{found.group(2)}")
+    return _older(needs, place) if needs else None
 
 
 def refused_engine(_match: re.Match[str], place: Place) -> str:

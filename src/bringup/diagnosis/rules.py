@@ -177,6 +177,9 @@ RULES: tuple[Rule, ...] = (
          nodejs.global_name),
     rule("runtime-version", "is not a function",
          r"TypeError: (?P<subject>[\w$.]+) is not a function", advice.runtime, nodejs.method),
+    rule("runtime-version", "cannot read propert",
+         r"^\s*TypeError: Cannot read propert(?:ies of undefined \(reading '\w+'\)"
+         r"|y '\w+' of undefined)", advice.runtime, nodejs.accessor),
     rule("runtime-version", "unexpected reserved word",
          r"^\s*SyntaxError: Unexpected reserved word", advice.runtime, nodejs.top_level_await),
     rule("runtime-version", ("unsupportedclassversionerror", "unsupported major.minor"),  # java
