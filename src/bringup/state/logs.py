@@ -322,7 +322,7 @@ def complete_lines(path: Path, offset: int) -> tuple[list[str], int]:
     """The whole lines written from `offset` on, and the offset after them. A start's wait asks
     every few milliseconds: when the size says nothing was written, the file is not opened."""
     try:
-        size = os.stat(path).st_size
+        size = path.stat().st_size
         if size == offset:
             return [], offset
         with path.open("rb", buffering=0) as log:  # one read of the rest: no buffer wanted
