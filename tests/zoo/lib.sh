@@ -15,3 +15,10 @@ wait_port() {
         sleep 0.25; i=$((i + 1))
     done
 }
+
+# stop PID: end a process the script started (if PID is set), and reap it.
+stop() {
+    [ -n "$1" ] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}

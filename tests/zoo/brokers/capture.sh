@@ -56,11 +56,7 @@ rmqenv() {
         RABBITMQ_ENABLED_PLUGINS_FILE="$work/rmq/enabled_plugins" \
         RABBITMQ_CONFIG_FILE="$work/rmq/rabbitmq.conf" "$@"
 }
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     for pid in $holders; do stop "$pid"; done
     stop "$mosq_pid"
@@ -78,7 +74,6 @@ mkdir -p "$work"
 chmod 755 "$work"
 export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 
-. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed "s/^/$1  | /"; }
 run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeout
     name=$1 dir=$2; shift 2

@@ -44,11 +44,7 @@ rm -rf "$work"
 mkdir -p "$base"
 chmod 755 "$base"
 pg_up= holder_pg= my_pid=
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     if [ -n "$pg_up" ]; then
         su nobody -s /bin/sh -c "$pgbin/pg_ctl -D $work/pg/main -m immediate -w stop" >/dev/null 2>&1 || true
@@ -66,7 +62,6 @@ mkdir -p "$work"
 chmod 755 "$work"
 export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 
-. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed "s/^/$1  | /"; }
 run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeout
     name=$1 dir=$2; shift 2

@@ -32,11 +32,7 @@ work=/tmp/zoo-node-3
 pgbin=/usr/lib/postgresql/15/bin
 rm -rf "$work"
 pg= maria_pid= redis_pid= holder_pid=
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     stop "$holder_pid"
     stop "$redis_pid"
@@ -51,7 +47,6 @@ unset REDIS_URL DATABASE_URL STRIPE_SECRET_KEY NODE_OPTIONS 2>/dev/null || true
 export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false \
     npm_config_audit=false
 
-. "$here/../lib.sh"  # stamp, wait_port
 run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeout
     name=$1 dir=$2; shift 2
     (cd "$dir" && timeout 60 "$@") > "$here/$name.log" 2>&1 || true

@@ -46,11 +46,7 @@ rm -rf "$work"
 mkdir -p "$base"
 chmod 755 "$base"
 holder_pid= redis_pid= pg_up=
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     if [ -n "$pg_up" ]; then
         su nobody -s /bin/sh -c "$pgbin/pg_ctl -D $work/pg/main -m immediate -w stop" >/dev/null 2>&1 || true
@@ -68,7 +64,6 @@ unset DATABASE_URL REDIS_URL REDIS_HOST REDIS_PORT MONGO_URL PORT NODE_OPTIONS N
 export NO_COLOR=1 FORCE_COLOR=0 npm_config_update_notifier=false npm_config_fund=false \
     npm_config_audit=false TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 YARN_ENABLE_TELEMETRY=0
 
-. "$here/../lib.sh"  # stamp, wait_port
 for port in 48450 48451 48452 48453 48454 48455 48456 48457 48458 48459; do
     if ss -ltnH "sport = :$port" | grep -q .; then echo "port $port is taken: stopping"; exit 1; fi
 done

@@ -32,11 +32,7 @@ work=/tmp/zoo-python-3
 pgbin=/usr/lib/postgresql/15/bin
 rm -rf "$work"
 pg= holder_pid=
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     stop "$holder_pid"
     [ -n "$pg" ] && su nobody -s /bin/sh -c "$pgbin/pg_ctl -D $work/pgdata -m immediate stop" >/dev/null 2>&1 || true
@@ -48,7 +44,6 @@ chmod 755 "$work"
 export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 unset REDIS_URL DATABASE_URL STRIPE_API_KEY 2>/dev/null || true
 
-. "$here/../lib.sh"  # stamp, wait_port
 run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeout
     name=$1 dir=$2; shift 2
     (cd "$dir" && timeout 60 "$@") > "$here/$name.log" 2>&1 || true

@@ -43,11 +43,7 @@ rmqenv() {
         RABBITMQ_ENABLED_PLUGINS_FILE="$work/rmq/enabled_plugins" \
         RABBITMQ_CONFIG_FILE="$work/rmq/rabbitmq.conf" "$@"
 }
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     stop "$redis_pid"
     [ -n "$pg" ] && su nobody -s /bin/sh -c "$pgbin/pg_ctl -D $work/pgdata -m immediate stop" >/dev/null 2>&1 || true
@@ -69,7 +65,6 @@ run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeo
     name=$1 dir=$2; shift 2
     (cd "$dir" && timeout 60 "$@") > "$here/$name.log" 2>&1 || true
 }
-. "$here/../lib.sh"  # stamp, wait_port
 compose() { sed 's/^/worker_1  | /'; }
 wrap() {  # wrap NAME DIR FILTER COMMAND...: as run, with the output piped through FILTER
     name=$1 dir=$2 filter=$3; shift 3

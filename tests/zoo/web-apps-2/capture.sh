@@ -36,11 +36,7 @@ py=/usr/bin/python3
 work=/tmp/zoo-web-apps-2
 rm -rf "$work"
 holder_pid=
-stop() {  # stop PID: end a process this script started, and reap it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
+. "$here/../lib.sh"  # stamp, wait_port, stop
 cleanup() {
     stop "$holder_pid"
     rm -rf "$work"
@@ -52,7 +48,6 @@ export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 NO_COLOR=1 FORCE_COLOR=0 \
     npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 unset REDIS_URL DATABASE_URL COOKIE_SECRET QUART_SECRET_KEY NODE_OPTIONS 2>/dev/null || true
 
-. "$here/../lib.sh"  # stamp, wait_port
 run() {  # run NAME DIR COMMAND...: capture COMMAND run in DIR, bounded by timeout
     name=$1 dir=$2; shift 2
     (cd "$dir" && timeout 60 "$@") > "$here/$name.log" 2>&1 || true
