@@ -16,7 +16,7 @@
 # run` of a project requiring Python 3.12, an app run by Debian's python3 without its venv
 # activated, an Alembic env.py importing the app package from a path not on sys.path, psycopg 3's
 # pool with a wrong password against a real postgres, redis-py's RedisCluster refused.
-# Needs: Debian's python3 with venv, redis-server (not started: the redis cases are refused),
+# Needs: Debian's python3 with venv (no redis-server: the redis cases are refused on closed ports),
 # postgresql 15 (/usr/lib/postgresql/15/bin, run as `nobody`), `su nobody`. pip installs, only if
 # missing, into /tmp/zoo-python-5/venv (django channels channels-redis daphne django-environ
 # celery redis fastapi uvicorn sqlalchemy asyncpg pydantic-settings huey apscheduler<4 psycopg
