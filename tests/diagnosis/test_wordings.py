@@ -1050,3 +1050,27 @@ def test_reading_a_built_in_accessor_a_newer_node_added_is_the_runtime_version()
 def test_a_missing_descriptor_a_node_has_or_of_no_built_in_is_no_runtime_version(
         receiver: str, node: str) -> None:
     assert first(_descriptor_read(receiver, node))[0] != "runtime-version"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # portend (CherryPy's wait for its bind address to be free)
+        ("Traceback (most recent call last):\n"
+         '  File "/srv/shop/venv/lib/python3.12/site-packages/portend.py", line 126, in free\n'
+         "    raise Timeout(\n"
+         "portend.Timeout: Port 8443 not free on 0.0.0.0.\n", "port-in-use", "8443"),
+        ("[01/Jan/2027:10:00:00] ENGINE Error in 'start' listener <bound method Server.start>\n"
+         "cherrypy.process.wspbus.ChannelFailures: Timeout('Port 9090 not free on ::1.')\n",
+         "port-in-use", "9090"),
+        # poetry run of a program the environment does not have
+        ("Command not found: celery\n", "missing-binary", "celery"),
+        # uv run on an interpreter older than the project's requires-python
+        ("Using CPython 3.10.12 interpreter at: /usr/local/bin/python3.10\n"
+         "error: The requested interpreter resolved to Python 3.10.12, which is incompatible "
+         "with the project's Python requirement: `>=3.11` (from `project.requires-python`)\n",
+         "runtime-version", "python"),
+    ],
+)
+def test_python_tooling_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)

@@ -155,6 +155,9 @@ RULES: tuple[Rule, ...] = (
          r"requires a different Python|(?i:requires python)\s*['\"]?[<>=~!]*\s*\d"
          r"|Python \d+\.\d+(?:\.\d+)?\+?(?: or (?:later|newer|higher))? is required",
          advice.runtime, s.literal("python")),
+    rule("runtime-version", "python requirement",  # uv's interpreter against requires-python
+         r"\bincompatible with the \S+ Python requirement",
+         advice.runtime, s.literal("python")),
     rule("runtime-version", "node.js",
          r"requires Node\.js|Node\.js (?:version )?[\s>=^~v\d.+]*is required",
          advice.runtime, s.literal("node")),
@@ -295,8 +298,8 @@ RULES: tuple[Rule, ...] = (
          advice.node_module, s.first),
     rule("missing-binary", "bad interpreter",
          r"(?P<subject>/[^\s:^]+)(?:\^M|\r)?: bad interpreter", advice.interpreter),
-    rule("missing-binary", "command not found",  # zsh
-         r"command not found: (?P<subject>\S+)", advice.binary),
+    rule("missing-binary", "command not found",  # zsh; poetry run's `Command not found: X`
+         r"\b[Cc]ommand not found: (?P<subject>\S+)", advice.binary),
     rule("missing-binary", "command not found",  # bash
          r"(?:^|:\s)(?P<subject>[^\s:]+): command not found", advice.binary, s.command),
     rule("missing-path", ": not found",  # node's own, for a file it was given (--env-file)
@@ -596,6 +599,8 @@ RULES: tuple[Rule, ...] = (
     rule("port-in-use", "is already in use",  # vite, hypercorn
          r"(?:[Pp]ort |')(?:[\w.\[\]:-]*:)?(?P<port>\d+)'? is already in use", advice.port_in_use,
          s.named("port")),
+    rule("port-in-use", " not free on ",  # portend (CherryPy's wait for its bind address)
+         r"\bPort (?P<port>\d+) not free on ", advice.port_in_use, s.named("port")),
     rule("port-in-use", "is port ",  # bun: Bun.serve's and node:http's listen
          r"\bFailed to start server\. Is port (?P<port>\d+) in use\?", advice.port_in_use,
          s.named("port")),
