@@ -15,7 +15,8 @@
 # under -XX:+ExitOnOutOfMemoryError, and the single-file source launcher on a syntax error.
 # Needs: golang-go (1.19; GOPROXY=off), openjdk-17-jdk-headless, `libjetty9-java
 # libnetty-java liblog4j2-java libpostgresql-jdbc-java libmariadb-java`, postgresql 15 run as
-# `nobody`, python3 (the port holders), prlimit, `su nobody`. Missing programs skip their cases.
+# `nobody`, python3 (the port holders), prlimit, openssl, make, `su nobody`. Missing programs skip
+# their cases.
 # Ports: 48600-48649 only: a helper holds 48600 (go make), 48610 (jetty), 48611 (netty); 48602
 # a server that accepts and never answers; 48620 closed (nothing listens); a real postgres on
 # 48621 (as nobody); 25 as `nobody`, refused before anything binds.
