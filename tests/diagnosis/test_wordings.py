@@ -1074,3 +1074,48 @@ def test_a_missing_descriptor_a_node_has_or_of_no_built_in_is_no_runtime_version
 )
 def test_python_tooling_wording(text: str, kind: str, subject: str) -> None:
     assert first(text) == (kind, subject)
+
+
+def _py_frames(python: str) -> str:
+    return ("Traceback (most recent call last):\n"
+            f'  File "/srv/shop/venv/lib/{python}/site-packages/waitress/__init__.py", line 9, '
+            "in serve\n"
+            '  File "/srv/shop/shop/app.py", line 2, in <module>\n')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _py_frames("python3.10")
+        + "ImportError: cannot import name 'Self' from 'typing' "
+        "(/usr/local/lib/python3.10/typing.py)\n",
+        _py_frames("python3.9") + "ImportError: cannot import name 'pairwise' from 'itertools' "
+        "(unknown location)\n",
+        _py_frames("python3.10")
+        + "AttributeError: module 'datetime' has no attribute 'UTC'\n",
+        _py_frames("python3.9") + "ModuleNotFoundError: No module named 'tomllib'\n",
+        _py_frames("python3.10") + "NameError: name 'ExceptionGroup' is not defined\n",
+    ],
+)
+def test_a_standard_library_name_a_later_python_added_is_the_runtime_version(text: str) -> None:
+    assert first(text) == ("runtime-version", "python")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a Python that has it: the code is wrong, not the runtime
+        _py_frames("python3.12") + "ImportError: cannot import name 'Self' from 'typing' "
+        "(/usr/local/lib/python3.12/typing.py)\n",
+        _py_frames("python3.12") + "AttributeError: module 'itertools' has no attribute "
+        "'batched'\n",
+        # a file of the project's own shadowing the standard module
+        _py_frames("python3.10") + "ImportError: cannot import name 'Self' from 'typing' "
+        "(/srv/shop/typing.py)\n",
+        # a name no Python added
+        _py_frames("python3.10") + "ImportError: cannot import name 'Selfie' from 'typing' "
+        "(/usr/local/lib/python3.10/typing.py)\n",
+    ],
+)
+def test_a_standard_library_name_the_running_python_has_is_no_runtime_version(
+        text: str) -> None:
+    assert first(text)[0] != "runtime-version"

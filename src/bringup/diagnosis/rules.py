@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import advice, nodejs
+from . import advice, nodejs, stdlib
 from . import subjects as s
 from .advice import Advice
 from .subjects import Nearby, Subject
@@ -185,6 +185,17 @@ RULES: tuple[Rule, ...] = (
          r"|y '\w+' of undefined)", advice.runtime, nodejs.accessor),
     rule("runtime-version", "unexpected reserved word",
          r"^\s*SyntaxError: Unexpected reserved word", advice.runtime, nodejs.top_level_await),
+    # what a Python release added to its standard library, met on an older one
+    rule("runtime-version", "cannot import name",
+         r"cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)' \((?P<path>[^)]*)\)",
+         advice.runtime, stdlib.imported_name),
+    rule("runtime-version", "attributeerror: module",
+         r"^\s*AttributeError: module '(?P<module>[\w.]+)' has no attribute '(?P<name>\w+)'",
+         advice.runtime, stdlib.attribute),
+    rule("runtime-version", "nameerror: name",
+         r"^\s*NameError: name '(?P<name>\w+)' is not defined", advice.runtime, stdlib.builtin),
+    rule("runtime-version", "no module named",
+         r"No module named '(?P<module>[\w.]+)'", advice.runtime, stdlib.module),
     rule("runtime-version", ("unsupportedclassversionerror", "unsupported major.minor"),  # java
          r"UnsupportedClassVersionError: .*(?:compiled by a more recent version of the Java "
          r"Runtime|Unsupported major\.minor version)", advice.runtime, s.literal("java")),
