@@ -1119,3 +1119,12 @@ def test_a_standard_library_name_a_later_python_added_is_the_runtime_version(tex
 def test_a_standard_library_name_the_running_python_has_is_no_runtime_version(
         text: str) -> None:
     assert first(text)[0] != "runtime-version"
+
+
+def test_a_nested_settings_field_required_is_the_missing_variable_as_printed() -> None:
+    text = ("pydantic_core._pydantic_core.ValidationError: 2 validation errors for AppSettings\n"
+            "cache.redis_url\n"
+            "  Field required [type=missing, input_value={}, input_type=dict]\n"
+            "cache.ttl\n"
+            "  Field required [type=missing, input_value={}, input_type=dict]\n")
+    assert first(text) == ("missing-env", "cache.redis_url")

@@ -256,15 +256,24 @@ _VARIABLE_FIELD = re.compile(r"(?:^|\s)(?:variable|var|env|env_var|envvar|key)="
 def settings_field(_match: re.Match[str], place: Place) -> str | None:
     """pydantic prints each field's name on the line above its `Field required`; settings read
     it from the environment upper-cased. The first field of the list is the subject, as a
-    person reads it."""
+    person reads it. A nested model's field (`database.host`) stays as printed: the variable's
+    name depends on a delimiter the log does not show."""
     field = place.lines[place.index - 1].strip() if place.index else ""
     header = place.index_back(_SETTINGS, 60)
-    if not field.isidentifier() or header is None:
+    if not _field_name(field) or header is None:
         return None
     for above, below in pairwise(place.lines[header + 1 : place.index + 1]):
-        if above.strip().isidentifier() and _FIELD_REQUIRED.match(below):
-            return above.strip().upper()
-    return field.upper()
+        if _field_name(above.strip()) and _FIELD_REQUIRED.match(below):
+            return _as_variable(above.strip())
+    return _as_variable(field)
+
+
+def _field_name(text: str) -> bool:
+    return all(part.isidentifier() for part in text.split("."))
+
+
+def _as_variable(field: str) -> str:
+    return field if "." in field else field.upper()
 
 
 def listed_variable(match: re.Match[str], place: Place) -> str | None:
