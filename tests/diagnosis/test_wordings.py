@@ -1128,3 +1128,12 @@ def test_a_nested_settings_field_required_is_the_missing_variable_as_printed() -
             "cache.ttl\n"
             "  Field required [type=missing, input_value={}, input_type=dict]\n")
     assert first(text) == ("missing-env", "cache.redis_url")
+
+
+def test_a_syntax_error_printed_as_its_message_is_placed_where_it_says() -> None:
+    text = ("Traceback (most recent call last):\n"
+            '  File "/srv/jobs/venv/lib/python3.12/site-packages/loader/core.py", line 88, '
+            "in load\n"
+            "    code = compile(source, path, \"exec\")\n"
+            "builtins.SyntaxError: invalid syntax (jobs/nightly.py, line 12)\n")
+    assert first(text) == ("syntax-error", "jobs/nightly.py:12")

@@ -349,9 +349,15 @@ _FILE_URL = re.compile(r"^file:(?://(?=/))?")
 
 
 def source_location(_match: re.Match[str], place: Place) -> str | None:
-    """`file:line` from Python's `File "x.py", line 3` or node's `/app/server.js:12` header."""
-    found = place.find_back(_PY_SOURCE, 6) or place.find_back(_JS_SOURCE, 8)
+    """`file:line` from Python's `File "x.py", line 3` or node's `/app/server.js:12` header;
+    first from a SyntaxError printed as its message, `msg (x.py, line 3)`, which names the file
+    compiled, not the frame that compiled it."""
+    found = (_SYNTAX_MESSAGE.search(place.line) or place.find_back(_PY_SOURCE, 6)
+             or place.find_back(_JS_SOURCE, 8))
     return f"{found.group(1)}:{found.group(2)}" if found else None
+
+
+_SYNTAX_MESSAGE = re.compile(r"\(([^\s(),]+), line (\d+)\)\s*$")
 
 
 # Syntax a Python older than the version beside it cannot parse, for a SyntaxError on that
