@@ -109,8 +109,9 @@ def test_systemd_units_pass_systemd_analyze_verify(demo: Path, system: bool,
     checked = subprocess.run([ANALYZE, "verify", *([] if system else ["--user"]), *units],
                              capture_output=True, text=True, env=env, check=False)
     assert checked.returncode == 0, checked.stderr
-    complaints = [line for line in checked.stderr.splitlines()
-                  if not _newer_systemd_only(line)]
+    complaints = [line for line in checked.stderr.splitlines()  # a unit file the machine
+                  if not _newer_systemd_only(line)       # has of its own is not ours to judge
+                  and not (line.startswith("/") and not line.startswith(str(out)))]
     assert not complaints, checked.stderr
     api = (out / "demo-api.service").read_text()
     assert "Requires=" not in api and "ExecStartPost=" in api
