@@ -1137,3 +1137,9 @@ def test_a_syntax_error_printed_as_its_message_is_placed_where_it_says() -> None
             "    code = compile(source, path, \"exec\")\n"
             "builtins.SyntaxError: invalid syntax (jobs/nightly.py, line 12)\n")
     assert first(text) == ("syntax-error", "jobs/nightly.py:12")
+
+
+def test_a_missing_module_s_fix_names_its_distribution_in_the_form_pip_normalises() -> None:
+    finding = diagnose("ModuleNotFoundError: No module named 'drf_spectacular.views'\n")[0]
+    assert (finding.kind, finding.subject) == ("missing-python-module", "drf_spectacular.views")
+    assert "pip install drf-spectacular" in finding.fix

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from .finding import UNKNOWN
-from .modules import distribution_for
+from .modules import pip_spelling
 from .packages import packages_for
 
 Advice = Callable[[str], str]
@@ -56,7 +56,7 @@ _SCRIPT_SUFFIXES = frozenset({"", ".sh", ".bash", ".py", ".js", ".rb", ".pl", ".
 
 
 def python_module(module: str) -> str:
-    dist = distribution_for(module)
+    dist = pip_spelling(module)
     return (
         f"install {dist} into the service's venv (pip install {dist}) "
         "and add it to the recipe's needs"

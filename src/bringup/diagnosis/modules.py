@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Only names that differ from their distribution belong here; anything else installs as named.
 DISTRIBUTIONS: dict[str, str] = {
     "Bio": "biopython",
@@ -75,3 +77,14 @@ def distribution_for(module: str) -> str:
         if known:
             return known
     return parts[0]
+
+
+def pip_spelling(module: str) -> str:
+    """The distribution to name in a `pip install`: an import name the table does not know is
+    written as PEP 503 normalises it (`django_celery_beat` → django-celery-beat), the form
+    indexes and pip compare, so it names the same project whatever its own spelling."""
+    known = distribution_for(module)
+    return known if known in DISTRIBUTIONS.values() else _SEPARATORS.sub("-", known).lower()
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
