@@ -1143,3 +1143,28 @@ def test_a_missing_module_s_fix_names_its_distribution_in_the_form_pip_normalise
     finding = diagnose("ModuleNotFoundError: No module named 'drf_spectacular.views'\n")[0]
     assert (finding.kind, finding.subject) == ("missing-python-module", "drf_spectacular.views")
     assert "pip install drf-spectacular" in finding.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # the redis gem's own words (sidekiq logs them behind its pid= tid= prefix)
+        ("2027-01-05T10:00:00.000Z pid=77 tid=abc WARN: Redis::CannotConnectError: Error "
+         "connecting to Redis on 10.0.0.7:6380 (Errno::ECONNREFUSED)\n",
+         "connection-refused", "10.0.0.7:6380"),
+        ("/usr/lib/gems/redis-4.8.0/lib/redis/client.rb:398:in `rescue in establish_connection'"
+         ": Error connecting to Redis on jobs-cache:6379 (SocketError) "
+         "(Redis::CannotConnectError)\n", "unresolvable-host", "jobs-cache"),
+        # monolog's StreamHandler
+        ("PHP Fatal error:  Uncaught UnexpectedValueException: The stream or file "
+         "\"/srv/shop/var/log/prod.log\" could not be opened in append mode: Failed to open "
+         "stream: Permission denied\n", "permission-denied", "/srv/shop/var/log/prod.log"),
+        # symfony/dotenv
+        ("PHP Fatal error:  Uncaught Symfony\\Component\\Dotenv\\Exception\\PathException: "
+         "Unable to read the \"/srv/shop/.env.local\" environment file. in "
+         "/srv/shop/vendor/symfony/dotenv/Dotenv.php:555\n", "missing-path",
+         "/srv/shop/.env.local"),
+    ],
+)
+def test_ruby_and_php_library_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)

@@ -442,6 +442,10 @@ RULES: tuple[Rule, ...] = (
          r"Failed opening required '(?P<subject>[^']+)'"
          r"|\w+\((?P<stream>[^)]+)\): Failed to open stream: No such file or directory",
          advice.missing_path, s.first),
+    # symfony/dotenv (its PathException: an env file it cannot read, nearly always one never
+    # written)
+    rule("missing-path", "environment file",
+         r"\bUnable to read the \"(?P<subject>[^\"]+)\" environment file\b", advice.missing_path),
     rule("missing-path", "could not find a production build",  # next start
          r"Could not find a production build in the '(?P<subject>[^']+)' directory",
          advice.missing_dir),
@@ -641,9 +645,10 @@ RULES: tuple[Rule, ...] = (
     rule("permission-denied", ("filenotfoundexception", "accessdeniedexception"),  # java
          r"FileNotFoundException: (?P<subject>.+?) \((?:Permission denied|Access is denied)\)"
          r"|AccessDeniedException: (?P<nio>\S+)", advice.file_permission, s.first),
-    rule("permission-denied", "failed to open stream",  # php
-         r"\w+\((?P<subject>[^)]+)\): Failed to open stream: Permission denied",
-         advice.file_permission),
+    rule("permission-denied", "failed to open stream",  # php; monolog's StreamHandler
+         r"\w+\((?P<subject>[^)]+)\): Failed to open stream: Permission denied"
+         r"|The stream or file \"(?P<mono>[^\"]+)\" could not be opened in \w+ mode: "
+         r"Failed to open stream: Permission denied", advice.file_permission, s.first),
     rule("permission-denied", "eacces",
          r"EACCES: permission denied, \w+ '(?P<subject>[^']+)'|spawn (?P<spawn>\S+) EACCES",
          advice.file_permission, s.first),
@@ -699,6 +704,10 @@ RULES: tuple[Rule, ...] = (
     rule("unresolvable-host", "enotfound",  # node's dns.resolve*: querySrv for mongodb+srv://
          r"\bquery[A-Z]\w* ENOTFOUND (?P<subject>[^\s:,'\"]+)", advice.unresolvable,
          s.srv_host),
+    # the redis gem: Ruby raises SocketError for a name getaddrinfo could not resolve
+    rule("unresolvable-host", "error connecting to redis on",
+         r"\bError connecting to Redis on (?P<subject>[^\s:\[\]]+):\d+ \(SocketError\)",
+         advice.unresolvable),
     rule("unresolvable-host", "getaddrinfo for",  # php
          r"getaddrinfo for (?P<subject>\S+) failed", advice.unresolvable),
     rule("unresolvable-host", "failed to resolve",  # urllib3; librdkafka quotes host:port
@@ -796,6 +805,9 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "port=",  # requests
          r"host='(?P<host>[^']+)', port=(?P<port>\d+)\).*(?:Connection refused|Errno 111|Errno 61)",
          advice.refused, s.target),
+    rule("connection-refused", "error connecting to redis on",  # the redis gem
+         r"\bError connecting to Redis on (?P<host>[^\s:]+):(?P<port>\d+) "
+         r"\(Errno::ECONNREFUSED\)", advice.refused, s.target),
     rule("connection-refused", "connect call failed",  # asyncio
          r"Connect call failed \('(?P<host>[^']+)', (?P<port>\d+)", advice.refused, s.target),
     rule("connection-refused", "connection refused",  # go
