@@ -1168,3 +1168,22 @@ def test_a_missing_module_s_fix_names_its_distribution_in_the_form_pip_normalise
 )
 def test_ruby_and_php_library_wording(text: str, kind: str, subject: str) -> None:
     assert first(text) == (kind, subject)
+
+
+def _no_acceptor(listening: str) -> str:
+    return (f"2027-01-05 10:00:00 +0000 Listening on {listening}, CTRL+C to stop\n"
+            "/usr/lib/ruby/vendor_ruby/eventmachine.rb:532:in `start_tcp_server': no acceptor "
+            "(port is in use or requires root privileges) (RuntimeError)\n"
+            "\tfrom /usr/lib/ruby/vendor_ruby/eventmachine.rb:532:in `start_server'\n")
+
+
+@pytest.mark.parametrize(
+    ("listening", "kind", "subject"),
+    [
+        ("0.0.0.0:9292", "port-in-use", "9292"),  # no root needed there: another holds it
+        ("127.0.0.1:443", "privileged-port", "443"),
+    ],
+)
+def test_eventmachine_s_no_acceptor_reads_the_port_it_was_binding(
+        listening: str, kind: str, subject: str) -> None:
+    assert first(_no_acceptor(listening)) == (kind, subject)

@@ -332,6 +332,12 @@ def privileged_port(port: str) -> str:
     return f"use a port above 1023 instead of {port} (ports below need root)"
 
 
+def privileged_or_taken(port: str) -> str:
+    """A bind error that does not say whether root was wanted or the port was taken."""
+    return (f"{privileged_port(port)}; if it already runs as root, another program holds "
+            f"port {port} (lsof -i :{port} shows who)")
+
+
 def deno_permission(access: str) -> Advice:
     """deno refused what its command line did not grant: the flag that grants it."""
     def advice(wanted: str) -> str:

@@ -590,6 +590,14 @@ RULES: tuple[Rule, ...] = (
     rule("privileged-port", "(os error 13)",  # deno: no address said, a frame names the listen
          r"\bPermissionDenied: Permission denied \(os error 13\)\s*$", advice.privileged_port,
          s.listen_frame_port),
+    # EventMachine (thin) cannot tell which: the port it was binding can. Below 1024 root is
+    # the likelier want, but another program may hold it, and the fix says so.
+    rule("port-in-use", "no acceptor",
+         r"\bno acceptor \(port is in use or requires root privileges\)", advice.port_in_use,
+         s.unprivileged_nearby),
+    rule("privileged-port", "no acceptor",
+         r"\bno acceptor \(port is in use or requires root privileges\)",
+         advice.privileged_or_taken, s.privileged_nearby),
     rule("privileged-port", "bindexception: permission denied",  # java
          r"BindException: Permission denied", advice.privileged_port, s.below_1024_nearby),
     rule("privileged-port", "could not bind ipv",  # postgres names the address, not the port

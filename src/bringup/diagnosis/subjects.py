@@ -475,6 +475,18 @@ def near_privileged(place: Place) -> str | None:
     return found and _below_1024(found)
 
 
+def unprivileged_nearby(_match: re.Match[str], place: Place) -> str | None:
+    """The port the log names near a bind error that may be either (EventMachine's `port is
+    in use or requires root privileges`): one above 1023 needs no root, so it is taken."""
+    found = _nearby_port(place)
+    return found if found and int(found) >= 1024 else None
+
+
+def privileged_nearby(_match: re.Match[str], place: Place) -> str | None:
+    found = _nearby_port(place)
+    return found and _below_1024(found)
+
+
 def below_1024_nearby(_match: re.Match[str], place: Place) -> str | None:
     """A bare "permission denied" to bind: the port below 1024 the log names near it, else
     not known."""
