@@ -1187,3 +1187,19 @@ def _no_acceptor(listening: str) -> str:
 def test_eventmachine_s_no_acceptor_reads_the_port_it_was_binding(
         listening: str, kind: str, subject: str) -> None:
     assert first(_no_acceptor(listening)) == (kind, subject)
+
+
+def test_ruby_s_first_syntax_error_of_a_file_is_the_one_to_fix() -> None:
+    text = ("config.ru:3:in `require_relative': /srv/shop/lib/cart.rb:21: syntax error, "
+            "unexpected ')' (SyntaxError)\n"
+            "/srv/shop/lib/cart.rb:40: syntax error, unexpected end-of-input, expecting `end'\n"
+            + RUBY_FRAME)
+    assert first(text) == ("syntax-error", "/srv/shop/lib/cart.rb:21")
+
+
+def test_bundler_finding_only_other_versions_of_a_gem_is_a_version_that_does_not_fit() -> None:
+    text = ("/usr/lib/ruby/gems/bundler/resolver.rb:271:in `block in verify': Could not find gem "
+            "'rails (>= 7.1, < 8)' in locally installed gems. (Bundler::GemNotFound)\n\n"
+            "The source contains the following gems matching 'rails':\n"
+            "  * rails-6.1.7\n  * rails-7.0.8\n" + RUBY_FRAME)
+    assert first(text) == ("dependency-conflict", "rails")

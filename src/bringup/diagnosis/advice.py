@@ -109,6 +109,11 @@ def dependency(package: str) -> str:
     )
 
 
+def gem_version(gem: str) -> str:
+    return (f"install a {gem} the Gemfile's requirement accepts (bundle install; bundle update "
+            f"{gem} if Gemfile.lock pins it), or loosen the requirement to the {gem} installed")
+
+
 def paho_callback_api(package: str) -> str:
     return (
         f"the code is written for another major version of {package} than the one installed "

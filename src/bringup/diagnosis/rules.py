@@ -93,7 +93,7 @@ RULES: tuple[Rule, ...] = (
     # "x.sh: line 5: syntax error ...".
     rule("syntax-error", "syntax error",  # and ruby's "app.rb:8: syntax error, ..."
          r"^(?P<file>[^\s:]+):(?: line | )?(?P<line>\d+): [Ss]yntax error\b", advice.syntax,
-         s.file_line),
+         s.first_syntax_error),
     # ... and ruby's when it follows the `in 'require_relative': ` of the file that loaded it
     rule("syntax-error", "syntax error",
          r":in [`'][^`']+': (?P<file>[^\s:]+):(?P<line>\d+): syntax error\b", advice.syntax,
@@ -235,6 +235,10 @@ RULES: tuple[Rule, ...] = (
     rule("dependency-conflict", "pydanticimporterror",  # pydantic 1's code under pydantic 2
          r"PydanticImportError: .* has been (?:moved|removed)", advice.pydantic_moved,
          s.literal("pydantic")),
+    # bundler: no installed version of a gem fits the Gemfile's requirement, though others do
+    rule("dependency-conflict", "the source contains the following gems matching",
+         r"^The source contains the following gems matching '(?P<subject>[\w.-]+)':",
+         advice.gem_version),
     rule("dependency-conflict", "the user requested",
          r"^\s*The user requested (?P<subject>[A-Za-z0-9][\w.-]*)(?:\[[^]]*\])?\s*[=<>~!]",
          advice.dependency, s.lowered),

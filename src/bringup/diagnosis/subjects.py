@@ -301,6 +301,15 @@ def file_line(match: re.Match[str], _place: Place) -> str:
     return f"{match.group('file')}:{match.group('line')}"
 
 
+def first_syntax_error(match: re.Match[str], place: Place) -> str | None:
+    """`file:line`, unless the line above is a syntax error in the same file: a parser that
+    lists several (Ruby's SyntaxError message) puts the cause first, its follow-ons after."""
+    above = next(place.before(1), "")
+    if f"{match.group('file')}:" in above and "syntax error" in above.lower():
+        return None
+    return file_line(match, place)
+
+
 def url_file_line(match: re.Match[str], _place: Place) -> str:
     """`file:line` of a file a parser names by its URL (Xerces' `systemId: file:/srv/web.xml`)."""
     return f"{_url_path(match.group('file'))}:{match.group('line')}"
