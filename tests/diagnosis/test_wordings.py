@@ -1203,3 +1203,12 @@ def test_bundler_finding_only_other_versions_of_a_gem_is_a_version_that_does_not
             "The source contains the following gems matching 'rails':\n"
             "  * rails-6.1.7\n  * rails-7.0.8\n" + RUBY_FRAME)
     assert first(text) == ("dependency-conflict", "rails")
+
+
+def test_mysql_s_refusal_without_a_port_takes_the_one_said_for_its_host_long_before() -> None:
+    text = ("connecting to mysql://10.1.2.3:3310/orders\n"
+            "/srv/app/lib/db.rb:5:in `connect': Can't connect to server on '10.1.2.3' (115) "
+            "(Sequel::DatabaseConnectionError)\n" + RUBY_FRAME * 20
+            + "/usr/lib/ruby/vendor_ruby/mysql2/client.rb:90:in `connect': Can't connect to "
+            "server on '10.1.2.3' (115) (Mysql2::Error::ConnectionError)\n" + RUBY_FRAME)
+    assert first(text) == ("connection-refused", "10.1.2.3:3310")

@@ -186,11 +186,13 @@ def libpq_target(_match: re.Match[str], place: Place) -> str:
 
 def mysql_target(match: re.Match[str], place: Place) -> str:
     """The client's host and port; a port it does not say is the one the lines near it give
-    that host (a wait loop's `waiting for 10.0.0.5:3307`), else mysql's default."""
+    that host (a wait loop's `waiting for 10.0.0.5:3307`), or the latest line above that does
+    (an app saying where it connects before a long traceback), else mysql's default."""
     host = match.group("host")
     port = match.group("port")
     if port is None:
-        said = place.find_near(re.compile(rf"(?<![\w.-]){re.escape(host)}:(\d{{2,5}})\b"), 15)
+        given = re.compile(rf"(?<![\w.-]){re.escape(host)}:(\d{{2,5}})\b")
+        said = place.find_near(given, 15) or place.find_back(given, place.index)
         port = said.group(1) if said else "3306"
     return join_target(host, port)
 
