@@ -1212,3 +1212,42 @@ def test_mysql_s_refusal_without_a_port_takes_the_one_said_for_its_host_long_bef
             + "/usr/lib/ruby/vendor_ruby/mysql2/client.rb:90:in `connect': Can't connect to "
             "server on '10.1.2.3' (115) (Mysql2::Error::ConnectionError)\n" + RUBY_FRAME)
     assert first(text) == ("connection-refused", "10.1.2.3:3310")
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("cmd/api/assets.go:14:12: pattern web/dist/*: no matching files found\n", "web/dist/*"),
+        ("# shop/internal/ui\ninternal/ui/embed.go:9:3: pattern templates/base.tmpl: no matching "
+         "files found\n", "templates/base.tmpl"),
+    ],
+)
+def test_a_go_embed_pattern_matching_no_file_is_that_path_missing(text: str, subject: str) -> None:
+    assert first(text) == ("missing-path", subject)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cmd/worker/main.go:6:2: package slices is not in GOROOT "
+        "(/usr/local/go1.20.14/src/slices)\n",
+        "internal/jobs/run.go:5:2: package iter is not in std (/opt/go-1.22/src/iter)\n",
+        # no version in the path or the log: the missing standard package is the evidence
+        "server.go:3:2: package net/netip is not in GOROOT (/usr/local/go/src/net/netip)\n",
+        "$ go version\ngo version go1.20.3 linux/arm64\n"
+        "app.go:4:2: package maps is not in GOROOT (/usr/local/go/src/maps)\n",
+    ],
+)
+def test_a_standard_package_a_later_go_added_is_the_runtime_version(text: str) -> None:
+    assert first(text) == ("runtime-version", "go")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a Go that has it (a broken install), and a package no Go release added
+        "main.go:4:2: package log/slog is not in std (/usr/lib/go-1.22/src/log/slog)\n",
+        "main.go:4:2: package shop/util is not in GOROOT (/usr/lib/go-1.19/src/shop/util)\n",
+    ],
+)
+def test_a_standard_package_the_running_go_has_is_no_runtime_version(text: str) -> None:
+    assert all(finding.kind != "runtime-version" for finding in diagnose(text))

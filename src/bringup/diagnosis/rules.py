@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import advice, nodejs, stdlib
+from . import advice, golang, nodejs, stdlib
 from . import subjects as s
 from .advice import Advice
 from .subjects import Nearby, Subject
@@ -209,6 +209,9 @@ RULES: tuple[Rule, ...] = (
     rule("runtime-version", ("err_ossl_evp_unsupported", "digital envelope routines"),
          r"\bERR_OSSL_EVP_UNSUPPORTED\b|digital envelope routines::unsupported", advice.openssl,
          s.literal("node"), root=True),
+    rule("runtime-version", ("is not in goroot", "is not in std"),  # go build's imports
+         r"\bpackage (?P<package>[\w./]+) is not in (?:GOROOT|std) \((?P<path>[^)]*)\)",
+         advice.runtime, golang.package),
     rule("runtime-version", "requires go",  # go 1.20 and earlier; then go 1.21's toolchain line
          r"note: module requires Go \d|requires go >= ?\d[\d.]* \(running go", advice.runtime,
          s.literal("go"), root=True),
@@ -434,6 +437,9 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", "no such file or directory",  # go's os errors
          r"\b(?:open|stat|lstat|chdir|mkdir|readlink) (?P<subject>[^\s:]+): "
          r"no such file or directory", advice.missing_path),
+    rule("missing-path", "no matching files found",  # go build: a //go:embed pattern
+         r"^(?:\S+\.go:\d+:\d+: )?pattern (?P<subject>\S+): no matching files found",
+         advice.missing_path),
     rule("missing-path", "(os error 2)",  # deno's fs ops: the op, then the path
          r"No such file or directory \(os error 2\): \w+ '(?P<subject>[^']+)'",
          advice.missing_path),
