@@ -1247,6 +1247,10 @@ def test_a_standard_package_a_later_go_added_is_the_runtime_version(text: str) -
     [  # a Go that has it (a broken install), and a package no Go release added
         "main.go:4:2: package log/slog is not in std (/usr/lib/go-1.22/src/log/slog)\n",
         "main.go:4:2: package shop/util is not in GOROOT (/usr/lib/go-1.19/src/shop/util)\n",
+        # a toolchain without its sources: the oldest packages are missing too
+        "api.go:3:2: package cmp is not in std (/root/sdk/toolchain@v0.0.1-go1.25.1/src/cmp)\n",
+        "api.go:3:2: package cmp is not in std (/opt/go/src/cmp)\n"
+        "api.go:4:2: package fmt is not in std (/opt/go/src/fmt)\n",
     ],
 )
 def test_a_standard_package_the_running_go_has_is_no_runtime_version(text: str) -> None:

@@ -23,17 +23,23 @@ _PACKAGES: dict[str, Version] = {
     "runtime/metrics": (1, 16), "time/tzdata": (1, 15), "hash/maphash": (1, 14),
 }
 # fmt: on
-# The Go a GOROOT path names (Debian's /usr/lib/go-1.19, an unpacked go1.20.14), or the log's
+# The Go a GOROOT path names (Debian's /usr/lib/go-1.19, an unpacked go1.20.14, a downloaded
+# toolchain@v0.0.1-go1.25.1, Homebrew's Cellar/go/1.24.5), or the log's
 # `go version` and the toolchain's `(running go 1.19.8; ...)`.
-_IN_PATH = re.compile(r"[/\\]go-?(\d)\.(\d+)\b")
+_IN_PATH = re.compile(r"\bgo[-/]?(\d)\.(\d+)\b")
+# Packages every Go has: when they are missing too, the GOROOT has no sources (a broken
+# install), whatever its age.
+_BROKEN = re.compile(r"\bpackage (?:fmt|os|io|errors|bytes|strings|sync|time|context|net|net/http"
+                     r"|runtime|unsafe|syscall) is not in (?:GOROOT|std)\b")
 _RUNNING = re.compile(r"\bgo version go(\d)\.(\d+)|\(running go ?(\d)\.(\d+)")
 
 
 def package(match: re.Match[str], place: Place) -> str | None:
     """`go` for `package log/slog is not in GOROOT (/usr/lib/go-1.19/src/log/slog)`, unless the
-    package is none a release added or the Go shown already has it (a broken install)."""
+    package is none a release added, or the Go shown already has it or lacks even `fmt` (a
+    broken install)."""
     needs = _PACKAGES.get(match.group("package"))
-    if needs is None:
+    if needs is None or place.find_anywhere(_BROKEN, "is not in "):
         return None
     found = _IN_PATH.search(match.group("path")) or place.find_anywhere(_RUNNING, "go")
     if found is None:  # the standard package missing from GOROOT is the evidence
