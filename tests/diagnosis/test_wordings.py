@@ -1255,3 +1255,32 @@ def test_a_standard_package_a_later_go_added_is_the_runtime_version(text: str) -
 )
 def test_a_standard_package_the_running_go_has_is_no_runtime_version(text: str) -> None:
     assert all(finding.kind != "runtime-version" for finding in diagnose(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject"),
+    [
+        # pgbouncer: a file its config names, by the setting's name
+        ("2027-01-05 10:00:00.000 UTC [311] ERROR could not open auth_hba_file "
+         "/etc/pgb/hba.conf: No such file or directory\n", "missing-path", "/etc/pgb/hba.conf"),
+        # squid: strerror behind its errno, `(13) Permission denied`
+        ("2027/01/05 10:00:00| FATAL: Failed to make swap directory /srv/squid/spool/0A: (13) "
+         "Permission denied\n", "permission-denied", "/srv/squid/spool/0A"),
+        # varnishd: the OS's words in brackets after the quoted file
+        ("Error: Cannot read -f file '/srv/cdn/edge.vcl' (No such file or directory)\n",
+         "missing-path", "/srv/cdn/edge.vcl"),
+        # dnsmasq: an option it does not take, at line N of FILE
+        ("dnsmasq: bad option at line 7 of /srv/dns/lan.conf\n", "syntax-error",
+         "/srv/dns/lan.conf:7"),
+        # varnishd's VCC compiler: the place under the message
+        ("Error:\nMessage from VCC-compiler:\nUnused backend api, defined:\n(program line 3), at\n"
+         "('/srv/cdn/edge.vcl' Line 4 Pos 9)\n        backend api {\n\n"
+         "Running VCC-compiler failed, exited with 2\nVCL compilation failed\n",
+         "syntax-error", "/srv/cdn/edge.vcl:4"),
+        # pgbouncer refusing a password over SCRAM, as psql prints it
+        ('psql: error: connection to server at "10.0.0.5", port 6432 failed: FATAL:  SASL '
+         "authentication failed\n", "auth-failed", "postgres"),
+    ],
+)
+def test_proxy_and_cache_server_wording(text: str, kind: str, subject: str) -> None:
+    assert first(text) == (kind, subject)

@@ -61,7 +61,8 @@ _COULD_NOT_NEEDLES = ("can't ", "cannot ", "could not ", "couldn't ", "unable to
 # purpose (`for writing`) and a full stop
 _PATH_LAST = (r"(?i:[a-z]+ ){1,4}?['\"`]?(?P<subject>(?:\.{0,2}/|[\w.-]+/)[^\s'\"`]*?)['\"`]?"
               r"(?: for \w+)?\.?\s*$")
-_A_FILE = (r"\w*(?: [a-z]+){0,2}?:? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? ")
+_A_FILE = (r"\w*(?: [a-z][a-z_]*){0,2}?:? ['\"`]?(?P<subject>[^\s'\"`:]*[./][^\s'\"`:]*?)['\"`]?:? "
+           r"(?:\(\d+\) )?")  # squid's errno before strerror: `(13) Permission denied`
 # The OS's words for ENOENT and EACCES: strerror's, djb's (runit, daemontools: `file does not
 # exist`, `access denied`), Rust's io::Error Debug.
 _ENOENT = r"(?:No such file or directory|file does not exist|Os \{ code: 2\b)"
@@ -560,6 +561,10 @@ RULES: tuple[Rule, ...] = (
     rule("missing-path", ("no such file or directory", "file does not exist", "code: 2"),
          _COULD_NOT + r"(?i:open|read|load|stat|access|find|chdir|lock|start|run|exec)" + _A_FILE
          + _ENOENT, advice.missing_path),
+    rule("missing-path", "(no such file or directory)",  # varnishd: the OS's words bracketed
+         _COULD_NOT + r"(?i:open|read|load|stat|access|find) (?:\S+ ){0,3}?['\"`]"
+         r"(?P<subject>[^'\"`]*[./][^'\"`]*)['\"`] \(No such file or directory\)",
+         advice.missing_path),
     rule("missing-path", "no such file or directory",  # zsh, then bash and sh
          r"no such file or directory: (?P<subject>(?=\S*/)\S+)$"
          r"|(?:^|:\s)(?:\d+:\s)?(?P<script>(?=[^\s:]*/)[^\s:]+): No such file or directory\s*$",
@@ -705,8 +710,8 @@ RULES: tuple[Rule, ...] = (
          _COULD_NOT + r"(?i:start|run|exec|execute|spawn) ['\"`]?(?P<subject>[^\s'\"`:]*[./]"
          r"[^\s'\"`:]*?)['\"`]?: " + _EACCES, advice.shell_permission),
     rule("permission-denied", ("permission denied", "access denied"),
-         _COULD_NOT + r"(?i:open|read|write|create|load|access|stat|remove|append|mkdir|chdir"
-         r"|lock|rename|unlink|chown|chmod)" + _A_FILE + _EACCES, advice.file_permission),
+         _COULD_NOT + r"(?i:open|read|write|create|make|load|access|stat|remove|append|mkdir"
+         r"|chdir|lock|rename|unlink|chown|chmod)" + _A_FILE + _EACCES, advice.file_permission),
     rule("permission-denied", "permission denied",  # bash, sh, docker's exec
          r"(?:^|:\s|exec\s)(?:\d+:\s)?(?P<subject>(?=[^\s:]*[./])[^\s:]+): "
          r"(?i:permission denied)\s*$",
@@ -855,8 +860,10 @@ RULES: tuple[Rule, ...] = (
          r"\bNoBrokersAvailable\b", advice.refused, s.unknown),
     rule("connection-refused", "connection refused", r"(?i:connection refused)", advice.refused,
          s.unknown, nearby=s.near_target),
-    rule("auth-failed", ("password authentication failed", "no pg_hba.conf entry"),
-         r"password authentication failed for user|no pg_hba\.conf entry for host", advice.auth,
+    rule("auth-failed", ("password authentication failed", "no pg_hba.conf entry",
+                         "sasl authentication failed"),  # the last, pgbouncer's
+         r"password authentication failed for user|no pg_hba\.conf entry for host"
+         r"|FATAL:  SASL authentication failed", advice.auth,
          _PG),
     rule("auth-failed", "role \"", r'\brole "[^"]+" does not exist', advice.auth, _PG),
     rule("auth-failed", ("noauth", "wrongpass", "authentication", "without any password"),
@@ -930,6 +937,11 @@ RULES: tuple[Rule, ...] = (
     rule("syntax-error", "syntax error on line",  # apache: the line that follows says what
          r"AH00526: Syntax error on line (?P<line>\d+) of (?P<file>[^:]+):", advice.syntax,
          s.file_line),
+    rule("syntax-error", " at line ",  # dnsmasq: `bad option at line 2 of FILE`
+         r"\b(?:bad|unknown|invalid|unsupported|missing|syntax error|error)\b[^:]*? at line "
+         r"(?P<line>\d+) of (?P<file>[\w./-]*[./][\w./-]*)\s*$", advice.syntax, s.file_line),
+    rule("syntax-error", "' line ",  # varnishd's VCC compiler: the place under its message
+         r"^\('(?P<file>[^']+)' Line (?P<line>\d+) Pos \d+\)", advice.syntax, s.file_line),
     rule("syntax-error", ".go:",  # the go compiler
          r"^(?P<file>\S+\.go):(?P<line>\d+):\d+: ", advice.syntax, s.compiled_at),
     # a command that went to the background and returned: nothing is left to supervise
