@@ -1284,3 +1284,21 @@ def test_a_standard_package_the_running_go_has_is_no_runtime_version(text: str) 
 )
 def test_proxy_and_cache_server_wording(text: str, kind: str, subject: str) -> None:
     assert first(text) == (kind, subject)
+
+
+def _etcd_retry(target: str) -> str:
+    return ('{"level":"warn","ts":"2027-01-05T10:00:00.000Z","caller":"clientv3/retry_interceptor'
+            '.go:62","msg":"retrying of unary invoker failed","target":"endpoint://client-0b1c/'
+            f'{target}","attempt":0,"error":"rpc error: code = DeadlineExceeded desc = latest '
+            'balancer error: all SubConns are in TransientFailure"}\n'
+            "Error: context deadline exceeded\n")
+
+
+def test_grpc_s_subconns_in_transient_failure_at_an_address_is_it_refused() -> None:
+    assert first(_etcd_retry("10.4.0.9:2379")) == ("connection-refused", "10.4.0.9:2379")
+
+
+def test_grpc_s_subconns_in_transient_failure_at_a_name_is_no_refusal() -> None:
+    # a name may not resolve: the balancer's words do not tell which
+    findings = diagnose(_etcd_retry("etcd-0.etcd:2379"))
+    assert all(finding.kind != "connection-refused" for finding in findings)

@@ -856,6 +856,9 @@ RULES: tuple[Rule, ...] = (
     rule("connection-refused", "java.net.connectexception",  # HttpClient's, with no message
          r"^(?:Exception in thread \"[^\"]*\" |Caused by: )?java\.net\.ConnectException\s*$",
          advice.refused, s.unknown, nearby=s.near_target),
+    # grpc-go's balancer (etcdctl's clientv3) finding no connection to the address it dials
+    rule("connection-refused", "all subconns are in transientfailure",
+         r"\ball SubConns are in TransientFailure\b", advice.refused, s.grpc_target),
     rule("connection-refused", "nobrokersavailable",  # kafka-python: no bootstrap server answered
          r"\bNoBrokersAvailable\b", advice.refused, s.unknown),
     rule("connection-refused", "connection refused", r"(?i:connection refused)", advice.refused,

@@ -441,6 +441,18 @@ def compiled_at(match: re.Match[str], place: Place) -> str | None:
 _GO_PACKAGE = re.compile(r"^# [\w./-]+$")
 
 
+def grpc_target(_match: re.Match[str], place: Place) -> str | None:
+    """The address a grpc-go client dialled, from its record's `target` (`endpoint://client-ID/
+    127.0.0.1:2379`): an IP address only, since a name may instead not resolve and the
+    balancer's words do not tell which."""
+    found = place.find_near(_GRPC_TARGET, 3)
+    return join_target(found.group("host"), found.group("port")) if found else None
+
+
+_GRPC_TARGET = re.compile(r"\btarget[=\":]+\w+://[^/\s\"]*/(?P<host>\d{1,3}(?:\.\d{1,3}){3}"
+                          r"|\[[\da-fA-F:]+\]):(?P<port>\d+)\b")
+
+
 def rustc_location(_match: re.Match[str], place: Place) -> str | None:
     """`file:line` of a rustc error, which names its place on the ` --> src/main.rs:7:39` line
     right below it (a warning's `-->` is no error's)."""
