@@ -151,7 +151,6 @@ class Store:
         services = {name: _masked(entry, mask) for name, entry in entries.items()}
         atomic.write_text(self.file, laid_out(services, [asdict(change) for change in changes]))
 
-
     def journal(self, event: str, service: str | None = None, /, **details: Any) -> None:
         journal.append(self.journal_file, event, service, **details)
 
