@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 
 from .place import Place
-
-Version = tuple[int, int]
+from .versions import Version, too_old
 
 # Standard packages younger than Go 1.13, by the release that added them.
 # fmt: off
@@ -41,8 +40,5 @@ def package(match: re.Match[str], place: Place) -> str | None:
     needs = _PACKAGES.get(match.group("package"))
     if needs is None or place.find_anywhere(_BROKEN, "is not in "):
         return None
-    found = _IN_PATH.search(match.group("path")) or place.find_anywhere(_RUNNING, "go")
-    if found is None:  # the standard package missing from GOROOT is the evidence
-        return "go"
-    running = tuple(int(value) for value in found.groups() if value)
-    return "go" if running < needs else None
+    shown = _IN_PATH.search(match.group("path")) or place.find_anywhere(_RUNNING, "go")
+    return too_old("go", needs, shown)

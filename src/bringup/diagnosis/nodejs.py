@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 from .place import Place
-
-Version = tuple[int, int]
+from .versions import Version, too_old
 
 # Built-in modules younger than Node 8, by the release that made them plain to require.
 # (Older ones, fs or http, cannot be missing.) The `node:` scheme itself came in 14.18.
@@ -127,8 +126,4 @@ def top_level_await(_match: re.Match[str], place: Place) -> str | None:
 def _older(needs: Version, place: Place) -> str | None:
     """`node`, unless the log shows a Node that already has what `needs` names (then the code
     is wrong, not the runtime). Without a version shown, the error itself is the evidence."""
-    found = place.find_anywhere(_RUNNING)
-    if found is None or needs == (0, 0):
-        return "node" if needs != (0, 0) else None
-    running = tuple(int(value) for value in found.groups() if value)
-    return "node" if running < needs else None
+    return None if needs == (0, 0) else too_old("node", needs, place.find_anywhere(_RUNNING))

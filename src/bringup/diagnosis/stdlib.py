@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 
 from .place import Place
-
-Version = tuple[int, int]
+from .versions import Version, too_old
 
 # Modules younger than Python 3.7, by the release that added them.
 # fmt: off
@@ -78,8 +77,4 @@ def module(match: re.Match[str], place: Place) -> str | None:
 def _older(needs: Version, place: Place, found: re.Match[str] | None = None) -> str | None:
     """`python`, unless the log shows a Python that already has what `needs` names (then the
     code is wrong, not the runtime). Without a version shown, the error itself is the evidence."""
-    found = found or place.find_anywhere(_RUNNING, "ython")
-    if found is None:
-        return "python"
-    running = tuple(int(value) for value in found.groups() if value)
-    return "python" if running < needs else None
+    return too_old("python", needs, found or place.find_anywhere(_RUNNING, "ython"))
