@@ -22,6 +22,11 @@ class Place:
     def line(self) -> str:
         return self.lines[self.index]
 
+    @property
+    def below(self) -> str:
+        """The line under the match ("" at the log's end)."""
+        return self.lines[self.index + 1] if self.index + 1 < len(self.lines) else ""
+
     def before(self, count: int) -> Iterator[str]:
         """The `count` lines above the match, nearest first."""
         for i in range(self.index - 1, max(self.index - count, 0) - 1, -1):

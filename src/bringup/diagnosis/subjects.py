@@ -246,8 +246,7 @@ def environ_key(match: re.Match[str], place: Place) -> str | None:
 def field_below(_match: re.Match[str], place: Place) -> str:
     """The variable a structured record names in a field of its own (`variable=DATABASE_URL`),
     which the record's reading puts on the line below its message; else not known."""
-    below = place.lines[place.index + 1] if place.index + 1 < len(place.lines) else ""
-    found = _VARIABLE_FIELD.search(below)
+    found = _VARIABLE_FIELD.search(place.below)
     return found.group(1) if found else UNKNOWN
 
 
@@ -664,8 +663,7 @@ _CONFIG_EXCEPTION = re.compile(r"ConfigException: Error processing ")
 def no_errno_below(match: re.Match[str], place: Place) -> str | None:
     """The path of a line that gives no reason, unless the line under it gives one that is no
     permission's (a read-only file system, a full disk)."""
-    below = place.lines[place.index + 1] if place.index + 1 < len(place.lines) else ""
-    return None if _OTHER_ERRNO.search(below) else match.group("subject")
+    return None if _OTHER_ERRNO.search(place.below) else match.group("subject")
 
 
 _OTHER_ERRNO = re.compile(r"Read-only file system|No space left on device|Not a directory"
